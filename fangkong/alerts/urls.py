@@ -1,0 +1,10 @@
+from django.urls import path
+
+from fangkong.alerts import views
+
+app_name = "alerts"
+
+urlpatterns = [
+    path("", views.alert_list_page, name="list"),
+    path("<int:pk>/resolve/", views.alert_resolve_action, name="resolve"),
+]

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts.decorators import capability_required
+from fangkong.accounts.http import AuthenticatedRequest
+from fangkong.alerts.models import Alert
+from fangkong.alerts.selectors import alert_list
+from fangkong.alerts.services import alert_resolve
+from fangkong.core.errors import Conflict
+from fangkong.core.pagination import keyset_page
+from fangkong.core.rendering import render_page
+
+
+@capability_required("alert.view")
+def alert_list_page(request: AuthenticatedRequest) -> HttpResponse:
+    open_only = request.GET.get("show") != "all"
+    page = keyset_page(
+        alert_list(viewer=request.user, open_only=open_only),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=settings.FANGKONG_LIST_PAGE_SIZE,
+    )
+    return render_page(
+        request,
+        "alerts/alert_list.html",
+        {"page": page, "open_only": open_only},
+        fragment="alerts/_alert_table.html",
+    )
+
+
+@require_POST
+@capability_required("alert.resolve")
+def alert_resolve_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    try:
+        alert = alert_list(viewer=request.user, open_only=False).get(pk=pk)
+    except Alert.DoesNotExist as error:
+        raise Http404 from error
+    try:
+        alert = alert_resolve(alert=alert, note=request.POST.get("note", ""), by=request.user)
+    except Conflict:
+        alert.refresh_from_db()
+    return render(request, "alerts/_alert_row.html", {"alert": alert})

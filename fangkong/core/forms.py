@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _label
+
+
+class StyledForm(forms.Form):
+    """A form whose widgets carry Bootstrap's classes, so templates render `{{ field }}`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the field is shown."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class AuditFilterForm(StyledForm):
+    actor = forms.CharField(label=_label("操作人（用户名）"), required=False)
+    object_type = forms.CharField(label=_label("对象类型"), required=False)
+    object_id = forms.CharField(label=_label("对象编号"), required=False)
+    kind = forms.ChoiceField(
+        label=_label("类型"),
+        required=False,
+        choices=[("", "—"), ("write", _label("写入")), ("read", _label("查看"))],
+    )
+    since = forms.DateTimeField(
+        label=_label("开始时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    until = forms.DateTimeField(
+        label=_label("结束时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )

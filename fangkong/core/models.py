@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditKind(models.TextChoices):
+    WRITE = "write", _("写入")
+    READ = "read", _("查看")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def for_object(self, obj: models.Model) -> AuditEventQuerySet:
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+class AuditEvent(models.Model):
+    """One row per write (and per read of a person's record), written in the same transaction."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    kind = models.CharField(_("类型"), max_length=8, choices=AuditKind.choices)
+    action = models.CharField(_("操作"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept beside the foreign key so the trail still reads after a user is removed, and so
+    # unauthenticated writers (a public check-in, a job) are named too.
+    actor_label = models.CharField(_("操作人标识"), max_length=150)
+    object_type = models.CharField(_("对象类型"), max_length=100)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    object_repr = models.CharField(_("对象"), max_length=200)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    channel = models.CharField(_("来源"), max_length=16)
+    origin_label = models.CharField(_("来源详情"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"], name="audit_object_at"),
+            models.Index(fields=["actor", "at"], name="audit_actor_at"),
+            models.Index(fields=["at"], name="audit_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class DataImport(models.Model):
+    """One accepted import of a file (persons, venues, check-ins, a batch intake...).
+
+    Rejected files write nothing, so only accepted imports appear here; the audit row of the
+    import points at this record.
+    """
+
+    kind = models.CharField(_("导入类型"), max_length=40)
+    filename = models.CharField(_("文件名"), max_length=200)
+    rows = models.PositiveIntegerField(_("行数"))
+    created = models.PositiveIntegerField(_("新增"))
+    existing = models.PositiveIntegerField(_("已存在"))
+    skipped = models.PositiveIntegerField(_("跳过"), default=0)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("导入时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("数据导入")
+        verbose_name_plural = _("数据导入")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.filename}"

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from fangkong.accounts.api.permissions import HasCapability
+from fangkong.accounts.http import acting_user
+from fangkong.accounts.scope import scope_of
+from fangkong.core.audit import audit_read
+from fangkong.people.api.serializers import PersonSerializer, PersonWriteSerializer
+from fangkong.people.models import Person
+from fangkong.people.selectors import may_see_identifiers, person_list
+from fangkong.people.services import person_register
+
+
+class PersonViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Person],
+):
+    """Persons in the viewer's jurisdiction. Creating one with a registered ID document
+    returns the existing record (200) instead of a duplicate (201)."""
+
+    serializer_class = PersonSerializer
+    permission_classes = [HasCapability("person.view", write="person.edit")]
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return person_list(viewer=self.request.user, search=self.request.query_params.get("q", ""))
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = dict(super().get_serializer_context())
+        context["full_identifiers"] = may_see_identifiers(self.request.user)
+        return context
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="姓名、证件号码或手机号")])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()
+        audit_read(by=acting_user(request), action="person.view", obj=person)
+        return Response(self.get_serializer(person).data)
+
+    @extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = PersonWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        jurisdiction = incoming.validated_data.get("home_jurisdiction")
+        if jurisdiction is not None and not scope_of(request.user).covers(jurisdiction):
+            raise PermissionDenied("所属辖区不在您的管辖范围内")
+        registration = person_register(by=acting_user(request), **incoming.validated_data)
+        return Response(
+            self.get_serializer(registration.person).data,
+            status=status.HTTP_201_CREATED if registration.created else status.HTTP_200_OK,
+        )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from fangkong.people import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.person_list_page, name="list"),
+    path("new/", views.person_create_page, name="create"),
+    path("import/", views.person_import_page, name="import"),
+    path("export.<str:fmt>", views.person_export, name="export"),
+    path("<int:pk>/", views.person_detail_page, name="detail"),
+    path("<int:pk>/edit/", views.person_edit_page, name="edit"),
+]

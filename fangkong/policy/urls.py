@@ -1,0 +1,7 @@
+from django.urls import path
+
+from fangkong.policy import views
+
+app_name = "policy"
+
+urlpatterns = [path("", views.measure_board_page, name="board")]

@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("", include("fangkong.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("persons/", include("fangkong.people.urls")),
+    path("system/", include("fangkong.core.urls")),
+    path("policy/", include("fangkong.policy.urls")),
+    path("alerts/", include("fangkong.alerts.urls")),
+    path("venues/", include("fangkong.venues.urls")),
+    path("quarantine/", include("fangkong.quarantine.urls")),
+    path("hospitals/", include("fangkong.hospitals.urls")),
+    path("cases/", include("fangkong.cases.urls")),
+    path("command/", include("fangkong.command.urls")),
+    path("api/v1/", include(("fangkong.api_urls", "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
