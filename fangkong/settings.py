@@ -158,7 +158,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LOCALE_PATHS: list[Path] = []  # each app keeps its own catalogue in <app>/locale
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

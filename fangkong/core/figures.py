@@ -4,7 +4,7 @@ command dashboard. Areas compute figures in their selectors; the command area on
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 
@@ -19,3 +19,28 @@ class Figure:
     def as_dict(self) -> dict[str, object]:
         value = str(self.value) if isinstance(self.value, Decimal) else self.value
         return {"key": self.key, "label": self.label, "value": value, "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class BriefingTable:
+    title: str
+    header: list[str]
+    rows: list[list[object]]
+
+
+@dataclass(frozen=True)
+class BriefingSection:
+    """One area's part of the daily briefing (疫情防控日报) and the command dashboard.
+
+    Each area's `briefing.py` builds it from its own selectors for a given day; the command
+    area orders the sections, renders them as a page, .docx and .xlsx, and never recomputes
+    an area's numbers itself.
+    """
+
+    key: str  # the area, e.g. "quarantine"
+    title: str  # e.g. "集中隔离"
+    order: int
+    figures: list[Figure]
+    # Sentences for the narrative part of the briefing, already in the reader's language.
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[BriefingTable] = field(default_factory=list)

@@ -23,6 +23,7 @@ from fangkong.people.exporting import person_export_header, person_export_rows
 from fangkong.people.forms import PersonEditForm, PersonForm, PersonImportForm
 from fangkong.people.importing import PERSON_COLUMNS, person_import
 from fangkong.people.models import Person
+from fangkong.people.panels import person_panels
 from fangkong.people.selectors import may_see_identifiers, person_get, person_list
 from fangkong.people.services import person_register, person_update
 
@@ -61,7 +62,11 @@ def person_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "full_identifiers": may_see_identifiers(request.user)},
+        {
+            "person": person,
+            "full_identifiers": may_see_identifiers(request.user),
+            "panels": person_panels(request, person),
+        },
     )
 
 
