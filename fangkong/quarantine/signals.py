@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # "under control" when their placement starts, and "released" when it ends with a release.
 placement_started = Signal()
 placement_ended = Signal()
+
+# Sent inside the transaction that records a positive nucleic-acid result for a person under
+# observation; carries `person`, `placement`, `sampled_at` and `by`.
+positive_result = Signal()
