@@ -1,0 +1,72 @@
+"""Django admin, for HQ administrators. Writes made here are audited like any service write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from fangkong.core.audit import audit_write, changed, snapshot
+from fangkong.core.models import AuditEvent, DataImport
+
+
+class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Admin edits bypass the services, so they leave their audit row here instead."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            before = (
+                snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk is not None else {}
+            )
+            super().save_model(request, obj, form, change)
+            old, new = changed(before, snapshot(obj))
+            action = f"{obj._meta.model_name}.admin_{'change' if change else 'add'}"
+            audit_write(by=_user(request), action=action, obj=obj, before=old, after=new)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            audit_write(
+                by=_user(request),
+                action=f"{obj._meta.model_name}.admin_delete",
+                obj=obj,
+                before=snapshot(obj),
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_model(request, obj)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Records that only services may write (with their validation) are browsed, not edited."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user if request.user.is_authenticated else None
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_label", "kind", "action", "object_type", "object_id", "channel"]
+    list_filter = ["kind", "channel", "object_type"]
+    search_fields = ["actor_label", "action", "object_id", "object_repr"]
+    date_hierarchy = "at"
+
+
+@admin.register(DataImport)
+class DataImportAdmin(ReadOnlyAdmin):
+    list_display = ["at", "kind", "filename", "rows", "created", "existing", "by"]
+    list_filter = ["kind"]
