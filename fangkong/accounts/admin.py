@@ -7,13 +7,13 @@ from fangkong.core.admin import AuditedAdmin
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdmin, DjangoUserAdmin):  # type: ignore[misc]
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "jurisdiction", "unit", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["username", "full_name", "phone"]
     autocomplete_fields = ["jurisdiction", "unit"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("防控平台"), {"fields": ("full_name", "role", "jurisdiction", "unit", "phone")}),
     )
     add_fieldsets = (

@@ -12,7 +12,7 @@ from fangkong.core.audit import audit_write, changed, snapshot
 from fangkong.core.models import AuditEvent, DataImport
 
 
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(admin.ModelAdmin):
     """Admin edits bypass the services, so they leave their audit row here instead."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -41,7 +41,7 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 self.delete_model(request, obj)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):
     """Records that only services may write (with their validation) are browsed, not edited."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
