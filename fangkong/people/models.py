@@ -49,6 +49,7 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="residents",
+        db_index=False,  # led by the (home_jurisdiction, name) index below
     )
     sex = models.CharField(_("性别"), max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
@@ -64,6 +65,10 @@ class Person(models.Model):
             models.UniqueConstraint(
                 fields=["id_type", "id_number"], name="person_unique_id_document"
             ),
+        ]
+        indexes = [
+            # A district officer's name search stays on the index: jurisdiction, then name.
+            models.Index(fields=["home_jurisdiction", "name"], name="person_jurisdiction_name"),
         ]
 
     def __str__(self) -> str:
