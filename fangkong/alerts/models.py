@@ -7,11 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Severity(models.TextChoices):
     INFO = "info", _("提示")
-    WARNING = "warning", _("预警")
+    WARNING = "warning", pgettext_lazy("severity", "预警")
     CRITICAL = "critical", _("紧急")
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.alerts.models import Alert, Severity
 from fangkong.alerts.signals import alert_raised
@@ -71,7 +72,7 @@ def alert_raise(
 def alert_resolve(*, alert: Alert, note: str = "", by: User | None) -> Alert:
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.resolved_at is not None:
-        raise Conflict("该预警已处置", code="alert_resolved")
+        raise Conflict(_("该预警已处置"), code="alert_resolved")
     before = snapshot(alert, ["resolved_at", "resolved_by", "resolution_note"])
     alert.resolved_at = timezone.now()
     alert.resolved_by = by

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _label
+from django.utils.translation import gettext_lazy as _
 
 
 class StyledForm(forms.Form):
@@ -33,21 +33,21 @@ def apply_validation_error(form: forms.Form, error: ValidationError) -> None:
 
 
 class AuditFilterForm(StyledForm):
-    actor = forms.CharField(label=_label("操作人（用户名）"), required=False)
-    object_type = forms.CharField(label=_label("对象类型"), required=False)
-    object_id = forms.CharField(label=_label("对象编号"), required=False)
+    actor = forms.CharField(label=_("操作人（用户名）"), required=False)
+    object_type = forms.CharField(label=_("对象类型"), required=False)
+    object_id = forms.CharField(label=_("对象编号"), required=False)
     kind = forms.ChoiceField(
-        label=_label("类型"),
+        label=_("类型"),
         required=False,
-        choices=[("", "—"), ("write", _label("写入")), ("read", _label("查看"))],
+        choices=[("", "—"), ("write", _("写入")), ("read", _("查看"))],
     )
     since = forms.DateTimeField(
-        label=_label("开始时间"),
+        label=_("开始时间"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     until = forms.DateTimeField(
-        label=_label("结束时间"),
+        label=_("结束时间"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )

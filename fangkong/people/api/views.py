@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -54,7 +55,7 @@ class PersonViewSet(
         incoming.is_valid(raise_exception=True)
         jurisdiction = incoming.validated_data.get("home_jurisdiction")
         if jurisdiction is not None and not scope_of(request.user).covers(jurisdiction):
-            raise PermissionDenied("所属辖区不在您的管辖范围内")
+            raise PermissionDenied(_("所属辖区不在您的管辖范围内"))
         registration = person_register(by=acting_user(request), **incoming.validated_data)
         return Response(
             self.get_serializer(registration.person).data,
