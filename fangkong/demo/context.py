@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
 
 T = TypeVar("T")
+TYPICAL_AGE = 38
 
 
 def _valid_resident_id(number: str) -> bool:
@@ -92,7 +93,8 @@ class DemoContext:
                 if local and rng.random() < 0.7
                 else (geography.OTHER_BIRTHPLACES)
             )
-            age_days = rng.randint(min_age * 365, max_age * 365)
+            # Adults of working age are the bulk of a city's population.
+            age_days = round(rng.triangular(min_age * 365, max_age * 365, TYPICAL_AGE * 365))
             birth = self.today - dt.timedelta(days=age_days)
             body = f"{rng.choice(pool)}{birth:%Y%m%d}{rng.randint(0, 999):03d}"
             number = body + ric.calc_check_digit(body + "0")
