@@ -232,6 +232,21 @@ class PostgresDialect(SqlDialect):
     """timestamptz columns; parameters are aware datetimes and arrays (psycopg 3)."""
 
     name = "postgresql"
+    # SQL types of the id columns, read from the catalogue (ids may be bigint or text).
+    person_type = "text"
+    venue_type = "text"
+
+    def learn_types(self, connection: Any) -> None:
+        t = self.t
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attname IN (%s, %s)",
+                (f'"{t.table}"', t.person_id, t.venue_id),
+            )
+            types = dict(cursor.fetchall())
+        self.person_type = types.get(t.person_id, "text")
+        self.venue_type = types.get(t.venue_id, "text")
 
     def param(self, name: str) -> str:
         return f"%({name})s"
@@ -261,7 +276,9 @@ class PostgresDialect(SqlDialect):
         columns = list(zip(*rows, strict=True))
         names = ("pv", "pc", "pl", "ph", "ps", "pe", "pw")
         params = dict(zip(names, (list(c) for c in columns), strict=True))
-        args = ", ".join(f"%({n})s" for n in names)
+        types = (self.venue_type, "int", "timestamptz", "timestamptz", "bigint", "bigint")
+        types += (self.person_type,)
+        args = ", ".join(f"%({n})s::{t}[]" for n, t in zip(names, types, strict=True))
         return (
             f"unnest({args}) AS p(p_venue, p_class, p_low, p_high, p_start, p_end, p_via)",
             params,
@@ -270,7 +287,7 @@ class PostgresDialect(SqlDialect):
     def contact_source(self, rows: Sequence[tuple[Any, Any]]) -> tuple[str, dict[str, Any]]:
         persons, highs = zip(*rows, strict=True)
         return (
-            "unnest(%(kp)s, %(kh)s::timestamptz[]) AS k(k_person, k_high)",
+            f"unnest(%(kp)s::{self.person_type}[], %(kh)s::timestamptz[]) AS k(k_person, k_high)",
             {"kp": list(persons), "kh": list(highs)},
         )
 

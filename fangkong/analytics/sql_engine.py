@@ -62,6 +62,8 @@ class SqlEngine:
         self.connection = connection
         self.dialect = _DIALECTS[dialect or detect_dialect(connection)](table or CheckinTable())
         self.zone = zone if zone is not None else zone_named(DEFAULT_ZONE)
+        if isinstance(self.dialect, PostgresDialect):
+            self.dialect.learn_types(connection)
 
     def _fetch(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         cursor = self.connection.cursor()
