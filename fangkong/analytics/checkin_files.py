@@ -38,7 +38,7 @@ class InvalidRow:
         return f"{where}: {self.reason}"
 
 
-class InvalidCheckins(ValueError):
+class InvalidCheckinsError(ValueError):
     """The input has invalid rows (or cannot be read at all) and skipping was not asked for."""
 
     def __init__(self, message: str, rows: list[InvalidRow] | None = None) -> None:
@@ -66,10 +66,10 @@ def checkin_files(path: Path) -> list[Path]:
     if path.is_dir():
         found = sorted(p for p in path.rglob("*") if p.suffix.lower() in FILE_SUFFIXES)
         if not found:
-            raise InvalidCheckins(f"{path}: no .csv or .parquet files in this folder")
+            raise InvalidCheckinsError(f"{path}: no .csv or .parquet files in this folder")
         return found
     if not path.exists():
-        raise InvalidCheckins(f"{path}: no such file")
+        raise InvalidCheckinsError(f"{path}: no such file")
     return [path]
 
 
@@ -152,10 +152,10 @@ def _read_csv(path: Path, source: str, out: _Collector) -> None:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:
-            raise InvalidCheckins(f"{source}: empty file, expected a header")
+            raise InvalidCheckinsError(f"{source}: empty file, expected a header")
         missing = [name for name in REQUIRED_COLUMNS if name not in header]
         if missing:
-            raise InvalidCheckins(f"{source}: header lacks {', '.join(missing)}")
+            raise InvalidCheckinsError(f"{source}: header lacks {', '.join(missing)}")
         at = {name: header.index(name) for name in (*REQUIRED_COLUMNS, CHECK_OUT) if name in header}
 
         def field(values: list[str], name: str) -> str | None:
@@ -177,15 +177,15 @@ def _read_csv(path: Path, source: str, out: _Collector) -> None:
 
 def _text_column(column: pa.ChunkedArray) -> list[str | None]:
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        return column.to_pylist()  # type: ignore[no-any-return]
-    return pc.cast(column, pa.string()).to_pylist()  # type: ignore[no-any-return]
+        return column.to_pylist()
+    return pc.cast(column, pa.string()).to_pylist()
 
 
 def _read_parquet(path: Path, source: str, out: _Collector) -> None:
     table = pq.read_table(path)
     missing = [name for name in REQUIRED_COLUMNS if name not in table.column_names]
     if missing:
-        raise InvalidCheckins(f"{source}: columns lack {', '.join(missing)}")
+        raise InvalidCheckinsError(f"{source}: columns lack {', '.join(missing)}")
     stamps = [table.column(n) for n in ("check_in", CHECK_OUT) if n in table.column_names]
     if all(pa.types.is_timestamp(column.type) for column in stamps):
         _add_typed_parquet(table, source, out)
@@ -261,7 +261,7 @@ def _add_typed_parquet(table: pa.Table, source: str, out: _Collector) -> None:
 
 
 def load_checkins(path: Path | str, *, zone: Any, skip_invalid: bool = False) -> CheckinRecords:
-    """Read and validate; raise InvalidCheckins naming the first invalid rows unless skipping."""
+    """Read and validate; unless skipping, raise InvalidCheckinsError naming bad rows."""
     path = Path(path)
     files = checkin_files(path)
     out = _Collector(zone)
@@ -275,7 +275,7 @@ def load_checkins(path: Path | str, *, zone: Any, skip_invalid: bool = False) ->
         shown = "\n".join(f"  {row.describe(len(files) > 1)}" for row in out.invalid)
         more = out.invalid_count - len(out.invalid)
         tail = f"\n  ... and {more} more invalid rows" if more else ""
-        raise InvalidCheckins(
+        raise InvalidCheckinsError(
             f"{path}: {out.invalid_count} invalid check-in rows (row numbers count from 1 "
             f"after the header):\n{shown}{tail}",
             out.invalid,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfoNotFoundError
 
-from fangkong.analytics.checkin_files import InvalidCheckins, load_checkins
+from fangkong.analytics.checkin_files import InvalidCheckinsError, load_checkins
 from fangkong.analytics.contact_csv import write_contacts
 from fangkong.analytics.timestamps import (
     DEFAULT_ZONE,
@@ -74,17 +74,17 @@ def add_trace_arguments(
     parser.add_argument("--out", type=Path, help="write the CSV here instead of stdout")
 
 
-class _BadInput(Exception):
+class _UsageError(Exception):
     pass
 
 
 def _cases(options: argparse.Namespace, zone: object) -> tuple[list[CaseQuery], bool]:
     if options.cases is not None:
         if options.case_id is not None or options.onset is not None:
-            raise _BadInput("use either --cases or --case/--onset, not both")
+            raise _UsageError("use either --cases or --case/--onset, not both")
         return _read_cases(options.cases, zone), True
     if options.case_id is None or options.onset is None:
-        raise _BadInput("--case and --onset are required (or --cases FILE)")
+        raise _UsageError("--case and --onset are required (or --cases FILE)")
     return [CaseQuery(options.case_id, options.onset, _moment(options.isolated_at, zone))], False
 
 
@@ -94,7 +94,7 @@ def _moment(text: str | None, zone: object) -> datetime | None:
     try:
         value, _ = parse_timestamp(text, zone)  # type: ignore[arg-type]
     except TimestampError:
-        raise _BadInput(f"unparsable timestamp {text!r}") from None
+        raise _UsageError(f"unparsable timestamp {text!r}") from None
     return datetime_from_us(value, zone)  # type: ignore[arg-type]
 
 
@@ -102,7 +102,7 @@ def _read_cases(path: Path, zone: object) -> list[CaseQuery]:
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
-        raise _BadInput(f"{path}: {exc.strerror}") from None
+        raise _UsageError(f"{path}: {exc.strerror}") from None
     cases, problems = [], []
     with handle:
         for row, record in enumerate(csv.DictReader(handle), start=1):
@@ -112,10 +112,10 @@ def _read_cases(path: Path, zone: object) -> list[CaseQuery]:
                     raise ValueError("missing case_id or onset")
                 day = date.fromisoformat(onset)
                 cases.append(CaseQuery(case_id, day, _moment(record.get("isolated_at"), zone)))
-            except (ValueError, _BadInput) as exc:
+            except (ValueError, _UsageError) as exc:
                 problems.append(f"  row {row}: {exc}")
     if problems:
-        raise _BadInput(f"{path}: invalid case rows:\n" + "\n".join(problems[:10]))
+        raise _UsageError(f"{path}: invalid case rows:\n" + "\n".join(problems[:10]))
     return cases
 
 
@@ -132,10 +132,10 @@ def run_trace(options: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
         factory = file_engine(options.engine)
         cases, batch = _cases(options, zone)
         records = load_checkins(options.events, zone=zone, skip_invalid=options.skip_invalid)
-    except InvalidCheckins as exc:
+    except InvalidCheckinsError as exc:
         stderr.write(f"trace: {exc}\n")
         return EXIT_INVALID_INPUT
-    except (_BadInput, ValueError, KeyError, ZoneInfoNotFoundError) as exc:
+    except (_UsageError, ValueError, KeyError, ZoneInfoNotFoundError) as exc:
         message = exc.args[0] if exc.args else exc
         stderr.write(f"trace: {message}\n")
         return EXIT_INVALID_INPUT

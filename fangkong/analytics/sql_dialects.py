@@ -276,8 +276,10 @@ class PostgresDialect(SqlDialect):
         columns = list(zip(*rows, strict=True))
         names = ("pv", "pc", "pl", "ph", "ps", "pe", "pw")
         params = dict(zip(names, (list(c) for c in columns), strict=True))
-        types = (self.venue_type, "int", "timestamptz", "timestamptz", "bigint", "bigint")
-        types += (self.person_type,)
+        types = (
+            *(self.venue_type, "int", "timestamptz", "timestamptz", "bigint", "bigint"),
+            self.person_type,
+        )
         args = ", ".join(f"%({n})s::{t}[]" for n, t in zip(names, types, strict=True))
         return (
             f"unnest({args}) AS p(p_venue, p_class, p_low, p_high, p_start, p_end, p_via)",

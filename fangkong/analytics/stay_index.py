@@ -190,7 +190,9 @@ class StayIndex:
         if not found:
             empty = np.empty(0, dtype=np.int64)
             return Exposures(empty, empty, empty, empty)
-        person, exposure, venue, via = (np.concatenate(column) for column in zip(*found))
+        person, exposure, venue, via = (
+            np.concatenate(column) for column in zip(*found, strict=True)
+        )
         blocked = np.zeros(self.n_persons, dtype=bool)
         blocked[excluded] = True
         keep = ~blocked[person]

@@ -16,6 +16,7 @@ import numpy as np
 DEFAULT_ZONE = "Asia/Shanghai"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_WALL_CLOCK_EPOCH = _EPOCH.replace(tzinfo=None)  # local wall-clock arithmetic, no zone yet
 _MICROSECOND = timedelta(microseconds=1)
 MICROS_PER_SECOND = 1_000_000
 MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND
@@ -82,7 +83,7 @@ def naive_local_us_to_instants(local_us: np.ndarray, zone: tzinfo) -> np.ndarray
     offsets = np.empty(len(unique_days), dtype=np.int64)
     uneven = np.zeros(len(unique_days), dtype=bool)
     for i, day in enumerate(unique_days.tolist()):
-        start = datetime(1970, 1, 1) + timedelta(days=day)
+        start = _WALL_CLOCK_EPOCH + timedelta(days=day)
         first = start.replace(tzinfo=zone).utcoffset()
         last = (start + timedelta(days=1) - _MICROSECOND).replace(tzinfo=zone).utcoffset()
         if first is None or first != last:
@@ -92,7 +93,7 @@ def naive_local_us_to_instants(local_us: np.ndarray, zone: tzinfo) -> np.ndarray
             offsets[i] = micros(first)
     result[:] = local_us - offsets[inverse]
     for position in np.flatnonzero(uneven[inverse]).tolist():
-        wall = datetime(1970, 1, 1) + timedelta(microseconds=int(local_us[position]))
+        wall = _WALL_CLOCK_EPOCH + timedelta(microseconds=int(local_us[position]))
         result[position] = instant_us(wall, zone)
     return result
 

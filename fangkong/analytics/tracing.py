@@ -209,7 +209,8 @@ def file_engine(name: str) -> FileEngineFactory:
     try:
         return _FILE_ENGINES[name]
     except KeyError:
-        raise KeyError(f"unknown engine {name!r}; known: {', '.join(sorted(_FILE_ENGINES))}")
+        known = ", ".join(sorted(_FILE_ENGINES))
+        raise KeyError(f"unknown engine {name!r}; known: {known}") from None
 
 
 def _load_builtin_engines() -> None:

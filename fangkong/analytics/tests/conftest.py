@@ -47,7 +47,7 @@ def postgres_database() -> Iterator[str]:
     base = psycopg.conninfo.conninfo_to_dict(POSTGRES_DSN)
     base["dbname"] = name
     try:
-        yield psycopg.conninfo.make_conninfo(**base)
+        yield psycopg.conninfo.make_conninfo("", **base)
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()

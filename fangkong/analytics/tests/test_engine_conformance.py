@@ -82,7 +82,9 @@ def reference_trace(
                             best[other.person] = candidate
         return best
 
-    window_start = us(datetime.combine(case.onset - timedelta(days=params.lookback_days), datetime.min.time()))
+    window_start = us(
+        datetime.combine(case.onset - timedelta(days=params.lookback_days), datetime.min.time())
+    )
     window_end = None if case.isolated_at is None else us(case.isolated_at)
     close = qualifying({case.case_id: (window_start, window_end)}, {case.case_id})
     rows: list[Row] = [(p, 1, e, v, via) for p, (e, via, v) in close.items()]
@@ -186,7 +188,29 @@ PERSONS = ["c", "p1", "p2", "p9", "p10", "Q", "张三", "c2"]
 VENUES = ["v1", "v2", "v10", "店A"]
 BASE = datetime(2021, 7, 28)
 # Lengths straddle 15 minutes and the engines' internal length classes (2 h, 12 h, 1 and 3 days).
-LENGTHS = [0, 5, 10, 14, 15, 16, 20, 30, 45, 60, 75, 90, 120, 125, 600, 720, 730, 1440, 1500, 4400, 5000]
+LENGTHS = [
+    0,
+    5,
+    10,
+    14,
+    15,
+    16,
+    20,
+    30,
+    45,
+    60,
+    75,
+    90,
+    120,
+    125,
+    600,
+    720,
+    730,
+    1440,
+    1500,
+    4400,
+    5000,
+]
 
 
 # Stays cluster around a few busy moments so that contacts (and contacts of contacts) are
@@ -208,7 +232,8 @@ def stays_strategy(draw: st.DrawFn) -> list[Stay]:
         venue = draw(st.sampled_from(VENUES[:2]) | st.sampled_from(VENUES))
         stays.append(Stay(person, venue, start, end))
     # Exact duplicates are allowed and must change nothing.
-    if stays and draw(st.booleans()):
+    duplicate: bool = draw(st.booleans())
+    if stays and duplicate:
         stays.append(draw(st.sampled_from(stays)))
     return stays
 
@@ -239,12 +264,22 @@ controls_strategy = st.dictionaries(st.sampled_from(PERSONS), moments, max_size=
 @pytest.mark.parametrize("engine_kind", ENGINE_KINDS)
 def test_every_engine_gives_the_spec_example_output(build_engine: Callable[..., TracingEngine]):
     stays = [
-        Stay(r["person_id"], r["venue_id"], datetime.fromisoformat(r["check_in"]),
-             datetime.fromisoformat(r["check_out"]) if r["check_out"] else None)
+        Stay(
+            r["person_id"],
+            r["venue_id"],
+            datetime.fromisoformat(r["check_in"]),
+            datetime.fromisoformat(r["check_out"]) if r["check_out"] else None,
+        )
         for r in csv.DictReader((DATA / "example-events.csv").open())
     ]
     expected = [
-        (r["person_id"], int(r["degree"]), instant_us(datetime.fromisoformat(r["first_exposure"]), ZONE), r["venue_id"], r["via"])
+        (
+            r["person_id"],
+            int(r["degree"]),
+            instant_us(datetime.fromisoformat(r["first_exposure"]), ZONE),
+            r["venue_id"],
+            r["via"],
+        )
         for r in csv.DictReader((DATA / "example-contacts.csv").open())
     ]
     case = CaseQuery("case1", date(2021, 7, 30))

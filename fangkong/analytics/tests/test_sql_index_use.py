@@ -135,5 +135,10 @@ def test_the_control_time_of_a_close_contact_ends_their_window(sqlite_platform):
     contacts = {c.person_id: c for c in engine.trace(CASE, TracingParams(), control_times=controls)}
     assert contacts["2"].degree == 1
     assert "3" not in contacts
-    later = {c.person_id for c in engine.trace(CASE, TracingParams(), control_times={"2": datetime(2021, 7, 20, 21, 5)})}
+    later = {
+        c.person_id
+        for c in engine.trace(
+            CASE, TracingParams(), control_times={"2": datetime(2021, 7, 20, 21, 5)}
+        )
+    }
     assert "3" in later  # 15 minutes exactly: 20:50 to 21:05

@@ -81,7 +81,9 @@ def test_batch_mode_adds_case_id_and_sorts_by_it(tmp_path: Path):
 def test_offset_timestamps_come_out_in_the_same_offset(tmp_path: Path):
     text = EVENTS.read_text().replace(":00,", ":00+08:00,").replace(":00\n", ":00+08:00\n")
     events = write(tmp_path / "events.csv", text)
-    status, out, _ = run(["trace", "--events", str(events), "--case", "case1", "--onset", "2021-07-30"])
+    status, out, _ = run(
+        ["trace", "--events", str(events), "--case", "case1", "--onset", "2021-07-30"]
+    )
     assert status == 0
     assert "p2,1,2021-07-28T21:40:00+08:00,barA,case1" in out.splitlines()
 
@@ -124,21 +126,34 @@ BAD_EVENTS = (
 
 def test_invalid_rows_fail_with_status_2_naming_rows_and_reasons(tmp_path: Path):
     events = write(tmp_path / "events.csv", BAD_EVENTS)
-    status, out, err = run(["trace", "--events", str(events), "--case", "case1", "--onset", "2021-07-30"])
+    status, out, err = run(
+        ["trace", "--events", str(events), "--case", "case1", "--onset", "2021-07-30"]
+    )
     assert (status, out) == (2, "")
     assert "row 2: missing person_id" in err
     assert "row 4: unparsable check_in 'yesterday'" in err
     assert "row 5: check_out earlier than check_in" in err
     assert "row 6: missing venue_id" in err
     assert "row 7: missing check_in" in err
-    assert "row 1:" not in err and "row 3:" not in err
+    assert "row 1:" not in err
+    assert "row 3:" not in err
 
 
 def test_invalid_rows_leave_no_output_file_behind(tmp_path: Path):
     events = write(tmp_path / "events.csv", BAD_EVENTS)
     target = tmp_path / "contacts.csv"
     status, _, _ = run(
-        ["trace", "--events", str(events), "--case", "case1", "--onset", "2021-07-30", "--out", str(target)]
+        [
+            "trace",
+            "--events",
+            str(events),
+            "--case",
+            "case1",
+            "--onset",
+            "2021-07-30",
+            "--out",
+            str(target),
+        ]
     )
     assert status == 2
     assert list(tmp_path.iterdir()) == [events]
@@ -147,7 +162,16 @@ def test_invalid_rows_leave_no_output_file_behind(tmp_path: Path):
 def test_skip_invalid_skips_and_counts_the_bad_rows(tmp_path: Path):
     events = write(tmp_path / "events.csv", BAD_EVENTS)
     status, out, err = run(
-        ["trace", "--events", str(events), "--case", "case1", "--onset", "2021-07-30", "--skip-invalid"]
+        [
+            "trace",
+            "--events",
+            str(events),
+            "--case",
+            "case1",
+            "--onset",
+            "2021-07-30",
+            "--skip-invalid",
+        ]
     )
     assert status == 0
     assert "skipped 5 invalid check-in rows" in err
@@ -155,7 +179,9 @@ def test_skip_invalid_skips_and_counts_the_bad_rows(tmp_path: Path):
 
 
 def test_an_unparsable_onset_is_a_usage_error():
-    status, out, err = run(["trace", "--events", str(EVENTS), "--case", "case1", "--onset", "30/07/2021"])
+    status, out, err = run(
+        ["trace", "--events", str(EVENTS), "--case", "case1", "--onset", "30/07/2021"]
+    )
     assert (status, out) == (2, "")
     assert "--onset" in err
 
@@ -172,7 +198,9 @@ def test_a_folder_of_files_is_read_as_one_data_set(tmp_path: Path):
     lines = EVENTS.read_text().splitlines()
     write(folder / "a.csv", "\n".join(lines[:5]) + "\n")
     write(folder / "b.csv", "\n".join([lines[0], *lines[5:]]) + "\n")
-    status, out, _ = run(["trace", "--events", str(folder), "--case", "case1", "--onset", "2021-07-30"])
+    status, out, _ = run(
+        ["trace", "--events", str(folder), "--case", "case1", "--onset", "2021-07-30"]
+    )
     assert status == 0
     assert out == (DATA / "example-contacts.csv").read_text()
 
@@ -182,7 +210,9 @@ def test_the_parser_pieces_work_inside_another_parser(tmp_path: Path):
     parser = argparse.ArgumentParser(prog="fangkong trace")
     add_trace_arguments(parser)
     events = shutil.copy(EVENTS, tmp_path / "events.csv")
-    options = parser.parse_args(["--events", str(events), "--case", "case1", "--onset", "2021-07-30"])
+    options = parser.parse_args(
+        ["--events", str(events), "--case", "case1", "--onset", "2021-07-30"]
+    )
     out, err = io.StringIO(), io.StringIO()
     assert run_trace(options, out, err) == 0
     assert out.getvalue() == (DATA / "example-contacts.csv").read_text()
