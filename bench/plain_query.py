@@ -71,9 +71,7 @@ ORDER BY degree, exposure, person_id
 """
 
 
-def plain_trace(
-    con: duckdb.DuckDBPyConnection, case: CaseQuery, params: TracingParams
-) -> pa.Table:
+def plain_trace(con: duckdb.DuckDBPyConnection, case: CaseQuery, params: TracingParams) -> pa.Table:
     """Runs the query; the result stays columnar (Arrow) so that the baseline is not charged
     for building Python objects."""
     window_start = datetime.combine(case.onset - timedelta(days=params.lookback_days), time())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import sqlite3
 import statistics
 import time
@@ -27,9 +28,11 @@ from fangkong.analytics.checkin_files import CheckinRecords, iter_records, load_
 from fangkong.analytics.duckdb_engine import DuckDBEngine
 from fangkong.analytics.sql_engine import SqlEngine
 from fangkong.analytics.sql_schema import (
+    Dialect,
     create_checkin_table,
     create_tracing_indexes,
     insert_checkins,
+    tracing_index_statements,
 )
 from fangkong.analytics.timestamps import DEFAULT_ZONE, instant_us, zone_named
 from fangkong.analytics.tracing import CaseQuery, TracingEngine, TracingParams
@@ -72,8 +75,17 @@ def pick_cases(records: CheckinRecords, count: int, seed: int) -> list[CaseQuery
 def plain_rows(table: Any) -> list[Row]:
     return [
         (person, degree, instant_us(moment, ZONE), venue, via)
-        for person, degree, moment, venue, via in zip(*(c.to_pylist() for c in table.columns), strict=True)
+        for person, degree, moment, venue, via in zip(
+            *(c.to_pylist() for c in table.columns), strict=True
+        )
     ]
+
+
+def index_marker(dialect: Dialect) -> str:
+    """Changes whenever the tracing index definition changes, so stale bench databases
+    get the new index instead of silently timing full scans."""
+    text = "\n".join(tracing_index_statements(dialect))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def build_sqlite(path: Path, records: CheckinRecords) -> sqlite3.Connection:
@@ -84,10 +96,18 @@ def build_sqlite(path: Path, records: CheckinRecords) -> sqlite3.Connection:
         connection = sqlite3.connect(partial)
         create_checkin_table(connection, "sqlite")
         insert_checkins(connection, "sqlite", _integer_ids(records))
-        create_tracing_indexes(connection, "sqlite")
+        connection.execute("CREATE TABLE bench_index (marker TEXT)")
+        connection.execute("INSERT INTO bench_index VALUES ('')")
+        connection.commit()
         connection.close()
         partial.rename(path)
-    return sqlite3.connect(path)
+    connection = sqlite3.connect(path)
+    if connection.execute("SELECT marker FROM bench_index").fetchone()[0] != index_marker("sqlite"):
+        connection.execute('DROP INDEX IF EXISTS "venues_checkin_trace_venue"')
+        create_tracing_indexes(connection, "sqlite")
+        connection.execute("UPDATE bench_index SET marker = ?", (index_marker("sqlite"),))
+        connection.commit()
+    return connection
 
 
 def _integer_ids(records: CheckinRecords) -> Iterator[tuple[int, int, int, int | None]]:
@@ -112,22 +132,39 @@ def postgres(records: CheckinRecords, marker: str) -> Iterator[Any]:
         ).fetchone():
             admin.execute(f'CREATE DATABASE "{POSTGRES_BENCH_DB}"')
     dsn = POSTGRES_ADMIN.replace("dbname=postgres", f"dbname={POSTGRES_BENCH_DB}")
-    with psycopg.connect(dsn) as connection:
+    with psycopg.connect(dsn) as connection:  # a transaction; committed on leaving
         loaded = connection.execute(
             "SELECT obj_description(to_regclass('venues_checkin'))"
         ).fetchone()
-        if loaded is None or loaded[0] != marker:  # absent or another city
+        if loaded is None or loaded[0] is None or loaded[0].split("|")[0] != marker:
             connection.execute("DROP TABLE IF EXISTS venues_checkin")
             create_checkin_table(connection, "postgresql")
             insert_checkins(connection, "postgresql", _integer_ids(records))
+        if loaded is None or loaded[0] != f"{marker}|{index_marker('postgresql')}":
+            connection.execute('DROP INDEX IF EXISTS "venues_checkin_trace_venue"')
             create_tracing_indexes(connection, "postgresql")
-            connection.execute(f"COMMENT ON TABLE venues_checkin IS '{marker}'")
+            connection.execute(
+                f"COMMENT ON TABLE venues_checkin IS '{marker}|{index_marker('postgresql')}'"
+            )
             connection.commit()
+            # Index-only scans need the visibility map that VACUUM writes; on the platform
+            # autovacuum keeps it current.
+            connection.autocommit = True
+            connection.execute("VACUUM ANALYZE venues_checkin")
+            connection.autocommit = False
         yield connection
 
 
-def run(shape: CityShape, case_count: int, repeat: int, out: Callable[[str], None]) -> Timings:
-    path = city_file(shape)
+def run(
+    shape: CityShape,
+    case_count: int,
+    repeat: int,
+    out: Callable[[str], None],
+    *,
+    data_dir: Path = DATA_DIR,
+    use_postgres: bool = True,
+) -> Timings:
+    path = city_file(shape, data_dir)
     began = time.perf_counter()
     records = load_checkins(path, zone=ZONE)
     engines: dict[str, TracingEngine] = {"duckdb": DuckDBEngine(records, zone=ZONE)}
@@ -140,11 +177,11 @@ def run(shape: CityShape, case_count: int, repeat: int, out: Callable[[str], Non
     )
     out(f"sqlite ready in {time.perf_counter() - began:.1f} s")
     cases = pick_cases(records, case_count, shape.seed)
-    with postgres(records, path.name) as pg:
+    with postgres(records, path.name) if use_postgres else contextlib.nullcontext() as pg:
         if pg is not None:
             engines["sql-postgresql"] = SqlEngine(pg, dialect="postgresql", zone=ZONE)
         else:
-            out("PostgreSQL not reachable: sql-postgresql skipped")
+            out("PostgreSQL not used or not reachable: sql-postgresql skipped")
         return _time_all(engines, plain, cases, repeat)
 
 
@@ -188,17 +225,24 @@ def report(timings: Timings, engines: list[str]) -> str:
                 for e in engines
             ]
             contacts = timings.contacts[(case, degree)]
-            lines.append(f"| {case} | {contacts} | {base * 1000:.1f} ms | " + " | ".join(cells) + " |")
+            lines.append(
+                f"| {case} | {contacts} | {base * 1000:.1f} ms | " + " | ".join(cells) + " |"
+            )
         medians = []
         for e in engines:
             own = [timings.seconds[(e, c, degree)] for c in cases]
-            ratios = [timings.seconds[("plain", c, degree)] / timings.seconds[(e, c, degree)] for c in cases]
+            ratios = [
+                timings.seconds[("plain", c, degree)] / timings.seconds[(e, c, degree)]
+                for c in cases
+            ]
             medians.append(
                 f"median {statistics.median(own) * 1000:.1f} ms, max {max(own) * 1000:.1f} ms, "
                 f"ratio median {statistics.median(ratios):.0f}× min {min(ratios):.0f}×"
             )
         plain_median = statistics.median(timings.seconds[("plain", c, degree)] for c in cases)
-        lines.append(f"| **all** | | median {plain_median * 1000:.1f} ms | " + " | ".join(medians) + " |")
+        lines.append(
+            f"| **all** | | median {plain_median * 1000:.1f} ms | " + " | ".join(medians) + " |"
+        )
     return "\n".join(lines)
 
 
@@ -207,9 +251,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stays", type=int, default=CityShape.stays)
     parser.add_argument("--cases", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-postgres", action="store_true")
     options = parser.parse_args(argv)
     shape = CityShape(stays=options.stays)
-    timings = run(shape, options.cases, options.repeat, print)
+    timings = run(shape, options.cases, options.repeat, print, use_postgres=not options.no_postgres)
     engines = sorted({name for name, _, _ in timings.seconds} - {"plain"})
     print(report(timings, engines))
 

@@ -2,10 +2,16 @@
 
 The check-in table is searched through two indexes:
 - (person_id, check_in): a person's stays (the platform declares it);
-- (venue_id, stay class, check_in): who was at a venue around a time. The stay class buckets
-  stays by length (no check-out, <= 2 h, <= 12 h, <= 3 days, longer) so that the earliest
-  check-in worth reading is bounded by the longest stay *of that class*; one stay left open
-  for weeks then costs a read of the few very long stays, not of weeks of the venue.
+- the tracing index (venue_id, stay class, check_in) + check_out, person_id: who was at a
+  venue around a time. The stay class buckets stays by length (see STAY_CLASS_BOUNDS_S), so
+  that the earliest check-in worth reading is bounded by the longest stay *of that class*:
+  a stay left open for weeks costs a read of the few very long stays, not of weeks of the
+  venue. The trailing columns let the search answer from the index alone.
+
+A candidate P qualifies against a probe stay [s, e) exactly when
+  check_in <= e - m  and  end >= s + m  and  end - check_in >= m   (and e - s >= m),
+which is min(end, e) - max(check_in, s) >= m taken apart; all but the length test compare a
+column with a parameter, so they are cheap and exact.
 """
 
 from __future__ import annotations
@@ -14,16 +20,25 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
+
+import numpy as np
 
 from fangkong.analytics.timestamps import MICROS_PER_SECOND, datetime_from_us
 
-# Upper bound, in seconds, of the stays in classes 1, 2, 3; class 4 is unbounded and
-# class 0 (no check-out) lasts default_stay.
-STAY_CLASS_BOUNDS_S = (2 * 3600, 12 * 3600, 3 * 86400)
+# Longest stay of classes 1..7 in seconds; class 0 is "no check-out" (lasts default_stay).
+# The last class holds stays over 3 days and is searched back a century.
+STAY_CLASS_BOUNDS_S = (
+    30 * 60,
+    60 * 60,
+    2 * 3600,
+    4 * 3600,
+    12 * 3600,
+    3 * 86400,
+    100 * 365 * 86400,
+)
 OPEN_STAY_CLASS = 0
-UNBOUNDED_STAY_CLASS = len(STAY_CLASS_BOUNDS_S) + 1
 # SQLite classifies with floating-point julian days; widen its bounds past their error.
 _CLASS_SLACK_US = MICROS_PER_SECOND
 
@@ -54,16 +69,13 @@ class Probe:
     via: Any
 
 
-def class_lower_bounds(
-    probe_start_us: int, min_overlap_us: int, default_stay_us: int
-) -> list[tuple[int, int | None]]:
-    """(stay class, earliest check-in worth reading) for a probe starting at probe_start_us."""
-    first_end = probe_start_us + min_overlap_us
-    bounds: list[tuple[int, int | None]] = [(OPEN_STAY_CLASS, first_end - default_stay_us)]
-    for stay_class, longest_s in enumerate(STAY_CLASS_BOUNDS_S, start=1):
-        bounds.append((stay_class, first_end - longest_s * MICROS_PER_SECOND - _CLASS_SLACK_US))
-    bounds.append((UNBOUNDED_STAY_CLASS, None))
-    return bounds
+def _classes_sql(stay_param: str) -> str:
+    """(class, longest stay in µs) for every class; class 0 depends on default_stay."""
+    rows = [f"SELECT 0 AS k_class, {stay_param} AS k_longest"] + [
+        f"SELECT {i}, {bound * MICROS_PER_SECOND + _CLASS_SLACK_US}"
+        for i, bound in enumerate(STAY_CLASS_BOUNDS_S, start=1)
+    ]
+    return f"({' UNION ALL '.join(rows)}) AS k"
 
 
 class SqlDialect(ABC):
@@ -77,19 +89,21 @@ class SqlDialect(ABC):
 
     @abstractmethod
     def micros(self, column: str) -> str:
-        """SQL for a timestamp column as exact epoch microseconds."""
+        """SQL for a timestamp column (`alias.column` or `column`) as epoch microseconds."""
 
     @abstractmethod
     def stay_class(self, prefix: str = "") -> str:
-        """SQL classifying a row by stay length; identical text in index and queries."""
+        """CASE text classifying a row by stay length; identical in index and queries."""
 
     @abstractmethod
     def timestamp(self, value_us: int | None) -> Any:
         """A parameter comparable with the timestamp columns (None: the far future)."""
 
     @abstractmethod
-    def probe_source(self, rows: Sequence[tuple[Any, ...]]) -> tuple[str, dict[str, Any]]:
-        """FROM-clause text yielding p_venue, p_class, p_low, p_high, p_start, p_end, p_via."""
+    def exposures(
+        self, probes: Sequence[Probe], overlap_us: int, stay_us: int
+    ) -> tuple[str, dict[str, Any]]:
+        """Query and parameters: per exposed person the winning qualifying pair."""
 
     @abstractmethod
     def contact_source(self, rows: Sequence[tuple[Any, Any]]) -> tuple[str, dict[str, Any]]:
@@ -99,19 +113,16 @@ class SqlDialect(ABC):
     def as_text(self, expression: str) -> str:
         """An id as text, ordered by code point (the contract's order of opaque ids)."""
 
-    def bounded_low(self, value_us: int | None) -> Any:
-        return self.timestamp(value_us) if value_us is not None else self.timestamp_floor()
-
-    @abstractmethod
-    def timestamp_floor(self) -> Any: ...
-
     def tracing_index_statements(self) -> list[str]:
         """The index the platform table needs beyond its (person_id, check_in) one."""
         t = self.t
         return [
             f'CREATE INDEX IF NOT EXISTS "{t.table}_trace_venue" ON "{t.table}" '
-            f'("{t.venue_id}", ({self.stay_class()}), "{t.check_in}")'
+            f'("{t.venue_id}", ({self.stay_class()}), "{t.check_in}"{self.covering()})'
         ]
+
+    def covering(self) -> str:
+        return f', "{self.t.check_out}", "{self.t.person_id}"'
 
     def person_index_statement(self) -> str:
         t = self.t
@@ -137,38 +148,23 @@ class SqlDialect(ABC):
             f'ON c."{t.person_id}" = k.k_person AND c."{t.check_in}" < k.k_high'
         )
 
-    def exposures_sql(self, source: str) -> str:
-        """Per exposed person the winning pair: earliest exposure, then via, then venue."""
-        t = self.t
-        start = self.micros(f"c.{t.check_in}")
-        end = f"coalesce({self.micros(f'c.{t.check_out}')}, {start} + {self.param('stay')})"
-        via, venue = self.as_text("via"), self.as_text("venue")
+    def _ranked(self, pairs: str) -> str:
+        via, venue, person = self.as_text("via"), self.as_text("venue"), self.as_text("person")
         return f"""
-            WITH pair AS (
-                SELECT c."{t.person_id}" AS person, c."{t.venue_id}" AS venue, p.p_via AS via,
-                       {self.greatest(start, "p.p_start")} AS exposure,
-                       {self.least(end, "p.p_end")} AS shared_end
-                FROM {source} JOIN "{t.table}" AS c
-                  ON c."{t.venue_id}" = p.p_venue AND {self.stay_class("c.")} = p.p_class
-                 AND c."{t.check_in}" >= p.p_low AND c."{t.check_in}" <= p.p_high
-            ), ranked AS (
+            WITH pair AS ({pairs}),
+            ranked AS (
                 SELECT person, exposure, venue, via, row_number() OVER (
                     PARTITION BY person ORDER BY exposure, {via}, {venue}) AS rank
-                FROM pair WHERE shared_end - exposure >= {self.param("overlap")}
+                FROM pair
             )
-            SELECT person, {self.as_text("person")}, exposure, {venue}, {via}
-            FROM ranked WHERE rank = 1"""
-
-    def greatest(self, a: str, b: str) -> str:
-        return f"greatest({a}, {b})"
-
-    def least(self, a: str, b: str) -> str:
-        return f"least({a}, {b})"
+            SELECT person, {person}, {self.micros("exposure")}, {venue}, {via}
+            FROM ranked WHERE rank = 1 ORDER BY exposure, {person}"""
 
 
 class SqliteDialect(SqlDialect):
     """Django stores datetimes in SQLite as UTC text `YYYY-MM-DD HH:MM:SS[.ffffff]`, which
-    sorts like the instants it names, so index ranges compare text with text."""
+    sorts like the instants it names, so every test compares text with text except the
+    stay length, computed exactly in integers."""
 
     name = "sqlite"
 
@@ -188,44 +184,77 @@ class SqliteDialect(SqlDialect):
         length = f"julianday({end}) - julianday({start})"
         whens = " ".join(
             f"WHEN {length} <= {bound / 86400!r} THEN {i}"
-            for i, bound in enumerate(STAY_CLASS_BOUNDS_S, start=1)
+            for i, bound in enumerate(STAY_CLASS_BOUNDS_S[:-1], start=1)
         )
-        return f"CASE WHEN {end} IS NULL THEN 0 {whens} ELSE {UNBOUNDED_STAY_CLASS} END"
+        return f"CASE WHEN {end} IS NULL THEN 0 {whens} ELSE {len(STAY_CLASS_BOUNDS_S)} END"
 
     def timestamp(self, value_us: int | None) -> str:
         if value_us is None:
             return "9999-12-31 23:59:59"
-        moment = datetime_from_us(value_us, UTC).replace(tzinfo=None)
-        return str(moment)  # Django's form: microseconds only when not zero
+        return str(datetime_from_us(value_us, UTC).replace(tzinfo=None))
 
-    def timestamp_floor(self) -> str:
-        return "0000-01-01 00:00:00"
+    def texts(self, values_us: Sequence[int]) -> list[str]:
+        """Many timestamps in Django's SQLite form at once (microseconds only when set)."""
+        values = np.asarray(values_us, dtype=np.int64)
+        seconds = np.datetime_as_string(values.astype("datetime64[us]"), unit="s")
+        fraction = values % MICROS_PER_SECOND
+        out = np.char.replace(seconds, "T", " ")
+        if fraction.any():
+            tails = np.where(fraction != 0, np.char.mod(".%06d", fraction), "")
+            out = np.char.add(out, tails)
+        return out.tolist()  # type: ignore[no-any-return]
 
-    def probe_source(self, rows: Sequence[tuple[Any, ...]]) -> tuple[str, dict[str, Any]]:
-        columns = ("p_venue", "p_class", "p_low", "p_high", "p_start", "p_end", "p_via")
-        fields = ", ".join(f"json_extract(value, '$[{i}]') AS {c}" for i, c in enumerate(columns))
-        # CROSS JOIN makes SQLite keep the probes as the outer loop, so each probe becomes
-        # an index range search instead of the planner scanning the check-in table.
-        return (
-            f"(SELECT {fields} FROM json_each(:probes)) AS p CROSS",
-            {"probes": json.dumps(rows)},
-        )
+    def exposures(
+        self, probes: Sequence[Probe], overlap_us: int, stay_us: int
+    ) -> tuple[str, dict[str, Any]]:
+        t = self.t
+        starts = [p.start_us for p in probes]
+        ends = [p.end_us for p in probes]
+        start_text = self.texts(starts)
+        high = self.texts([e - overlap_us for e in ends])
+        reach = self.texts([s + overlap_us for s in starts])
+        reach_open = self.texts([s + overlap_us - stay_us for s in starts])
+        rows = [
+            (p.venue, p.start_us, s, h, r, o, p.via)
+            for p, s, h, r, o in zip(probes, start_text, high, reach, reach_open, strict=True)
+        ]
+        fields = ("p_venue", "p_start_us", "p_start", "p_high", "p_reach", "p_reach_open", "p_via")
+        columns = ", ".join(f"value ->> {i} AS {name}" for i, name in enumerate(fields))
+        # Open stays qualify only when default_stay itself reaches min_overlap.
+        open_ok = "1" if stay_us >= overlap_us else "0"
+        pairs = f"""
+            SELECT c."{t.person_id}" AS person, c."{t.venue_id}" AS venue, p.p_via AS via,
+                   max(c."{t.check_in}", p.p_start) AS exposure
+            FROM (SELECT {columns} FROM json_each(:probes)) AS p
+            CROSS JOIN {_classes_sql(":stay")}
+            CROSS JOIN "{t.table}" AS c
+            WHERE c."{t.venue_id}" = p.p_venue AND {self.stay_class("c.")} = k.k_class
+              AND c."{t.check_in}" >= datetime(
+                    (p.p_start_us + :overlap - k.k_longest) / 1000000 - 1, 'unixepoch')
+              AND c."{t.check_in}" <= p.p_high
+              AND CASE WHEN c."{t.check_out}" IS NULL
+                       THEN {open_ok} AND c."{t.check_in}" >= p.p_reach_open
+                       ELSE c."{t.check_out}" >= p.p_reach
+                        AND {self.micros("c." + t.check_out)} - {self.micros("c." + t.check_in)}
+                            >= :overlap
+                  END"""
+        # CROSS JOIN keeps SQLite's loops in that order: each probe and class becomes one
+        # index range search instead of the planner scanning the check-in table.
+        return self._ranked(pairs), {
+            "probes": json.dumps(rows),
+            "overlap": overlap_us,
+            "stay": stay_us,
+        }
 
     def contact_source(self, rows: Sequence[tuple[Any, Any]]) -> tuple[str, dict[str, Any]]:
         return (
-            "(SELECT json_extract(value, '$[0]') AS k_person, json_extract(value, '$[1]') "
-            "AS k_high FROM json_each(:contacts)) AS k CROSS",
+            "(SELECT value ->> 0 AS k_person, value ->> 1 AS k_high "
+            "FROM json_each(:contacts)) AS k CROSS",
             {"contacts": json.dumps(rows)},
         )
 
     def as_text(self, expression: str) -> str:
         return f"CAST({expression} AS TEXT)"
-
-    def greatest(self, a: str, b: str) -> str:
-        return f"max({a}, {b})"
-
-    def least(self, a: str, b: str) -> str:
-        return f"min({a}, {b})"
 
 
 class PostgresDialect(SqlDialect):
@@ -260,31 +289,48 @@ class PostgresDialect(SqlDialect):
         start, end = f'{prefix}"{t.check_in}"', f'{prefix}"{t.check_out}"'
         whens = " ".join(
             f"WHEN {end} - {start} <= interval '{bound} seconds' THEN {i}"
-            for i, bound in enumerate(STAY_CLASS_BOUNDS_S, start=1)
+            for i, bound in enumerate(STAY_CLASS_BOUNDS_S[:-1], start=1)
         )
-        return f"CASE WHEN {end} IS NULL THEN 0 {whens} ELSE {UNBOUNDED_STAY_CLASS} END"
+        return f"CASE WHEN {end} IS NULL THEN 0 {whens} ELSE {len(STAY_CLASS_BOUNDS_S)} END"
+
+    def covering(self) -> str:
+        return f') INCLUDE ("{self.t.check_out}", "{self.t.person_id}"'
 
     def timestamp(self, value_us: int | None) -> datetime:
         if value_us is None:
-            return datetime.max.replace(tzinfo=UTC) - timedelta(days=1)
+            return datetime(9999, 12, 31, tzinfo=UTC)
         return datetime_from_us(value_us, UTC)
 
-    def timestamp_floor(self) -> datetime:
-        return datetime.min.replace(tzinfo=UTC) + timedelta(days=1)
-
-    def probe_source(self, rows: Sequence[tuple[Any, ...]]) -> tuple[str, dict[str, Any]]:
-        columns = list(zip(*rows, strict=True))
-        names = ("pv", "pc", "pl", "ph", "ps", "pe", "pw")
-        params = dict(zip(names, (list(c) for c in columns), strict=True))
-        types = (
-            *(self.venue_type, "int", "timestamptz", "timestamptz", "bigint", "bigint"),
-            self.person_type,
-        )
-        args = ", ".join(f"%({n})s::{t}[]" for n, t in zip(names, types, strict=True))
-        return (
-            f"unnest({args}) AS p(p_venue, p_class, p_low, p_high, p_start, p_end, p_via)",
-            params,
-        )
+    def exposures(
+        self, probes: Sequence[Probe], overlap_us: int, stay_us: int
+    ) -> tuple[str, dict[str, Any]]:
+        t = self.t
+        micro = "interval '1 microsecond'"
+        pairs = f"""
+            SELECT c."{t.person_id}" AS person, c."{t.venue_id}" AS venue, p.p_via AS via,
+                   greatest(c."{t.check_in}", p.p_start) AS exposure
+            FROM unnest(%(pv)s::{self.venue_type}[], %(ps)s::timestamptz[],
+                        %(pe)s::timestamptz[], %(pw)s::{self.person_type}[])
+                   AS p(p_venue, p_start, p_end, p_via)
+            CROSS JOIN {_classes_sql("%(stay)s::bigint")}
+            JOIN "{t.table}" AS c
+              ON c."{t.venue_id}" = p.p_venue AND {self.stay_class("c.")} = k.k_class
+             AND c."{t.check_in}" >= p.p_start + (%(overlap)s - k.k_longest) * {micro}
+             AND c."{t.check_in}" <= p.p_end - %(overlap)s * {micro}
+            WHERE CASE WHEN c."{t.check_out}" IS NULL
+                       THEN %(stay)s >= %(overlap)s
+                        AND c."{t.check_in}" >= p.p_start + (%(overlap)s - %(stay)s) * {micro}
+                       ELSE c."{t.check_out}" >= p.p_start + %(overlap)s * {micro}
+                        AND c."{t.check_out}" - c."{t.check_in}" >= %(overlap)s * {micro}
+                  END"""
+        return self._ranked(pairs), {
+            "pv": [p.venue for p in probes],
+            "ps": [self.timestamp(p.start_us) for p in probes],
+            "pe": [self.timestamp(p.end_us) for p in probes],
+            "pw": [p.via for p in probes],
+            "overlap": overlap_us,
+            "stay": stay_us,
+        }
 
     def contact_source(self, rows: Sequence[tuple[Any, Any]]) -> tuple[str, dict[str, Any]]:
         persons, highs = zip(*rows, strict=True)

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any
 
+import numpy as np
+
 from fangkong.analytics.checkin_files import CheckinRecords, iter_records
 from fangkong.analytics.sql_dialects import (
     CheckinTable,
@@ -15,7 +17,6 @@ from fangkong.analytics.sql_dialects import (
     Probe,
     SqlDialect,
     SqliteDialect,
-    class_lower_bounds,
 )
 from fangkong.analytics.timestamps import DEFAULT_ZONE, zone_named
 from fangkong.analytics.tracing import (
@@ -28,9 +29,6 @@ from fangkong.analytics.tracing import (
 )
 
 _DIALECTS: dict[str, type[SqlDialect]] = {"sqlite": SqliteDialect, "postgresql": PostgresDialect}
-
-# person -> (exposure_us, venue, via, person id as stored)
-Best = dict[str, tuple[int, str, str, Any]]
 
 
 def detect_dialect(connection: Any) -> str:
@@ -85,49 +83,39 @@ class SqlEngine:
         low, high = case.window_us(params, self.zone)
         stays = self._fetch(d.case_stays_sql(), {"person": case.case_id, "high": d.timestamp(high)})
         probes = _clip(stays, {case.case_id: (low, high)}, stay, m)
-        rows: list[tuple[str, int, int, str, str]] = []
-        close = self._exposures(probes, params)
-        close.pop(case.case_id, None)
-        rows.extend((p, 1, e, venue, via) for p, (e, venue, via, _) in close.items())
+        close = [row for row in self._exposures(probes, params) if row[1] != case.case_id]
+        found = [close]
         if params.degree == 2 and close:
             controls = control_times_us(control_times, self.zone)
-            windows = {p: (e, controls.get(p)) for p, (e, _, _, _) in close.items()}
+            windows = {
+                person: (exposure, controls.get(person)) for _, person, exposure, *_ in close
+            }
             source, args = d.contact_source(
-                [(raw, d.timestamp(windows[p][1])) for p, (_, _, _, raw) in close.items()]
+                [(raw, d.timestamp(windows[person][1])) for raw, person, *_ in close]
             )
             contact_stays = self._fetch(d.contact_stays_sql(source), args)
+            excluded = {case.case_id, *windows}
             second = self._exposures(_clip(contact_stays, windows, stay, m), params)
-            for person in (case.case_id, *close):
-                second.pop(person, None)
-            rows.extend((p, 2, e, venue, via) for p, (e, venue, via, _) in second.items())
-        return TraceResult.from_unsorted(case.case_id, self.zone, rows)
+            found.append([row for row in second if row[1] not in excluded])
+        return TraceResult(
+            case_id=case.case_id,
+            zone=self.zone,
+            person_ids=[row[1] for rows in found for row in rows],
+            degrees=np.repeat(
+                np.array([1, 2], dtype=np.int8)[: len(found)], [len(r) for r in found]
+            ),
+            exposures_us=np.array([row[2] for rows in found for row in rows], dtype=np.int64),
+            venue_ids=[row[3] for rows in found for row in rows],
+            vias=[row[4] for rows in found for row in rows],
+        )
 
-    def _exposures(self, probes: list[Probe], params: TracingParams) -> Best:
+    def _exposures(self, probes: list[Probe], params: TracingParams) -> list[tuple[Any, ...]]:
+        """(person as stored, person_id, exposure_us, venue_id, via) per exposed person,
+        in output order (exposure, person_id)."""
         if not probes:
-            return {}
-        d = self.dialect
-        m, stay = params.min_overlap_us, params.default_stay_us
-        rows = []
-        for probe in probes:
-            high = d.timestamp(probe.end_us - m)
-            for stay_class, low in class_lower_bounds(probe.start_us, m, stay):
-                rows.append(
-                    (
-                        probe.venue,
-                        stay_class,
-                        d.bounded_low(low),
-                        high,
-                        probe.start_us,
-                        probe.end_us,
-                        probe.via,
-                    )
-                )
-        source, args = d.probe_source(rows)
-        args.update(stay=stay, overlap=m)
-        return {
-            person: (int(exposure), venue, via, raw)
-            for raw, person, exposure, venue, via in self._fetch(d.exposures_sql(source), args)
-        }
+            return []
+        sql, args = self.dialect.exposures(probes, params.min_overlap_us, params.default_stay_us)
+        return self._fetch(sql, args)
 
 
 def _clip(

@@ -91,7 +91,9 @@ def test_sqlite_trace_searches_indexes_and_never_scans_the_table(sqlite_platform
         plan = [row[3] for row in sqlite_platform.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
         on_table = [step for step in plan if step.split()[1] in ("c", "venues_checkin")]
         assert on_table, plan
-        assert all(step.startswith("SEARCH") and "USING INDEX" in step for step in on_table), plan
+        assert all(step.startswith("SEARCH") and "INDEX" in step for step in on_table), "\n".join(
+            plan
+        )
 
 
 @pytest.fixture
