@@ -15,7 +15,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -198,14 +198,15 @@ def _time_all(
             expected = plain_rows(plain_trace(plain, case, params))
             timings.contacts[(case.case_id, degree)] = len(expected)
             timings.seconds[("plain", case.case_id, degree)] = median_time(
-                lambda case=case: plain_trace(plain, case, params), repeat
+                lambda case=case, params=params: plain_trace(plain, case, params), repeat
             )
             for name, engine in engines.items():
                 got = list(engine.trace(case, params).rows())
                 if got != expected:
                     raise AssertionError(f"{name} disagrees with the plain query on {case}")
                 timings.seconds[(name, case.case_id, degree)] = median_time(
-                    lambda engine=engine, case=case: engine.trace(case, params), repeat
+                    lambda engine=engine, case=case, params=params: engine.trace(case, params),
+                    repeat,
                 )
     return timings
 
