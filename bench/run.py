@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import sqlite3
 import statistics
@@ -198,15 +199,14 @@ def _time_all(
             expected = plain_rows(plain_trace(plain, case, params))
             timings.contacts[(case.case_id, degree)] = len(expected)
             timings.seconds[("plain", case.case_id, degree)] = median_time(
-                lambda case=case, params=params: plain_trace(plain, case, params), repeat
+                functools.partial(plain_trace, plain, case, params), repeat
             )
             for name, engine in engines.items():
                 got = list(engine.trace(case, params).rows())
                 if got != expected:
                     raise AssertionError(f"{name} disagrees with the plain query on {case}")
                 timings.seconds[(name, case.case_id, degree)] = median_time(
-                    lambda engine=engine, case=case, params=params: engine.trace(case, params),
-                    repeat,
+                    functools.partial(engine.trace, case, params), repeat
                 )
     return timings
 

@@ -202,7 +202,8 @@ class SqliteDialect(SqlDialect):
         if fraction.any():
             tails = np.where(fraction != 0, np.char.mod(".%06d", fraction), "")
             out = np.char.add(out, tails)
-        return out.tolist()  # type: ignore[no-any-return]
+        texts: list[str] = out.tolist()
+        return texts
 
     def exposures(
         self, probes: Sequence[Probe], overlap_us: int, stay_us: int
@@ -309,13 +310,18 @@ class PostgresDialect(SqlDialect):
         pairs = f"""
             SELECT c."{t.person_id}" AS person, c."{t.venue_id}" AS venue, p.p_via AS via,
                    greatest(c."{t.check_in}", p.p_start) AS exposure
-            FROM unnest(%(pv)s::{self.venue_type}[], %(ps)s::timestamptz[],
-                        %(pe)s::timestamptz[], %(pw)s::{self.person_type}[])
-                   AS p(p_venue, p_start, p_end, p_via)
-            CROSS JOIN {_classes_sql("%(stay)s::bigint")}
+            FROM (
+                SELECT p_venue, p_start, p_end, p_via, k_class,
+                       p_start + (%(overlap)s - k_longest) * {micro} AS p_low
+                FROM unnest(%(pv)s::{self.venue_type}[], %(ps)s::timestamptz[],
+                            %(pe)s::timestamptz[], %(pw)s::{self.person_type}[])
+                       AS p(p_venue, p_start, p_end, p_via)
+                CROSS JOIN {_classes_sql("%(stay)s::bigint")}
+                OFFSET 0  -- a fence: every probe and class is one index range search
+            ) AS p
             JOIN "{t.table}" AS c
-              ON c."{t.venue_id}" = p.p_venue AND {self.stay_class("c.")} = k.k_class
-             AND c."{t.check_in}" >= p.p_start + (%(overlap)s - k.k_longest) * {micro}
+              ON c."{t.venue_id}" = p.p_venue AND {self.stay_class("c.")} = p.k_class
+             AND c."{t.check_in}" >= p.p_low
              AND c."{t.check_in}" <= p.p_end - %(overlap)s * {micro}
             WHERE CASE WHEN c."{t.check_out}" IS NULL
                        THEN %(stay)s >= %(overlap)s

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fangkong.analytics.timestamps import MICROS_PER_DAY, MICROS_PER_SECOND
+from fangkong.analytics.timestamps import MICROS_PER_SECOND
 
-# Stays are split by length so that one forgotten check-out (a "stay" of weeks) only widens
-# the search among the few long stays, not the search at its venue for everybody.
-LONG_STAY_US = MICROS_PER_DAY
+# Stays are split into tiers by length, each searched back only as far as its own longest
+# stay at that venue: one forgotten check-out (a "stay" of weeks) widens the search among
+# the few long stays only, and the many short stays are not searched back hours.
+_MINUTE_US = 60 * MICROS_PER_SECOND
+TIER_BOUNDS_US = tuple(m * _MINUTE_US for m in (30, 60, 120, 240, 720, 1440))
 _TIME_BITS = 34  # seconds since the earliest check-in: ~544 years before keys collide
 _NO_END = np.iinfo(np.int64).max
 
@@ -120,14 +122,20 @@ class StayIndex:
             self._base_s,
             n_venues,
         )
-        short = has_end & (length <= LONG_STAY_US)
-        long = has_end & (length > LONG_STAY_US)
-        self._short = _VenueTier(
-            venue[short], person[short], start[short], end[short], self._base_s, n_venues
-        )
-        self._long = _VenueTier(
-            venue[long], person[long], start[long], end[long], self._base_s, n_venues
-        )
+        tier_of = np.searchsorted(np.array(TIER_BOUNDS_US), length, "left")
+        self._closed = []
+        for tier in range(len(TIER_BOUNDS_US) + 1):
+            chosen = has_end & (tier_of == tier)
+            self._closed.append(
+                _VenueTier(
+                    venue[chosen],
+                    person[chosen],
+                    start[chosen],
+                    end[chosen],
+                    self._base_s,
+                    n_venues,
+                )
+            )
         by_person = np.lexsort((start, person))
         self._p_venue = venue[by_person]
         self._p_start = start[by_person]
@@ -169,11 +177,8 @@ class StayIndex:
     ) -> Exposures:
         """Per person not in `excluded`: earliest exposure, ties by smallest via then venue."""
         found: list[tuple[np.ndarray, ...]] = []
-        for tier, lengths in (
-            (self._open, np.full(len(probes.venue), default_stay, dtype=np.int64)),
-            (self._short, None),
-            (self._long, None),
-        ):
+        open_lengths = np.full(len(probes.venue), default_stay, dtype=np.int64)
+        for tier, lengths in [(self._open, open_lengths), *((t, None) for t in self._closed)]:
             positions, probe = tier.candidates(probes, min_overlap, lengths)
             if len(positions) == 0:
                 continue
