@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import functools
 import hashlib
+import os
 import sqlite3
 import statistics
 import time
@@ -50,14 +51,18 @@ class Timings:
     contacts: dict[tuple[str, int], int] = field(default_factory=dict)
 
 
-def median_time(run: Callable[[], object], repeat: int) -> float:
-    run()  # warm caches, plans and lazily built structures once
-    samples = []
+def interleaved_medians(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Median seconds per side, sampling the sides in turn so that a busy moment on the
+    machine (it is shared) slows all of them rather than one."""
+    for run in runs.values():
+        run()  # warm caches, plans and lazily built structures once
+    samples: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
-        began = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - began)
-    return statistics.median(samples)
+        for name, run in runs.items():
+            began = time.perf_counter()
+            run()
+            samples[name].append(time.perf_counter() - began)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def pick_cases(records: CheckinRecords, count: int, seed: int) -> list[CaseQuery]:
@@ -178,6 +183,10 @@ def run(
     )
     out(f"sqlite ready in {time.perf_counter() - began:.1f} s")
     cases = pick_cases(records, case_count, shape.seed)
+    out(
+        "load average before timing (1, 5, 15 min): "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg())
+    )
     with postgres(records, path.name) if use_postgres else contextlib.nullcontext() as pg:
         if pg is not None:
             engines["sql-postgresql"] = SqlEngine(pg, dialect="postgresql", zone=ZONE)
@@ -198,16 +207,19 @@ def _time_all(
         for case in cases:
             expected = plain_rows(plain_trace(plain, case, params))
             timings.contacts[(case.case_id, degree)] = len(expected)
-            timings.seconds[("plain", case.case_id, degree)] = median_time(
-                functools.partial(plain_trace, plain, case, params), repeat
-            )
             for name, engine in engines.items():
                 got = list(engine.trace(case, params).rows())
                 if got != expected:
                     raise AssertionError(f"{name} disagrees with the plain query on {case}")
-                timings.seconds[(name, case.case_id, degree)] = median_time(
-                    functools.partial(engine.trace, case, params), repeat
-                )
+            runs: dict[str, Callable[[], object]] = {
+                "plain": functools.partial(plain_trace, plain, case, params),
+                **{
+                    name: functools.partial(engine.trace, case, params)
+                    for name, engine in engines.items()
+                },
+            }
+            for name, seconds in interleaved_medians(runs, repeat).items():
+                timings.seconds[(name, case.case_id, degree)] = seconds
     return timings
 
 
