@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import tzinfo
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -76,7 +76,7 @@ def checkin_files(path: Path) -> list[Path]:
 class _Collector:
     """Accumulates valid rows and invalid-row reasons across files."""
 
-    def __init__(self, zone: Any) -> None:
+    def __init__(self, zone: tzinfo) -> None:
         self.zone = zone
         self.person: list[str] = []
         self.venue: list[str] = []
@@ -260,7 +260,7 @@ def _add_typed_parquet(table: pa.Table, source: str, out: _Collector) -> None:
     )
 
 
-def load_checkins(path: Path | str, *, zone: Any, skip_invalid: bool = False) -> CheckinRecords:
+def load_checkins(path: Path | str, *, zone: tzinfo, skip_invalid: bool = False) -> CheckinRecords:
     """Read and validate; unless skipping, raise InvalidCheckinsError naming bad rows."""
     path = Path(path)
     files = checkin_files(path)

@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfoNotFoundError
@@ -78,7 +78,7 @@ class _UsageError(Exception):
     pass
 
 
-def _cases(options: argparse.Namespace, zone: object) -> tuple[list[CaseQuery], bool]:
+def _cases(options: argparse.Namespace, zone: tzinfo) -> tuple[list[CaseQuery], bool]:
     if options.cases is not None:
         if options.case_id is not None or options.onset is not None:
             raise _UsageError("use either --cases or --case/--onset, not both")
@@ -88,17 +88,17 @@ def _cases(options: argparse.Namespace, zone: object) -> tuple[list[CaseQuery], 
     return [CaseQuery(options.case_id, options.onset, _moment(options.isolated_at, zone))], False
 
 
-def _moment(text: str | None, zone: object) -> datetime | None:
+def _moment(text: str | None, zone: tzinfo) -> datetime | None:
     if not text:
         return None
     try:
-        value, _ = parse_timestamp(text, zone)  # type: ignore[arg-type]
+        value, _ = parse_timestamp(text, zone)
     except TimestampError:
         raise _UsageError(f"unparsable timestamp {text!r}") from None
-    return datetime_from_us(value, zone)  # type: ignore[arg-type]
+    return datetime_from_us(value, zone)
 
 
-def _read_cases(path: Path, zone: object) -> list[CaseQuery]:
+def _read_cases(path: Path, zone: tzinfo) -> list[CaseQuery]:
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:

@@ -1,4 +1,4 @@
-"""Shared fixtures: a throwaway PostgreSQL database per test session, hypothesis profile."""
+"""Shared fixtures: a throwaway PostgreSQL database per test session."""
 
 from __future__ import annotations
 
@@ -8,17 +8,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, settings
-
-# Bounded for CI on 2 cores; FANGKONG_HYPOTHESIS_PROFILE=thorough for a longer hunt.
-settings.register_profile(
-    "default",
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-settings.register_profile("thorough", parent=settings.get_profile("default"), max_examples=2000)
-settings.load_profile(os.environ.get("FANGKONG_HYPOTHESIS_PROFILE", "default"))
 
 POSTGRES_DSN = os.environ.get(
     "FANGKONG_TEST_POSTGRES", "host=127.0.0.1 port=5432 user=postgres dbname=postgres"

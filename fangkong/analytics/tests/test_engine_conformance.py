@@ -7,6 +7,7 @@ checked by reading it next to /spec contact-tracing.md; it is not part of the pa
 from __future__ import annotations
 
 import csv
+import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
@@ -16,7 +17,7 @@ from typing import Any, NamedTuple
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import event, given
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from fangkong.analytics.checkin_files import iter_records, load_checkins
@@ -289,7 +290,17 @@ def test_every_engine_gives_the_spec_example_output(build_engine: Callable[..., 
         assert rows_of(engine, case, TracingParams()) == expected
 
 
+# Bounded for CI on 2 cores; FANGKONG_HYPOTHESIS_EXAMPLES=2000 for a longer hunt. Set on
+# this test only, so other apps' hypothesis settings stay theirs.
+RANDOM_RUNS = settings(
+    max_examples=int(os.environ.get("FANGKONG_HYPOTHESIS_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
 @pytest.mark.parametrize("engine_kind", ENGINE_KINDS)
+@RANDOM_RUNS
 @given(
     stays=stays_strategy(),
     cases=st.lists(case_strategy(), min_size=1, max_size=3, unique_by=lambda c: c.case_id),
