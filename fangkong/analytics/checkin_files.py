@@ -57,6 +57,8 @@ class CheckinRecords:
     has_check_out: np.ndarray
     style: TimestampStyle
     skipped: int = 0
+    # Where the rows came from, for engines that read the files themselves (e.g. Spark).
+    source: Path | None = None
 
     def __len__(self) -> int:
         return len(self.check_in_us)
@@ -280,10 +282,10 @@ def load_checkins(path: Path | str, *, zone: tzinfo, skip_invalid: bool = False)
             f"after the header):\n{shown}{tail}",
             out.invalid,
         )
-    return _assemble(out)
+    return _assemble(out, path)
 
 
-def _assemble(out: _Collector) -> CheckinRecords:
+def _assemble(out: _Collector, source: Path) -> CheckinRecords:
     parts: Iterable[tuple[pa.Array, pa.Array, np.ndarray, np.ndarray, np.ndarray]] = [
         (
             pa.array(out.person, type=pa.string()),
@@ -307,6 +309,7 @@ def _assemble(out: _Collector) -> CheckinRecords:
         has_check_out=np.concatenate(has_ends),
         style=style,
         skipped=out.invalid_count,
+        source=source,
     )
 
 
