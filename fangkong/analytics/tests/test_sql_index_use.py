@@ -144,3 +144,35 @@ def test_the_control_time_of_a_close_contact_ends_their_window(sqlite_platform):
         )
     }
     assert "3" in later  # 15 minutes exactly: 20:50 to 21:05
+
+
+def microsecond_rows() -> list[tuple[int, int, int, int | None]]:
+    start = instant_us(datetime(2021, 7, 20, 10, 0, 0, 250000), ZONE)
+    return [
+        (1, 7, start, start + 30 * MINUTE),
+        (2, 7, start + 15 * MINUTE, start + 60 * MINUTE),  # exactly 15 minutes
+        (3, 7, start + 15 * MINUTE + 1, start + 60 * MINUTE),  # one microsecond short
+    ]
+
+
+def check_microseconds(engine: SqlEngine) -> None:
+    contacts = list(engine.trace(CASE, TracingParams(degree=1)))
+    assert [c.person_id for c in contacts] == ["2"]
+    assert contacts[0].first_exposure == datetime(2021, 7, 20, 10, 15, 0, 250000, tzinfo=ZONE)
+
+
+def test_sqlite_keeps_microseconds_exact_at_the_fifteen_minute_boundary():
+    connection = sqlite3.connect(":memory:")
+    create_checkin_table(connection, "sqlite")
+    insert_checkins(connection, "sqlite", microsecond_rows())
+    create_tracing_indexes(connection, "sqlite")
+    check_microseconds(SqlEngine(connection, zone=ZONE))
+
+
+@pytest.mark.postgres
+def test_postgres_keeps_microseconds_exact_at_the_fifteen_minute_boundary(postgres_connection):
+    postgres_connection.execute("DROP TABLE IF EXISTS venues_checkin")
+    create_checkin_table(postgres_connection, "postgresql")
+    insert_checkins(postgres_connection, "postgresql", microsecond_rows())
+    create_tracing_indexes(postgres_connection, "postgresql")
+    check_microseconds(SqlEngine(postgres_connection, zone=ZONE))
