@@ -1,0 +1,213 @@
+"""Sorted in-memory arrays over every stay, answering "who shared >= min_overlap with these
+stays" for thousands of probe stays at once with binary searches instead of scans.
+
+Ids are dense integer codes assigned in string order, so "smallest venue_id / via" tie-breaks
+are integer comparisons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from fangkong.analytics.timestamps import MICROS_PER_SECOND
+
+# Stays are split into tiers by length, each searched back only as far as its own longest
+# stay at that venue: one forgotten check-out (a "stay" of weeks) widens the search among
+# the few long stays only, and the many short stays are not searched back hours.
+_MINUTE_US = 60 * MICROS_PER_SECOND
+TIER_BOUNDS_US = tuple(m * _MINUTE_US for m in (30, 60, 120, 240, 720, 1440))
+_TIME_BITS = 34  # seconds since the earliest check-in: ~544 years before keys collide
+_NO_END = np.iinfo(np.int64).max
+
+
+@dataclass(frozen=True, slots=True)
+class Probes:
+    """Clipped stays of the people being traced from: [start, end) at venue, via person."""
+
+    venue: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    via: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class Exposures:
+    """The winning qualifying pair per exposed person (one row per person)."""
+
+    person: np.ndarray
+    exposure: np.ndarray
+    venue: np.ndarray
+    via: np.ndarray
+
+
+def _ranges(starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated arange(starts[i], stops[i]) and, per element, which i it came from."""
+    counts = np.maximum(stops - starts, 0)
+    owner = np.repeat(np.arange(len(starts)), counts)
+    if len(owner) == 0:
+        return owner, owner
+    first = np.cumsum(counts) - counts
+    positions = np.arange(len(owner)) - first[owner] + starts[owner]
+    return positions, owner
+
+
+class _VenueTier:
+    """Stays of one length class sorted by (venue, check_in) with a searchable packed key."""
+
+    def __init__(
+        self,
+        venue: np.ndarray,
+        person: np.ndarray,
+        start: np.ndarray,
+        end: np.ndarray,
+        base_s: int,
+        n_venues: int,
+    ) -> None:
+        self.person = person
+        self.start = start
+        self.end = end
+        self.base_s = base_s
+        self.key = (venue << _TIME_BITS) | (start // MICROS_PER_SECOND - base_s)
+        # Longest stay per venue in this tier bounds how early a relevant check-in can be.
+        self.max_length = np.zeros(n_venues, dtype=np.int64)
+        if len(venue):
+            np.maximum.at(self.max_length, venue, end - start)
+
+    def candidates(
+        self, probes: Probes, min_overlap: int, max_length: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of stays that may overlap a probe by >= min_overlap, and their probe."""
+        if len(self.key) == 0 or len(probes.venue) == 0:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty
+        longest = self.max_length[probes.venue] if max_length is None else max_length
+        # A qualifying stay starts no later than end - m and ends no earlier than start + m,
+        # so it starts no earlier than start + m - (longest stay at that venue).
+        low_s = (probes.start + min_overlap - longest) // MICROS_PER_SECOND - self.base_s
+        high_s = (probes.end - min_overlap) // MICROS_PER_SECOND - self.base_s
+        limit = (1 << _TIME_BITS) - 1
+        venue_key = probes.venue << _TIME_BITS
+        low = np.searchsorted(self.key, venue_key | np.clip(low_s, 0, limit), "left")
+        high = np.searchsorted(self.key, venue_key | np.clip(high_s, 0, limit), "right")
+        high = np.where(high_s < 0, low, high)
+        return _ranges(low, high)
+
+
+class StayIndex:
+    """All stays, by person (to find a person's stays) and by venue (to find who was there)."""
+
+    def __init__(
+        self,
+        person: np.ndarray,
+        venue: np.ndarray,
+        start: np.ndarray,
+        end: np.ndarray,
+        has_end: np.ndarray,
+        n_persons: int,
+        n_venues: int,
+    ) -> None:
+        """Arrays of equal length; person/venue are codes; the venue-side arrays must arrive
+        sorted by (venue, start) so that tiers keep that order after filtering."""
+        self.n_persons = n_persons
+        self.n_venues = n_venues
+        self._base_s = int(start.min()) // MICROS_PER_SECOND if len(start) else 0
+        length = end - start
+        self._open = _VenueTier(
+            venue[~has_end],
+            person[~has_end],
+            start[~has_end],
+            start[~has_end],
+            self._base_s,
+            n_venues,
+        )
+        tier_of = np.searchsorted(np.array(TIER_BOUNDS_US), length, "left")
+        self._closed = []
+        for tier in range(len(TIER_BOUNDS_US) + 1):
+            chosen = has_end & (tier_of == tier)
+            self._closed.append(
+                _VenueTier(
+                    venue[chosen],
+                    person[chosen],
+                    start[chosen],
+                    end[chosen],
+                    self._base_s,
+                    n_venues,
+                )
+            )
+        by_person = np.lexsort((start, person))
+        self._p_venue = venue[by_person]
+        self._p_start = start[by_person]
+        self._p_end = end[by_person]
+        self._p_has_end = has_end[by_person]
+        self._p_offsets = np.concatenate(
+            ([0], np.cumsum(np.bincount(person, minlength=n_persons)))
+        ).astype(np.int64)
+
+    def stays_of(
+        self,
+        persons: np.ndarray,
+        window_start: np.ndarray,
+        window_end: np.ndarray,
+        default_stay: int,
+        min_overlap: int,
+    ) -> Probes:
+        """Each person's stays clipped to that person's [window_start, window_end); clipped
+        stays shorter than min_overlap are dropped since they cannot make a contact."""
+        positions, owner = _ranges(self._p_offsets[persons], self._p_offsets[persons + 1])
+        start = self._p_start[positions]
+        end = np.where(self._p_has_end[positions], self._p_end[positions], start + default_stay)
+        start = np.maximum(start, window_start[owner])
+        end = np.minimum(end, window_end[owner])
+        keep = end - start >= min_overlap
+        return Probes(
+            venue=self._p_venue[positions][keep],
+            start=start[keep],
+            end=end[keep],
+            via=persons[owner][keep],
+        )
+
+    def exposures(
+        self,
+        probes: Probes,
+        excluded: np.ndarray,
+        default_stay: int,
+        min_overlap: int,
+    ) -> Exposures:
+        """Per person not in `excluded`: earliest exposure, ties by smallest via then venue."""
+        found: list[tuple[np.ndarray, ...]] = []
+        open_lengths = np.full(len(probes.venue), default_stay, dtype=np.int64)
+        for tier, lengths in [(self._open, open_lengths), *((t, None) for t in self._closed)]:
+            positions, probe = tier.candidates(probes, min_overlap, lengths)
+            if len(positions) == 0:
+                continue
+            start = tier.start[positions]
+            end = tier.end[positions] if tier is not self._open else start + default_stay
+            probe_start = probes.start[probe]
+            exposure = np.maximum(start, probe_start)
+            shared = np.minimum(end, probes.end[probe]) - exposure
+            person = tier.person[positions]
+            keep = shared >= min_overlap
+            found.append(
+                (person[keep], exposure[keep], probes.venue[probe][keep], probes.via[probe][keep])
+            )
+        if not found:
+            empty = np.empty(0, dtype=np.int64)
+            return Exposures(empty, empty, empty, empty)
+        person, exposure, venue, via = (
+            np.concatenate(column) for column in zip(*found, strict=True)
+        )
+        blocked = np.zeros(self.n_persons, dtype=bool)
+        blocked[excluded] = True
+        keep = ~blocked[person]
+        person, exposure, venue, via = person[keep], exposure[keep], venue[keep], via[keep]
+        order = np.lexsort((venue, via, exposure, person))
+        person = person[order]
+        first = np.ones(len(person), dtype=bool)
+        first[1:] = person[1:] != person[:-1]
+        chosen = order[first]
+        return Exposures(person[first], exposure[chosen], venue[chosen], via[chosen])
+
+
+NO_END = _NO_END

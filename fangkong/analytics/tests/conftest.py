@@ -1,0 +1,54 @@
+"""Shared fixtures: a throwaway PostgreSQL database per test session."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+POSTGRES_DSN = os.environ.get(
+    "FANGKONG_TEST_POSTGRES", "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+)
+
+
+def _admin_connection() -> Any:
+    import psycopg
+
+    try:
+        return psycopg.connect(POSTGRES_DSN, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI but unreachable: {exc}")
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A fresh database (unique name) for this session, dropped at the end; yields its DSN."""
+    import psycopg
+
+    admin = _admin_connection()
+    name = f"fangkong_analytics_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = psycopg.conninfo.conninfo_to_dict(POSTGRES_DSN)
+    base["dbname"] = name
+    try:
+        yield psycopg.conninfo.make_conninfo("", **base)
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture
+def postgres_connection(postgres_database: str) -> Iterator[Any]:
+    import psycopg
+
+    connection = psycopg.connect(postgres_database)
+    try:
+        yield connection
+    finally:
+        connection.rollback()
+        connection.close()

@@ -1,0 +1,327 @@
+"""Every engine against a plain-Python reference written straight from the contract.
+
+The reference below is deliberately naive (every stay against every stay) so that it can be
+checked by reading it next to /spec contact-tracing.md; it is not part of the package.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from fangkong.analytics.checkin_files import iter_records, load_checkins
+from fangkong.analytics.duckdb_engine import DuckDBEngine
+from fangkong.analytics.sql_engine import SqlEngine
+from fangkong.analytics.sql_schema import (
+    create_checkin_table,
+    create_tracing_indexes,
+    insert_checkins,
+)
+from fangkong.analytics.timestamps import DEFAULT_ZONE, instant_us, zone_named
+from fangkong.analytics.tracing import CaseQuery, TracingEngine, TracingParams, trace_batch
+
+ZONE = zone_named(DEFAULT_ZONE)
+DATA = Path(__file__).parent / "data"
+Row = tuple[str, int, int, str, str]  # person_id, degree, first_exposure_us, venue_id, via
+
+
+class Stay(NamedTuple):
+    person: str
+    venue: str
+    check_in: datetime  # naive local, as in the files
+    check_out: datetime | None
+
+
+# ---------------------------------------------------------------- the reference, from the spec
+
+
+def reference_trace(
+    stays: Sequence[Stay],
+    case: CaseQuery,
+    params: TracingParams,
+    control_times: dict[str, datetime] | None = None,
+) -> list[Row]:
+    us = lambda moment: instant_us(moment, ZONE)  # noqa: E731
+    m, d = params.min_overlap_us, params.default_stay_us
+
+    def interval(stay: Stay) -> tuple[int, int]:
+        end = us(stay.check_out) if stay.check_out is not None else us(stay.check_in) + d
+        return us(stay.check_in), end
+
+    def clipped_stays(person: str, start: int, end: int | None) -> Iterator[tuple[str, int, int]]:
+        for stay in stays:
+            if stay.person != person:
+                continue
+            s, e = interval(stay)
+            s, e = max(s, start), e if end is None else min(e, end)
+            if s < e:  # stays that do not intersect the window are dropped
+                yield stay.venue, s, e
+
+    def qualifying(sources: dict[str, tuple[int, int | None]], excluded: set[str]) -> dict:
+        best: dict[str, tuple[int, str, str]] = {}
+        for source, (start, end) in sources.items():
+            for venue, cs, ce in clipped_stays(source, start, end):
+                for other in stays:
+                    if other.person in excluded or other.venue != venue:
+                        continue
+                    ps, pe = interval(other)
+                    if min(pe, ce) - max(ps, cs) >= m:
+                        # exposure first, then smallest via, then smallest venue_id
+                        candidate = (max(ps, cs), source, venue)
+                        if other.person not in best or candidate < best[other.person]:
+                            best[other.person] = candidate
+        return best
+
+    window_start = us(
+        datetime.combine(case.onset - timedelta(days=params.lookback_days), datetime.min.time())
+    )
+    window_end = None if case.isolated_at is None else us(case.isolated_at)
+    close = qualifying({case.case_id: (window_start, window_end)}, {case.case_id})
+    rows: list[Row] = [(p, 1, e, v, via) for p, (e, via, v) in close.items()]
+    if params.degree == 2:
+        controls = control_times or {}
+        windows = {
+            c: (exposure, us(controls[c]) if c in controls else None)
+            for c, (exposure, _, _) in close.items()
+        }
+        second = qualifying(windows, {case.case_id, *close})
+        rows += [(p, 2, e, v, via) for p, (e, via, v) in second.items()]
+    return sorted(rows, key=lambda row: (row[1], row[2], row[0]))
+
+
+# ---------------------------------------------------------------- engines built over the stays
+
+
+def write_csv(stays: Sequence[Stay], path: Path) -> None:
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["person_id", "venue_id", "check_in", "check_out"])
+        for stay in stays:
+            out = "" if stay.check_out is None else stay.check_out.isoformat()
+            writer.writerow([stay.person, stay.venue, stay.check_in.isoformat(), out])
+
+
+def write_parquet(stays: Sequence[Stay], path: Path) -> None:
+    table = pa.table(
+        {
+            "person_id": [s.person for s in stays],
+            "venue_id": [s.venue for s in stays],
+            "check_in": pa.array([s.check_in for s in stays], type=pa.timestamp("s")),
+            "check_out": pa.array([s.check_out for s in stays], type=pa.timestamp("s")),
+        }
+    )
+    pq.write_table(table, path)
+
+
+def sqlite_engine(csv_path: Path) -> TracingEngine:
+    import sqlite3
+
+    connection = sqlite3.connect(":memory:")
+    create_checkin_table(connection, "sqlite", id_type="text")
+    insert_checkins(connection, "sqlite", iter_records(load_checkins(csv_path, zone=ZONE)))
+    create_tracing_indexes(connection, "sqlite")
+    return SqlEngine(connection, zone=ZONE)
+
+
+class PostgresTable:
+    """One table reused by every example: refilled, not recreated, to keep examples cheap."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        connection.execute("DROP TABLE IF EXISTS venues_checkin")
+        create_checkin_table(connection, "postgresql", id_type="text")
+        create_tracing_indexes(connection, "postgresql")
+
+    def engine(self, csv_path: Path) -> TracingEngine:
+        self.connection.execute("TRUNCATE venues_checkin")
+        rows = iter_records(load_checkins(csv_path, zone=ZONE))
+        insert_checkins(self.connection, "postgresql", rows)
+        return SqlEngine(self.connection, zone=ZONE)
+
+
+ENGINE_KINDS = [
+    "sql-sqlite",
+    pytest.param("sql-postgresql", marks=pytest.mark.postgres),
+    "duckdb-csv",
+    "duckdb-parquet",
+]
+
+
+@pytest.fixture
+def build_engine(request: pytest.FixtureRequest, engine_kind: str) -> Callable[..., TracingEngine]:
+    if engine_kind == "sql-postgresql":
+        table = PostgresTable(request.getfixturevalue("postgres_connection"))
+
+    def build(stays: Sequence[Stay], folder: Path) -> TracingEngine:
+        csv_path = folder / "events.csv"
+        write_csv(stays, csv_path)
+        if engine_kind == "sql-sqlite":
+            return sqlite_engine(csv_path)
+        if engine_kind == "sql-postgresql":
+            return table.engine(csv_path)
+        if engine_kind == "duckdb-parquet":
+            parquet_path = folder / "events.parquet"
+            write_parquet(stays, parquet_path)
+            return DuckDBEngine.from_path(parquet_path, zone=ZONE)
+        return DuckDBEngine.from_path(csv_path, zone=ZONE)
+
+    return build
+
+
+def rows_of(engine: TracingEngine, case: CaseQuery, params: TracingParams, **kw: Any) -> list[Row]:
+    return list(engine.trace(case, params, **kw).rows())
+
+
+# ---------------------------------------------------------------- random check-in sets
+
+PERSONS = ["c", "p1", "p2", "p9", "p10", "Q", "张三", "c2"]
+VENUES = ["v1", "v2", "v10", "店A"]
+BASE = datetime(2021, 7, 28)
+# Lengths straddle 15 minutes and the engines' internal length classes (2 h, 12 h, 1 and 3 days).
+LENGTHS = [
+    0,
+    5,
+    10,
+    14,
+    15,
+    16,
+    20,
+    30,
+    45,
+    60,
+    75,
+    90,
+    120,
+    125,
+    600,
+    720,
+    730,
+    1440,
+    1500,
+    4400,
+    5000,
+]
+
+
+# Stays cluster around a few busy moments so that contacts (and contacts of contacts) are
+# the rule rather than the exception; a few land days away to exercise the windows.
+ANCHORS = [timedelta(hours=h) for h in (-30, 10, 20, 34, 60)]
+
+
+@st.composite
+def stays_strategy(draw: st.DrawFn) -> list[Stay]:
+    count = draw(st.integers(0, 40))
+    stays = []
+    for _ in range(count):
+        # A 5-minute grid makes ties, touching ends and exact 15-minute overlaps common.
+        offset = timedelta(minutes=5 * draw(st.integers(-30, 30)))
+        start = BASE + draw(st.sampled_from(ANCHORS)) + offset
+        length = draw(st.sampled_from(LENGTHS) | st.integers(0, 300))
+        end = None if draw(st.integers(0, 4)) == 0 else start + timedelta(minutes=length)
+        person = draw(st.sampled_from(PERSONS))
+        venue = draw(st.sampled_from(VENUES[:2]) | st.sampled_from(VENUES))
+        stays.append(Stay(person, venue, start, end))
+    # Exact duplicates are allowed and must change nothing.
+    duplicate: bool = draw(st.booleans())
+    if stays and duplicate:
+        stays.append(draw(st.sampled_from(stays)))
+    return stays
+
+
+moments = st.integers(-2 * 288, 3 * 288).map(lambda k: BASE + timedelta(minutes=5 * k))
+
+
+@st.composite
+def case_strategy(draw: st.DrawFn, case_id: str | None = None) -> CaseQuery:
+    onset = BASE.date() + timedelta(days=draw(st.integers(-1, 4)))
+    isolated = draw(st.none() | moments)
+    return CaseQuery(case_id or draw(st.sampled_from(PERSONS[:3])), onset, isolated)
+
+
+params_strategy = st.builds(
+    TracingParams,
+    lookback_days=st.integers(0, 5),
+    min_overlap=st.sampled_from([15, 10, 30, 1]).map(lambda m: timedelta(minutes=m)),
+    default_stay=st.sampled_from([60, 30, 15, 0]).map(lambda m: timedelta(minutes=m)),
+    degree=st.sampled_from([1, 2]),
+)
+controls_strategy = st.dictionaries(st.sampled_from(PERSONS), moments, max_size=4)
+
+
+# ---------------------------------------------------------------- the tests
+
+
+@pytest.mark.parametrize("engine_kind", ENGINE_KINDS)
+def test_every_engine_gives_the_spec_example_output(build_engine: Callable[..., TracingEngine]):
+    stays = [
+        Stay(
+            r["person_id"],
+            r["venue_id"],
+            datetime.fromisoformat(r["check_in"]),
+            datetime.fromisoformat(r["check_out"]) if r["check_out"] else None,
+        )
+        for r in csv.DictReader((DATA / "example-events.csv").open())
+    ]
+    expected = [
+        (
+            r["person_id"],
+            int(r["degree"]),
+            instant_us(datetime.fromisoformat(r["first_exposure"]), ZONE),
+            r["venue_id"],
+            r["via"],
+        )
+        for r in csv.DictReader((DATA / "example-contacts.csv").open())
+    ]
+    case = CaseQuery("case1", date(2021, 7, 30))
+    assert reference_trace(stays, case, TracingParams()) == expected
+    with tempfile.TemporaryDirectory() as folder:
+        engine = build_engine(stays, Path(folder))
+        assert rows_of(engine, case, TracingParams()) == expected
+
+
+# Bounded for CI on 2 cores; FANGKONG_HYPOTHESIS_EXAMPLES=2000 for a longer hunt. Set on
+# this test only, so other apps' hypothesis settings stay theirs.
+RANDOM_RUNS = settings(
+    max_examples=int(os.environ.get("FANGKONG_HYPOTHESIS_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+@pytest.mark.parametrize("engine_kind", ENGINE_KINDS)
+@RANDOM_RUNS
+@given(
+    stays=stays_strategy(),
+    cases=st.lists(case_strategy(), min_size=1, max_size=3, unique_by=lambda c: c.case_id),
+    params=params_strategy,
+    controls=st.none() | controls_strategy,
+)
+def test_every_engine_matches_the_reference_on_random_check_ins(
+    build_engine: Callable[..., TracingEngine],
+    stays: list[Stay],
+    cases: list[CaseQuery],
+    params: TracingParams,
+    controls: dict[str, datetime] | None,
+):
+    with tempfile.TemporaryDirectory() as folder:
+        engine = build_engine(stays, Path(folder))
+        results = trace_batch(engine, cases, params, control_times=controls)
+    expected_order = sorted(c.case_id for c in cases)
+    assert [r.case_id for r in results] == expected_order
+    by_id = {c.case_id: c for c in cases}
+    for result in results:
+        expected = reference_trace(stays, by_id[result.case_id], params, controls)
+        assert list(result.rows()) == expected
+        event(f"degree-1 contacts: {min(sum(r[1] == 1 for r in expected), 3)}")
+        event(f"degree-2 contacts: {min(sum(r[1] == 2 for r in expected), 3)}")
