@@ -65,8 +65,9 @@ lock: ## Re-resolve the dependency ranges and record the exact versions in const
 	.venv-lock/bin/pip freeze --exclude-editable | grep -v '^fangkong' > constraints.txt
 	rm -rf .venv-lock
 
-bench: install-dev
-	$(BIN)/python -m bench
+bench: install-dev ## The benchmarks (see bench/README.md)
+	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.people_list
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache
