@@ -1,0 +1,67 @@
+from fangkong.command.models.notices import (
+    Notice,
+    NoticeAttachment,
+    NoticeMeasure,
+    NoticeQuerySet,
+    NoticeReceipt,
+    NoticeStatus,
+)
+from fangkong.command.models.notifications import (
+    Channel,
+    DeliveryStatus,
+    JobRun,
+    Notification,
+    NotificationKind,
+    OutboxMessage,
+)
+from fangkong.command.models.reports import (
+    MissingReport,
+    ReportFigure,
+    ReportKind,
+    ReportProfile,
+    UnitReport,
+)
+from fangkong.command.models.tasks import (
+    OPEN_STATUSES,
+    Escalation,
+    Milestone,
+    ProgressReport,
+    Task,
+    TaskAttachment,
+    TaskQuerySet,
+    TaskStatus,
+)
+from fangkong.command.models.teams import Rota, RotaStatus, Shift, TeamMember, WorkTeam
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Channel",
+    "DeliveryStatus",
+    "Escalation",
+    "JobRun",
+    "Milestone",
+    "MissingReport",
+    "Notice",
+    "NoticeAttachment",
+    "NoticeMeasure",
+    "NoticeQuerySet",
+    "NoticeReceipt",
+    "NoticeStatus",
+    "Notification",
+    "NotificationKind",
+    "OutboxMessage",
+    "ProgressReport",
+    "ReportFigure",
+    "ReportKind",
+    "ReportProfile",
+    "Rota",
+    "RotaStatus",
+    "Shift",
+    "Task",
+    "TaskAttachment",
+    "TaskQuerySet",
+    "TaskStatus",
+    "TeamMember",
+    "UnitReport",
+    "WorkTeam",
+]
