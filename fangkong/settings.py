@@ -297,3 +297,14 @@ FANGKONG_DASHBOARD_TREND_DAYS = env_int("FANGKONG_DASHBOARD_TREND_DAYS", 14)
 FANGKONG_DASHBOARD_REFRESH_SECONDS = env_int("FANGKONG_DASHBOARD_REFRESH_SECONDS", 60)
 # The public notice pages (no login) answer each client address this many times a minute.
 FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE = env_int("FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE", 120)
+# Name the API schema's enumerations of this area (several models have a `kind`).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(  # type: ignore[union-attr]
+    {
+        "ResponsibilityKindEnum": "fangkong.jurisdictions.models.ResponsibilityKind",
+        "NotificationKindEnum": "fangkong.command.models.notifications.NotificationKind",
+        "ReportKindEnum": "fangkong.command.models.reports.ReportKind",
+        "ReportProfileEnum": "fangkong.command.models.reports.ReportProfile",
+        "NoticeStatusEnum": "fangkong.command.models.notices.NoticeStatus",
+        "TaskStatusEnum": "fangkong.command.models.tasks.TaskStatus",
+    }
+)
