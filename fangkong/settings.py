@@ -270,10 +270,10 @@ FANGKONG_CASE_INVESTIGATION_HOURS = env_int("FANGKONG_CASE_INVESTIGATION_HOURS",
 
 # --- Command ---
 # The HQ's name heads notices and the daily briefing; the briefing's issue number counts days
-# from the first day of the response.
+# from the first day of the response (empty: the first day any unit reported).
 FANGKONG_HQ_NAME = env_str("FANGKONG_HQ_NAME", "无锡市疫情防控应急指挥部")
 FANGKONG_BRIEFING_TITLE = env_str("FANGKONG_BRIEFING_TITLE", "无锡市疫情防控工作日报")
-FANGKONG_BRIEFING_FIRST_DAY = env_str("FANGKONG_BRIEFING_FIRST_DAY", "2021-07-28")
+FANGKONG_BRIEFING_FIRST_DAY = env_str("FANGKONG_BRIEFING_FIRST_DAY", "")
 # Daily reports: the default cut-off (a notice may change it through `command.report_cutoff`),
 # how long before it units are reminded, and how many past days the missing-report job checks.
 FANGKONG_REPORT_CUTOFF = env_str("FANGKONG_REPORT_CUTOFF", "16:00")
@@ -298,13 +298,12 @@ FANGKONG_DASHBOARD_REFRESH_SECONDS = env_int("FANGKONG_DASHBOARD_REFRESH_SECONDS
 # The public notice pages (no login) answer each client address this many times a minute.
 FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE = env_int("FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE", 120)
 # Name the API schema's enumerations of this area (several models have a `kind`).
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(  # type: ignore[union-attr]
-    {
-        "ResponsibilityKindEnum": "fangkong.jurisdictions.models.ResponsibilityKind",
-        "NotificationKindEnum": "fangkong.command.models.notifications.NotificationKind",
-        "ReportKindEnum": "fangkong.command.models.reports.ReportKind",
-        "ReportProfileEnum": "fangkong.command.models.reports.ReportProfile",
-        "NoticeStatusEnum": "fangkong.command.models.notices.NoticeStatus",
-        "TaskStatusEnum": "fangkong.command.models.tasks.TaskStatus",
-    }
-)
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **dict(SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {})),  # type: ignore[call-overload]
+    "ResponsibilityKindEnum": "fangkong.jurisdictions.models.ResponsibilityKind",
+    "NotificationKindEnum": "fangkong.command.models.notifications.NotificationKind",
+    "ReportKindEnum": "fangkong.command.models.reports.ReportKind",
+    "ReportProfileEnum": "fangkong.command.models.reports.ReportProfile",
+    "NoticeStatusEnum": "fangkong.command.models.notices.NoticeStatus",
+    "TaskStatusEnum": "fangkong.command.models.tasks.TaskStatus",
+}

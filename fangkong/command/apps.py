@@ -15,7 +15,6 @@ class CommandConfig(AppConfig):
         NavItem(_("督办"), "command:task_list", "task.view", order=610, icon="list-check"),
         NavItem(_("日报"), "command:report_home", "report.home", order=620, icon="calendar-check"),
         NavItem(_("专班值班"), "command:team_list", "team.view", order=630, icon="people-fill"),
-        NavItem(_("疫情日报"), "command:briefing", "briefing.view", order=640, icon="file-earmark-text"),
         NavItem(_("消息"), "command:inbox", "notification.view", order=950, icon="bell"),
     )
     role_homes = {

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.command.models import MissingReport, Notice, NoticeMeasure, UnitReport
+from fangkong.command.models import MissingReport, Notice, NoticeMeasure, Task, UnitReport
 from fangkong.command.selectors.figures import (
     day_bounds,
     notice_figures,
@@ -15,9 +15,8 @@ from fangkong.command.selectors.figures import (
     report_figures,
     task_figures,
 )
-from fangkong.command.models import Task
 from fangkong.command.selectors.reports import reporting_units
-from fangkong.core.figures import BriefingSection, BriefingTable
+from fangkong.core.figures import BriefingSection, BriefingTable, Figure
 from fangkong.policy.kinds import measure_kind
 
 NOTICES_ORDER = 5
@@ -26,7 +25,7 @@ REPORTS_ORDER = 85
 TABLE_ROWS = 30  # the briefing lists at most this many rows per table; the pages list all
 
 
-def _value(figures: list, key: str) -> object:  # type: ignore[type-arg]
+def _value(figures: list[Figure], key: str) -> object:
     return next(f.value for f in figures if f.key == key)
 
 
@@ -94,7 +93,7 @@ def tasks_section(*, day: dt.date) -> BriefingSection:
         .select_related("owner_unit", "owner_user")
         .order_by("deadline")
     )
-    rows = [
+    rows: list[list[object]] = [
         [
             task.title,
             str(task.owner),
@@ -105,9 +104,7 @@ def tasks_section(*, day: dt.date) -> BriefingSection:
         for task in overdue[:TABLE_ROWS]
     ]
     paragraphs = [
-        _(
-            "当日交办督办任务%(issued)s项，办结%(closed)s项；在办%(open)s项，其中逾期%(overdue)s项。"
-        )
+        _("当日交办督办任务%(issued)s项，办结%(closed)s项；在办%(open)s项，其中逾期%(overdue)s项。")
         % {
             "issued": _value(figures, "command.tasks_issued"),
             "closed": _value(figures, "command.tasks_closed"),

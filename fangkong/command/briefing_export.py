@@ -22,7 +22,14 @@ def figure_text(figure: Figure) -> str:
     return f"{figure.value}{figure.unit}"
 
 
-def _set_font(run: Any, name: str, size: float, *, bold: bool = False, color: tuple[int, int, int] | None = None) -> None:
+def _set_font(
+    run: Any,
+    name: str,
+    size: float,
+    *,
+    bold: bool = False,
+    color: tuple[int, int, int] | None = None,
+) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
 
@@ -46,7 +53,8 @@ def _red_rule(paragraph: Any) -> None:
     p_pr = paragraph._p.get_or_add_pPr()
     borders = p_pr.makeelement(qn("w:pBdr"), {})
     bottom = borders.makeelement(
-        qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "18", qn("w:space"): "1", qn("w:color"): "C00000"}
+        qn("w:bottom"),
+        {qn("w:val"): "single", qn("w:sz"): "18", qn("w:space"): "1", qn("w:color"): "C00000"},
     )
     borders.append(bottom)
     p_pr.append(borders)
@@ -62,7 +70,9 @@ def _docx_table(document: Any, header: list[str], rows: list[list[object]]) -> N
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=False):
             cell.text = ""
-            _set_font(cell.paragraphs[0].add_run("" if value is None else str(value)), BODY_FONT, 10.5)
+            _set_font(
+                cell.paragraphs[0].add_run("" if value is None else str(value)), BODY_FONT, 10.5
+            )
 
 
 def briefing_docx(briefing: Briefing) -> bytes:

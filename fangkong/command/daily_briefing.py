@@ -15,6 +15,7 @@ from types import ModuleType
 
 from django.apps import apps
 from django.conf import settings
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,7 +65,11 @@ class Briefing:
 
     @property
     def date_line(self) -> str:
-        return _("%(y)s年%(m)s月%(d)s日") % {"y": self.day.year, "m": self.day.month, "d": self.day.day}
+        return _("%(y)s年%(m)s月%(d)s日") % {
+            "y": self.day.year,
+            "m": self.day.month,
+            "d": self.day.day,
+        }
 
     def figure(self, key: str) -> object:
         for section in self.sections:
@@ -74,13 +79,20 @@ class Briefing:
         raise KeyError(key)
 
 
+def first_briefing_day() -> dt.date | None:
+    """The first day of the response: the setting, or else the first day any unit reported."""
+    if settings.FANGKONG_BRIEFING_FIRST_DAY:
+        return dt.date.fromisoformat(settings.FANGKONG_BRIEFING_FIRST_DAY)
+    from fangkong.command.models import UnitReport
+
+    return UnitReport.objects.aggregate(first=Min("day"))["first"]
+
+
 def briefing_number(day: dt.date) -> int:
-    """第N期: days since the first day of the response, counting that day as 1."""
-    try:
-        first = dt.date.fromisoformat(settings.FANGKONG_BRIEFING_FIRST_DAY)
-    except ValueError:
-        first = day.replace(month=1, day=1)
-    if day < first:
+    """第N期: days since the first day of the response, counting that day as 1 (within the
+    year when the day lies before it)."""
+    first = first_briefing_day()
+    if first is None or day < first:
         first = day.replace(month=1, day=1)
     return (day - first).days + 1
 

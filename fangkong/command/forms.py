@@ -167,7 +167,7 @@ class ReportForm(StyledForm):
                 min_value=0,
                 widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
             )
-            self.fields = {f"figure_{figure.key}": field, **self.fields}  # type: ignore[assignment]
+            self.fields = {f"figure_{figure.key}": field, **self.fields}
 
     def figures(self) -> dict[str, Any]:
         return {key: self.cleaned_data.get(f"figure_{key}") for key in self.figure_keys}

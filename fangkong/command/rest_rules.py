@@ -8,6 +8,7 @@ teams cannot be worked past the rules by splitting their duty across rotas.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -66,7 +67,7 @@ def shift_violations(shifts: list[Shift]) -> list[Violation]:
                         },
                     )
                 )
-        for before, after in zip(own, own[1:], strict=False):
+        for before, after in itertools.pairwise(own):
             rest = after.starts_at - before.ends_at
             if rest < least_rest:
                 found.append(

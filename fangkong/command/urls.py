@@ -7,9 +7,7 @@ app_name = "command"
 urlpatterns = [
     path("", dashboard.dashboard_page, name="dashboard"),
     path("briefing/", dashboard.briefing_page, name="briefing"),
-    path(
-        "briefing/<str:day>.<str:fmt>", dashboard.briefing_download, name="briefing_download"
-    ),
+    path("briefing/<str:day>.<str:fmt>", dashboard.briefing_download, name="briefing_download"),
     path("inbox/", dashboard.inbox_page, name="inbox"),
     path("inbox/read-all/", dashboard.inbox_read_all_action, name="inbox_read_all"),
     path("inbox/<int:pk>/read/", dashboard.inbox_read_action, name="inbox_read"),

@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from fangkong.accounts.models import User
 from fangkong.command.models import (
     Milestone,
     MissingReport,
@@ -15,11 +16,12 @@ from fangkong.command.models import (
     UnitReport,
 )
 from fangkong.jurisdictions.models import ResponsibilityKind, ResponsibleUnit
-from fangkong.accounts.models import User
 
 
 class NoticeMeasureSerializer(serializers.ModelSerializer[NoticeMeasure]):
-    effective_at = serializers.DateTimeField(source="measure.effective_at", allow_null=True, read_only=True)
+    effective_at = serializers.DateTimeField(
+        source="measure.effective_at", allow_null=True, read_only=True
+    )
 
     class Meta:
         model = NoticeMeasure
@@ -27,7 +29,7 @@ class NoticeMeasureSerializer(serializers.ModelSerializer[NoticeMeasure]):
 
 
 class NoticeSerializer(serializers.ModelSerializer[Notice]):
-    label = serializers.CharField(read_only=True)
+    display_name = serializers.CharField(source="label", read_only=True)
     measures = NoticeMeasureSerializer(many=True, read_only=True)
     receipts_total = serializers.IntegerField(read_only=True)
     receipts_read = serializers.IntegerField(read_only=True)
@@ -35,7 +37,7 @@ class NoticeSerializer(serializers.ModelSerializer[Notice]):
     class Meta:
         model = Notice
         fields = [
-            "id", "number", "label", "title", "issuer", "body", "status", "issued_at",
+            "id", "number", "display_name", "title", "issuer", "body", "status", "issued_at",
             "effective_at", "measures", "receipts_total", "receipts_read",
         ]  # fmt: skip
 

@@ -62,7 +62,10 @@ def _day(request: Request) -> dt.date:
 
 
 class NoticeViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Notice]
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Notice],
 ):
     """Numbered notices (通告) with their measures; creating one makes a draft, `publish`
     writes its measures with the notice's effective time, `read` confirms reading it."""
@@ -110,7 +113,10 @@ class NoticeViewSet(
 
 
 class TaskViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Task]
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Task],
 ):
     """Supervised tasks (督办) the viewer may see; `?status=` filters, `?overdue=1` lists the
     overdue ones. Owners post `progress` and `submit`; the issuer posts `accept` or `return`."""
@@ -128,7 +134,9 @@ class TaskViewSet(
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str, description="issued/in_progress/submitted/done/returned"),
+            OpenApiParameter(
+                "status", str, description="issued/in_progress/submitted/done/returned"
+            ),
             OpenApiParameter("overdue", str, description="1: only overdue tasks"),
         ]
     )
@@ -181,7 +189,9 @@ class TaskViewSet(
     def submit(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = TextSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        task = task_submit(task=self.get_object(), text=incoming.validated_data["text"], by=acting_user(request))
+        task = task_submit(
+            task=self.get_object(), text=incoming.validated_data["text"], by=acting_user(request)
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
     @extend_schema(request=TextSerializer, responses=TaskSerializer)
@@ -189,7 +199,9 @@ class TaskViewSet(
     def accept(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = TextSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        task = task_accept(task=self.get_object(), note=incoming.validated_data["text"], by=acting_user(request))
+        task = task_accept(
+            task=self.get_object(), note=incoming.validated_data["text"], by=acting_user(request)
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
     @extend_schema(request=TextSerializer, responses=TaskSerializer)
@@ -197,12 +209,17 @@ class TaskViewSet(
     def send_back(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = TextSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        task = task_return(task=self.get_object(), reason=incoming.validated_data["text"], by=acting_user(request))
+        task = task_return(
+            task=self.get_object(), reason=incoming.validated_data["text"], by=acting_user(request)
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=task.pk)).data)
 
 
 class UnitReportViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[UnitReport]
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[UnitReport],
 ):
     """Daily reports of the units in the viewer's jurisdiction (`?day=`). Posting files today's
     report for the caller's own unit; `zero` files a zero report (今日无新增情况)."""
@@ -248,7 +265,9 @@ class UnitReportViewSet(
     @extend_schema(request=None, responses={201: UnitReportSerializer})
     @action(detail=False, methods=["post"])
     def zero(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        report = report_submit_zero(unit=self._unit(request), day=timezone.localdate(), by=acting_user(request))
+        report = report_submit_zero(
+            unit=self._unit(request), day=timezone.localdate(), by=acting_user(request)
+        )
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
 
@@ -349,7 +368,11 @@ class BriefingView(APIView):
                         "figures": [f.as_dict() for f in s.figures],
                         "paragraphs": [str(p) for p in s.paragraphs],
                         "tables": [
-                            {"title": str(t.title), "header": [str(h) for h in t.header], "rows": [[str(c) for c in r] for r in t.rows]}
+                            {
+                                "title": str(t.title),
+                                "header": [str(h) for h in t.header],
+                                "rows": [[str(c) for c in r] for r in t.rows],
+                            }
                             for t in s.tables
                         ],
                     }
@@ -389,7 +412,12 @@ class OnDutyView(APIView):
                 {
                     "team": row.team.name,
                     "shifts": [
-                        {"user": str(s.user), "post": s.post, "starts_at": s.starts_at, "ends_at": s.ends_at}
+                        {
+                            "user": str(s.user),
+                            "post": s.post,
+                            "starts_at": s.starts_at,
+                            "ends_at": s.ends_at,
+                        }
                         for s in row.shifts
                     ],
                 }

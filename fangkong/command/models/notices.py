@@ -66,6 +66,9 @@ class Notice(models.Model):
     def __str__(self) -> str:
         return f"{self.label}：{self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("command:notice_detail", args=[self.pk])
+
     @property
     def label(self) -> str:
         return _("第%(number)s号通告") % {"number": self.number}
@@ -73,9 +76,6 @@ class Notice(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == NoticeStatus.DRAFT
-
-    def get_absolute_url(self) -> str:
-        return reverse("command:notice_detail", args=[self.pk])
 
     def get_public_url(self) -> str:
         return reverse("command:notice_public", args=[self.number])

@@ -161,7 +161,9 @@ class Task(models.Model):
             return True
         if self.co_owner_users.filter(pk=user_id).exists():
             return True
-        return bool(unit_id) and self.co_owner_units.filter(pk=unit_id).exists()
+        if unit_id is None:
+            return False
+        return self.co_owner_units.filter(pk=unit_id).exists()
 
 
 class Milestone(models.Model):

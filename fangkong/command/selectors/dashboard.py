@@ -87,6 +87,7 @@ def dashboard(*, viewer: Any, now: dt.datetime | None = None) -> dict[str, Any]:
         "overdue_tasks": list(
             task_list(viewer=viewer, overdue_at=moment).order_by("deadline")[:LIST_ROWS]
         ),
+        "overdue_count": task_list(viewer=viewer, overdue_at=moment).count(),
         "escalations": escalation_list(viewer=viewer)[:LIST_ROWS],
         "reports_today": reports,
         "reports_yesterday": yesterday,

@@ -76,7 +76,9 @@ def report_figures(day: dt.date) -> list[Figure]:
     return [
         Figure("command.units_expected", _("应报单位"), units.count(), _("个")),
         Figure("command.reports_on_time", _("按时报送"), reports["on_time"], _("个")),
-        Figure("command.reports_late", _("迟报"), reports["late"], _("个"), alert=reports["late"] > 0),
+        Figure(
+            "command.reports_late", _("迟报"), reports["late"], _("个"), alert=reports["late"] > 0
+        ),
         Figure("command.reports_zero", _("其中零报告"), reports["zero"], _("个")),
         Figure("command.reports_missing", _("缺报"), missing, _("个"), alert=missing > 0),
         Figure("command.reports_needs", _("提出协调事项"), reports["needs"], _("个")),

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from fangkong.accounts.capabilities import user_can
@@ -69,7 +69,7 @@ def notice_measure_lines(notice: Notice, *, at: dt.datetime | None = None) -> li
 def notice_receipts(notice: Notice) -> list[NoticeReceipt]:
     return list(
         notice.receipts.select_related("unit", "unit__jurisdiction", "read_by").order_by(
-            "read_at", "unit__jurisdiction__path", "unit__name"
+            F("read_at").asc(nulls_first=True), "unit__jurisdiction__path", "unit__name"
         )
     )
 

@@ -103,7 +103,9 @@ def report_day_status(*, viewer: Any, day: dt.date) -> DayStatus:
     )
 
 
-def unit_report_history(*, unit: ResponsibleUnit, days: int, until: dt.date) -> list[dict[str, Any]]:
+def unit_report_history(
+    *, unit: ResponsibleUnit, days: int, until: dt.date
+) -> list[dict[str, Any]]:
     """A unit's record over the last `days` days: reported on time, late, zero, or missing."""
     since = until - dt.timedelta(days=days - 1)
     reports = {r.day: r for r in UnitReport.objects.filter(unit=unit, day__range=(since, until))}
@@ -116,16 +118,14 @@ def unit_report_history(*, unit: ResponsibleUnit, days: int, until: dt.date) -> 
     for offset in range(days):
         day = until - dt.timedelta(days=offset)
         report = reports.get(day)
-        history.append(
-            {"day": day, "report": report, "missing": report is None and day in missing}
-        )
+        history.append({"day": day, "report": report, "missing": report is None and day in missing})
     return history
 
 
 def report_list(*, viewer: Any) -> QuerySet[UnitReport]:
-    return UnitReport.objects.filter(
-        unit__in=units_in_scope(viewer)
-    ).select_related("unit", "submitted_by")
+    return UnitReport.objects.filter(unit__in=units_in_scope(viewer)).select_related(
+        "unit", "submitted_by"
+    )
 
 
 def reporting_trend(*, viewer: Any, until: dt.date, days: int) -> list[dict[str, Any]]:
@@ -135,9 +135,7 @@ def reporting_trend(*, viewer: Any, until: dt.date, days: int) -> list[dict[str,
     report_rows = (
         UnitReport.objects.filter(day__range=(since, until), unit__in=units)
         .values("day")
-        .annotate(
-            on_time=Count("pk", filter=Q(late=False)), late=Count("pk", filter=Q(late=True))
-        )
+        .annotate(on_time=Count("pk", filter=Q(late=False)), late=Count("pk", filter=Q(late=True)))
     )
     missing_rows = (
         MissingReport.objects.filter(
@@ -149,8 +147,8 @@ def reporting_trend(*, viewer: Any, until: dt.date, days: int) -> list[dict[str,
     by_day: dict[dt.date, dict[str, Any]] = {
         since + dt.timedelta(days=i): {"on_time": 0, "late": 0, "missing": 0} for i in range(days)
     }
-    for row in report_rows:
-        by_day[row["day"]].update(on_time=row["on_time"], late=row["late"])
-    for row in missing_rows:
-        by_day[row["day"]]["missing"] = row["n"]
+    for counted in report_rows:
+        by_day[counted["day"]].update(on_time=counted["on_time"], late=counted["late"])
+    for listed in missing_rows:
+        by_day[listed["day"]]["missing"] = listed["n"]
     return [{"day": day, **values} for day, values in sorted(by_day.items())]

@@ -11,7 +11,9 @@ from fangkong.accounts.scope import scope_of
 from fangkong.command.models import Escalation, Milestone, Task, TaskQuerySet, TaskStatus
 
 
-def task_list(*, viewer: Any, status: str = "", overdue_at: dt.datetime | None = None) -> TaskQuerySet:
+def task_list(
+    *, viewer: Any, status: str = "", overdue_at: dt.datetime | None = None
+) -> TaskQuerySet:
     """The HQ and leaders see every task; others the tasks in their jurisdiction and the tasks
     they (or their unit) own, co-own or issued."""
     scope = scope_of(viewer)
@@ -41,7 +43,7 @@ def task_get(*, viewer: Any, pk: int) -> Task:
 
 def task_status_counts(*, viewer: Any) -> dict[str, int]:
     rows = task_list(viewer=viewer).order_by().values("status").annotate(n=Count("pk"))
-    counts = {status: 0 for status in TaskStatus.values}
+    counts = dict.fromkeys(TaskStatus.values, 0)
     for row in rows:
         counts[row["status"]] = row["n"]
     return counts
@@ -53,9 +55,12 @@ def escalation_list(*, viewer: Any) -> list[Escalation]:
     return list(
         Escalation.objects.filter(milestone__task__in=tasks, milestone__done_at__isnull=True)
         .select_related(
-            "milestone", "milestone__task", "milestone__task__owner_unit",
-            "milestone__task__owner_user", "to_unit",
-        )  # fmt: skip
+            "milestone",
+            "milestone__task",
+            "milestone__task__owner_unit",
+            "milestone__task__owner_user",
+            "to_unit",
+        )
         .order_by("-escalated_at")
     )
 

@@ -51,7 +51,10 @@ def _check_measures(measures: Sequence[MeasureLine]) -> None:
             definition = measure_kind(line.kind)
         except KeyError as error:
             raise ValidationError(
-                {"measures": _("第%(n)s条措施：未知措施类型「%(kind)s」") % {"n": index, "kind": line.kind}}
+                {
+                    "measures": _("第%(n)s条措施：未知措施类型「%(kind)s」")
+                    % {"n": index, "kind": line.kind}
+                }
             ) from error
         if line.subject not in {s for s, _label in definition.subjects()}:
             raise ValidationError(
@@ -64,12 +67,13 @@ def _check_measures(measures: Sequence[MeasureLine]) -> None:
             definition.parse(line.subject, line.value)
         except ValidationError as error:
             raise ValidationError(
-                {"measures": _("第%(n)s条措施：%(error)s") % {"n": index, "error": " ".join(error.messages)}}
+                {
+                    "measures": _("第%(n)s条措施：%(error)s")
+                    % {"n": index, "error": " ".join(error.messages)}
+                }
             ) from error
         if (line.kind, line.subject) in seen:
-            raise ValidationError(
-                {"measures": _("第%(n)s条措施与前面的措施重复") % {"n": index}}
-            )
+            raise ValidationError({"measures": _("第%(n)s条措施与前面的措施重复") % {"n": index}})
         seen.add((line.kind, line.subject))
 
 
@@ -165,7 +169,7 @@ def notice_publish(*, notice: Notice, by: User | None, at: dt.datetime | None = 
 
 
 @transaction.atomic
-def notice_mark_read(*, notice: Notice, by: User) -> NoticeReceipt:
+def notice_mark_read(*, notice: Notice, by: User, at: dt.datetime | None = None) -> NoticeReceipt:
     """The reader's unit confirms it has read the notice (阅知), once."""
     if by.unit_id is None:
         raise Conflict(_("您不属于任何单位，无需回执"), code="no_unit")
@@ -174,12 +178,10 @@ def notice_mark_read(*, notice: Notice, by: User) -> NoticeReceipt:
     except NoticeReceipt.DoesNotExist as error:
         raise Conflict(_("该通告未主送您的单位"), code="not_addressed") from error
     if receipt.read_at is None:
-        receipt.read_at = timezone.now()
+        receipt.read_at = at or timezone.now()
         receipt.read_by = by
         receipt.save(update_fields=["read_at", "read_by"])
-        audit_write(
-            by=by, action="notice.read", obj=receipt, after=snapshot(receipt, ["read_at"])
-        )
+        audit_write(by=by, action="notice.read", obj=receipt, after=snapshot(receipt, ["read_at"]))
     return receipt
 
 

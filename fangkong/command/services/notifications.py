@@ -45,7 +45,10 @@ def notification_send(
         if user.pk in seen:
             continue
         seen.add(user.pk)
-        if dedupe_key and Notification.objects.filter(recipient=user, dedupe_key=dedupe_key).exists():
+        if (
+            dedupe_key
+            and Notification.objects.filter(recipient=user, dedupe_key=dedupe_key).exists()
+        ):
             continue
         try:
             with transaction.atomic():
@@ -103,8 +106,9 @@ def notification_mark_all_read(*, user: User) -> int:
 
 
 def outbox_deliver(now: dt.datetime) -> int:
-    """Try each pending e-mail once (returns how many were tried); a failure is recorded on the message and retried next run until
-    FANGKONG_OUTBOX_MAX_ATTEMPTS. Runs inside the job's transaction."""
+    """Try each pending e-mail once and return how many were tried. A failure is recorded on
+    the message and retried on the next run, until FANGKONG_OUTBOX_MAX_ATTEMPTS; runs inside
+    the job's transaction."""
     pending = OutboxMessage.objects.filter(
         status=DeliveryStatus.PENDING, channel=Channel.EMAIL
     ).select_related("notification")

@@ -113,7 +113,9 @@ def _resolve_missing(*, unit: ResponsibleUnit, day: dt.date, at: dt.datetime) ->
     ):
         missing.resolved_at = at
         missing.save(update_fields=["resolved_at"])
-        audit_write(by=None, action="report.missing_resolve", obj=missing, after={"resolved_at": at})
+        audit_write(
+            by=None, action="report.missing_resolve", obj=missing, after={"resolved_at": at}
+        )
 
 
 @transaction.atomic
@@ -184,9 +186,7 @@ def reports_detect_missing(now: dt.datetime) -> int:
                     missing = MissingReport.objects.create(unit=unit, day=day, detected_at=now)
             except IntegrityError:  # another run listed it first
                 continue
-            audit_write(
-                by=None, action="report.missing", obj=missing, after=snapshot(missing)
-            )
+            audit_write(by=None, action="report.missing", obj=missing, after=snapshot(missing))
             notification_send(
                 recipients=unit_users(unit),
                 kind=NotificationKind.REPORT_MISSING,

@@ -111,7 +111,9 @@ def task_issue(
         Milestone(task=task, title=name.strip(), due_at=due) for name, due in milestones
     )
     for upload in attachments:
-        TaskAttachment.objects.create(task=task, file=upload, name=upload.name or "", uploaded_by=by)
+        TaskAttachment.objects.create(
+            task=task, file=upload, name=upload.name or "", uploaded_by=by
+        )
     after = snapshot(task)
     after["milestones"] = [(name, due) for name, due in milestones]
     audit_write(by=by, action="task.issue", obj=task, after=after)
@@ -181,19 +183,26 @@ def task_report_progress(
 
 @transaction.atomic
 def task_submit(
-    *, task: Task, text: str, evidence: UploadedFile | None = None, by: User
+    *,
+    task: Task,
+    text: str,
+    evidence: UploadedFile | None = None,
+    by: User,
+    at: dt.datetime | None = None,
 ) -> Task:
     """The owner submits the work for acceptance; every milestone must be done."""
     task = _locked(task)
     _require_owner(task, by)
     if task.status not in (TaskStatus.ISSUED, TaskStatus.IN_PROGRESS, TaskStatus.RETURNED):
         raise Conflict(_("任务当前状态不能提交"), code="task_state")
-    open_milestones = list(task.milestones.filter(done_at__isnull=True).values_list("title", flat=True))
+    open_milestones = list(
+        task.milestones.filter(done_at__isnull=True).values_list("title", flat=True)
+    )
     if open_milestones:
         raise Conflict(
             _("以下节点尚未完成：%s") % "、".join(open_milestones), code="milestones_open"
         )
-    now = timezone.now()
+    now = at or timezone.now()
     ProgressReport.objects.create(
         task=task, text=text.strip() or _("提交验收"), evidence=evidence or "", by=by, at=now
     )
@@ -214,7 +223,7 @@ def task_submit(
 
 
 @transaction.atomic
-def task_accept(*, task: Task, note: str = "", by: User) -> Task:
+def task_accept(*, task: Task, note: str = "", by: User, at: dt.datetime | None = None) -> Task:
     """The issuer accepts the submitted work: the task is done (办结)."""
     task = _locked(task)
     _require_issuer(task, by)
@@ -222,15 +231,17 @@ def task_accept(*, task: Task, note: str = "", by: User) -> Task:
         raise Conflict(_("只有已提交的任务可以验收"), code="task_state")
     before = snapshot(task, _STATE)
     task.status = TaskStatus.DONE
-    task.closed_at = timezone.now()
+    task.closed_at = at or timezone.now()
     task.save(update_fields=["status", "closed_at"])
-    ProgressReport.objects.create(task=task, text=note.strip() or _("验收通过，办结"), by=by)
+    ProgressReport.objects.create(
+        task=task, text=note.strip() or _("验收通过，办结"), by=by, at=task.closed_at
+    )
     audit_write(by=by, action="task.accept", obj=task, before=before, after=snapshot(task, _STATE))
     return task
 
 
 @transaction.atomic
-def task_return(*, task: Task, reason: str, by: User) -> Task:
+def task_return(*, task: Task, reason: str, by: User, at: dt.datetime | None = None) -> Task:
     """The issuer returns the submitted work with a reason; the owner works on."""
     task = _locked(task)
     _require_issuer(task, by)
@@ -243,7 +254,9 @@ def task_return(*, task: Task, reason: str, by: User) -> Task:
     task.return_reason = reason.strip()[:300]
     task.submitted_at = None
     task.save(update_fields=["status", "return_reason", "submitted_at"])
-    ProgressReport.objects.create(task=task, text=_("退回：%s") % reason.strip(), by=by)
+    ProgressReport.objects.create(
+        task=task, text=_("退回：%s") % reason.strip(), by=by, at=at or timezone.now()
+    )
     audit_write(by=by, action="task.return", obj=task, before=before, after=snapshot(task, _STATE))
     notification_send(
         recipients=task_owner_users(task),
@@ -270,9 +283,11 @@ def task_attach(*, task: Task, upload: UploadedFile, by: User) -> TaskAttachment
 def milestones_remind_due(now: dt.datetime) -> int:
     """Job: owners are told once when a milestone falls due within the reminder window."""
     soon = now + dt.timedelta(hours=settings.FANGKONG_MILESTONE_DUE_SOON_HOURS)
-    due = Milestone.objects.filter(
-        done_at__isnull=True, due_at__gt=now, due_at__lte=soon
-    ).exclude(task__status=TaskStatus.DONE).select_related("task")
+    due = (
+        Milestone.objects.filter(done_at__isnull=True, due_at__gt=now, due_at__lte=soon)
+        .exclude(task__status=TaskStatus.DONE)
+        .select_related("task")
+    )
     told = 0
     for milestone in due:
         told += len(
@@ -317,7 +332,8 @@ def milestones_escalate_overdue(now: dt.datetime) -> int:
             kind=NotificationKind.MILESTONE_OVERDUE,
             title=_("督办节点逾期：%(owner)s · %(task)s · %(milestone)s")
             % {"owner": owner, "task": task.title, "milestone": milestone.title},
-            body=_("节点时限：%s") % timezone.localtime(milestone.due_at).strftime("%Y-%m-%d %H:%M"),
+            body=_("节点时限：%s")
+            % timezone.localtime(milestone.due_at).strftime("%Y-%m-%d %H:%M"),
             url=task.get_absolute_url(),
             dedupe_key=f"milestone-overdue:{milestone.pk}",
             by=None,

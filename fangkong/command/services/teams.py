@@ -89,7 +89,9 @@ def shift_add(
         raise ValidationError({"starts_at": _("班次须在值班表的日期范围内")})
     if not TeamMember.objects.filter(team_id=rota.team_id, user=user).exists():
         raise ValidationError({"user": _("%s 不是该专班成员") % user})
-    shift = Shift.objects.create(rota=rota, user=user, starts_at=starts_at, ends_at=ends_at, post=post)
+    shift = Shift.objects.create(
+        rota=rota, user=user, starts_at=starts_at, ends_at=ends_at, post=post
+    )
     audit_write(by=by, action="rota.shift_add", obj=rota, after=snapshot(shift))
     return shift
 

@@ -39,9 +39,12 @@ def test_a_bad_measure_is_a_400_naming_the_line(api, capacity_kind, hq_admin):
     response = api.post(
         "/api/v1/command/notices/",
         {
-            "number": 34, "title": "t", "body": "b", "effective_at": at(20).isoformat(),
+            "number": 34,
+            "title": "t",
+            "body": "b",
+            "effective_at": at(20).isoformat(),
             "measures": [{"kind": "test.capacity_tier", "subject": "bar", "value": "half"}],
-        },  # fmt: skip
+        },
         format="json",
     )
     assert response.status_code == 400 and "第1条措施" in response.data["measures"][0]
@@ -52,10 +55,12 @@ def test_a_task_is_issued_worked_and_accepted_through_the_api(api, hq_admin, rep
     created = api.post(
         "/api/v1/command/tasks/",
         {
-            "title": "排查", "responsibility": "territory", "owner_unit": committee.pk,
+            "title": "排查",
+            "responsibility": "territory",
+            "owner_unit": committee.pk,
             "deadline": "2030-01-01T18:00:00+08:00",
             "milestones": [{"title": "名单", "due_at": "2029-12-31T18:00:00+08:00"}],
-        },  # fmt: skip
+        },
         format="json",
     )
     assert created.status_code == 201, created.content
@@ -67,14 +72,23 @@ def test_a_task_is_issued_worked_and_accepted_through_the_api(api, hq_admin, rep
         {"text": "完成", "milestone": milestone_id, "milestone_done": True},
         format="json",
     )
-    assert api.post(f"/api/v1/command/tasks/{task_id}/submit/", {}, format="json").status_code == 200
-    assert api.post(f"/api/v1/command/tasks/{task_id}/accept/", {}, format="json").status_code == 409
+    assert (
+        api.post(f"/api/v1/command/tasks/{task_id}/submit/", {}, format="json").status_code == 200
+    )
+    assert (
+        api.post(f"/api/v1/command/tasks/{task_id}/accept/", {}, format="json").status_code == 409
+    )
     api.force_authenticate(hq_admin)
-    assert api.post(f"/api/v1/command/tasks/{task_id}/accept/", {}, format="json").data["status"] == "done"
+    assert (
+        api.post(f"/api/v1/command/tasks/{task_id}/accept/", {}, format="json").data["status"]
+        == "done"
+    )
     assert Task.objects.get().status == TaskStatus.DONE
 
 
-def test_a_unit_files_a_zero_report_and_the_hq_reads_the_missing_list(api, settings, hq_admin, reporter, committee, chongan_office):
+def test_a_unit_files_a_zero_report_and_the_hq_reads_the_missing_list(
+    api, settings, hq_admin, reporter, committee, chongan_office
+):
     settings.FANGKONG_REPORT_LOOKBACK_DAYS = 0
     reports_detect_missing(at(16, 30))
     api.force_authenticate(hq_admin)
@@ -89,7 +103,7 @@ def test_the_briefing_and_the_on_duty_board_answer(api, hq_admin, reporter):
     api.force_authenticate(hq_admin)
     briefing = api.get(f"/api/v1/command/briefing/?day={DAY.isoformat()}")
     assert briefing.status_code == 200
-    assert [s["key"] for s in briefing.data["sections"]][0] == "command.notices"
+    assert next(s["key"] for s in briefing.data["sections"]) == "command.notices"
     assert api.get("/api/v1/command/on-duty/").status_code == 200
     api.force_authenticate(reporter)
     assert api.get("/api/v1/command/briefing/").status_code == 403

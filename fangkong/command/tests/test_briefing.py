@@ -7,8 +7,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from fangkong.command import daily_briefing
-from fangkong.command.daily_briefing import briefing_build, chinese_ordinal
 from fangkong.command.briefing_export import briefing_docx, briefing_xlsx
+from fangkong.command.daily_briefing import briefing_build, chinese_ordinal
 from fangkong.command.models import MissingReport, Task, TaskStatus, UnitReport
 from fangkong.command.selectors.reports import reporting_units
 from fangkong.command.services.notices import MeasureLine, notice_create, notice_publish
@@ -16,7 +16,6 @@ from fangkong.command.services.reports import report_submit_zero, reports_detect
 from fangkong.command.services.tasks import task_issue
 from fangkong.command.tests.conftest import DAY, at
 from fangkong.core.figures import BriefingSection, Figure
-from fangkong.jurisdictions.models import ResponsibilityKind
 from fangkong.testing.cast import PASSWORD
 
 
@@ -56,20 +55,32 @@ def test_the_briefings_figures_equal_counts_taken_straight_from_the_database(
 
     start = at(0)
     end = start + dt.timedelta(days=1)
-    assert briefing.figure("command.tasks_issued") == Task.objects.filter(
-        issued_at__gte=start, issued_at__lt=end
-    ).count()
-    assert briefing.figure("command.tasks_open") == Task.objects.exclude(status=TaskStatus.DONE).count()
+    assert (
+        briefing.figure("command.tasks_issued")
+        == Task.objects.filter(issued_at__gte=start, issued_at__lt=end).count()
+    )
+    assert (
+        briefing.figure("command.tasks_open")
+        == Task.objects.exclude(status=TaskStatus.DONE).count()
+    )
     # The day is over, so "overdue" is judged at its end: every open task past its deadline.
-    assert briefing.figure("command.tasks_overdue") == Task.objects.exclude(
-        status=TaskStatus.DONE
-    ).filter(deadline__lt=end).count()
+    assert (
+        briefing.figure("command.tasks_overdue")
+        == Task.objects.exclude(status=TaskStatus.DONE).filter(deadline__lt=end).count()
+    )
     assert briefing.figure("command.units_expected") == reporting_units().count()
-    assert briefing.figure("command.reports_on_time") == UnitReport.objects.filter(day=DAY, late=False).count()
-    assert briefing.figure("command.reports_late") == UnitReport.objects.filter(day=DAY, late=True).count()
-    assert briefing.figure("command.reports_missing") == MissingReport.objects.filter(
-        day=DAY, resolved_at__isnull=True
-    ).count()
+    assert (
+        briefing.figure("command.reports_on_time")
+        == UnitReport.objects.filter(day=DAY, late=False).count()
+    )
+    assert (
+        briefing.figure("command.reports_late")
+        == UnitReport.objects.filter(day=DAY, late=True).count()
+    )
+    assert (
+        briefing.figure("command.reports_missing")
+        == MissingReport.objects.filter(day=DAY, resolved_at__isnull=True).count()
+    )
     assert briefing.figure("command.notices_issued") == 1
     assert [s.key for s in briefing.sections][:1] == ["command.notices"]
 
@@ -93,6 +104,7 @@ def test_the_docx_and_xlsx_open_with_their_libraries_and_hold_the_figures(
     assert ("当日交办任务", f"{issued}项") in cells
 
     sheet = load_workbook(io.BytesIO(briefing_xlsx(briefing))).active
+    assert sheet is not None
     rows = [tuple(c.value for c in row) for row in sheet.iter_rows()]
     assert rows[0][0] == "无锡市疫情防控工作日报"
     assert ("缺报", missing, "个") in [r[:3] for r in rows]
@@ -143,7 +155,8 @@ def test_the_briefing_page_and_downloads_serve_the_hq(client, hq_admin):
     docx = client.get(reverse("command:briefing_download", args=[DAY.isoformat(), "docx"]))
     assert docx.status_code == 200 and Document(io.BytesIO(docx.content)).paragraphs
     xlsx = client.get(reverse("command:briefing_download", args=[DAY.isoformat(), "xlsx"]))
-    assert load_workbook(io.BytesIO(xlsx.content)).active["A1"].value == "无锡市疫情防控工作日报"
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None and sheet["A1"].value == "无锡市疫情防控工作日报"
 
 
 def test_a_unit_reporter_may_not_open_the_briefing(client, reporter):

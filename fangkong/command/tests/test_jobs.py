@@ -25,7 +25,9 @@ def test_jobs_list_names_the_command_areas_jobs(db):
     assert listed[-1] == "command.outbox.deliver"  # delivery runs after everything else
 
 
-def test_jobs_run_does_each_job_prints_what_it_did_and_is_safe_to_rerun(settings, hq_admin, committee):
+def test_jobs_run_does_each_job_prints_what_it_did_and_is_safe_to_rerun(
+    settings, hq_admin, committee
+):
     settings.FANGKONG_REPORT_LOOKBACK_DAYS = 0
     task_issue(
         title="排查",
@@ -44,7 +46,9 @@ def test_jobs_run_does_each_job_prints_what_it_did_and_is_safe_to_rerun(settings
     assert MissingReport.objects.filter(day=DAY, unit=committee).count() == 1
     assert JobRun.objects.filter(name="command.tasks.escalate_overdue").count() == 2
     assert list(
-        JobRun.objects.filter(name="command.tasks.escalate_overdue").order_by("pk").values_list("done", flat=True)
+        JobRun.objects.filter(name="command.tasks.escalate_overdue")
+        .order_by("pk")
+        .values_list("done", flat=True)
     ) == [1, 0]
 
 

@@ -40,9 +40,10 @@ def test_a_notice_that_tightens_bars_from_20_00_changes_nothing_at_19_59_and_eve
     assert measure_in_force("test.capacity_tier", "bar", at=at(19, 59)) == "normal"
     assert measure_in_force("test.capacity_tier", "bar", at=at(20)) == "tightened"
     assert measure_in_force("test.capacity_tier", "ktv", at=at(20)) == "normal"
-    line = notice.measures.get()
-    assert line.measure.source == "第33号通告"
-    assert line.measure.effective_at == at(20)
+    measure = notice.measures.get().measure
+    assert measure is not None
+    assert measure.source == "第33号通告"
+    assert measure.effective_at == at(20)
 
 
 def test_a_draft_notice_sets_no_measure_until_it_is_published(capacity_kind, hq_admin):
@@ -76,7 +77,7 @@ def test_a_notice_number_is_used_once(capacity_kind, hq_admin):
 
 
 def test_the_notice_form_offers_every_registered_measure_kind(capacity_kind, db):
-    kinds = dict(NoticeMeasureForm().fields["kind"].choices)
+    kinds = dict(NoticeMeasureForm().fields["kind"].choices)  # type: ignore[attr-defined]
     assert "test.capacity_tier" in kinds
     assert "command.risk_level" in kinds and "command.report_cutoff" in kinds
 
@@ -111,9 +112,12 @@ def test_the_activation_job_puts_a_notice_in_force_once_its_time_has_come(
     assert notices_activate(at(20, 5)) == 0
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.IN_FORCE
-    assert Notification.objects.filter(
-        recipient=reporter, kind=NotificationKind.NOTICE_IN_FORCE
-    ).count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=reporter, kind=NotificationKind.NOTICE_IN_FORCE
+        ).count()
+        == 1
+    )
 
 
 def test_the_public_page_shows_published_notices_without_login_and_hides_drafts(
@@ -125,9 +129,10 @@ def test_the_public_page_shows_published_notices_without_login_and_hides_drafts(
     page = client.get(reverse("command:notice_public", args=[33]))
     assert page.status_code == 200
     assert "第33号通告" in page.content.decode()
-    assert "关于进一步加强娱乐场所疫情防控的通告" in client.get(
-        reverse("command:notice_public_list")
-    ).content.decode()
+    assert (
+        "关于进一步加强娱乐场所疫情防控的通告"
+        in client.get(reverse("command:notice_public_list")).content.decode()
+    )
 
 
 def test_the_hq_drafts_a_notice_with_measures_on_the_page_and_publishes_it(

@@ -20,11 +20,21 @@ def unit_user(committee, jiankang):
 
 
 def test_an_alert_reaches_its_units_users_the_district_office_and_the_hq(
-    django_capture_on_commit_callbacks, hq_admin, liangxi_officer, binhu_officer, unit_user, committee, jiankang
+    django_capture_on_commit_callbacks,
+    hq_admin,
+    liangxi_officer,
+    binhu_officer,
+    unit_user,
+    committee,
+    jiankang,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         alert_raise(
-            kind="quarantine.fever", title="隔离人员发热 38.2℃", jurisdiction=jiankang, unit=committee, by=None
+            kind="quarantine.fever",
+            title="隔离人员发热 38.2℃",
+            jurisdiction=jiankang,
+            unit=committee,
+            by=None,
         )
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert told == {"committee_staff", "liangxi_officer", "hq_admin"}
@@ -46,7 +56,9 @@ def test_every_message_is_in_the_outbox_and_e_mail_waits_for_the_job(hq_admin, s
     assert mail.outbox[0].to == ["hq@example.org"]
 
 
-def test_a_failing_mail_server_is_recorded_and_retried_until_given_up(hq_admin, settings, monkeypatch):
+def test_a_failing_mail_server_is_recorded_and_retried_until_given_up(
+    hq_admin, settings, monkeypatch
+):
     settings.FANGKONG_OUTBOX_MAX_ATTEMPTS = 2
     hq_admin.email = "hq@example.org"
     hq_admin.save()
@@ -67,7 +79,9 @@ def test_a_failing_mail_server_is_recorded_and_retried_until_given_up(hq_admin, 
 
 def test_a_dedupe_key_tells_each_recipient_once(hq_admin):
     for _ in range(2):
-        notification_send(recipients=[hq_admin, hq_admin], kind="alert", title="一次", dedupe_key="k", by=None)
+        notification_send(
+            recipients=[hq_admin, hq_admin], kind="alert", title="一次", dedupe_key="k", by=None
+        )
     assert Notification.objects.count() == 1
 
 

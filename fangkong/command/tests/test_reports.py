@@ -34,7 +34,7 @@ def today_only(settings):
     settings.FANGKONG_REPORT_LOOKBACK_DAYS = 0
 
 
-def test_a_unit_that_has_not_reported_by_the_cut_off_is_missing_after_one_job_run_and_a_zero_report_takes_it_off(
+def test_a_unit_silent_at_the_cut_off_is_missing_after_one_job_run_until_a_zero_report(
     today_only, hq_admin, reporter, committee
 ):
     assert reports_detect_missing(at(15, 59)) == 0  # the cut-off (16:00) has not come
@@ -42,7 +42,12 @@ def test_a_unit_that_has_not_reported_by_the_cut_off_is_missing_after_one_job_ru
 
     reports_detect_missing(at(16, 5))
     assert committee in _missing(hq_admin)
-    assert Notification.objects.filter(recipient=reporter, kind=NotificationKind.REPORT_MISSING).count() == 1
+    assert (
+        Notification.objects.filter(
+            recipient=reporter, kind=NotificationKind.REPORT_MISSING
+        ).count()
+        == 1
+    )
 
     report = report_submit_zero(unit=committee, day=DAY, by=reporter, at=at(16, 30))
     assert report.kind == ReportKind.ZERO and report.late
@@ -67,7 +72,9 @@ def test_a_day_the_job_did_not_run_after_its_cut_off_is_caught_up_the_next_day(
     assert committee in _missing(hq_admin)  # yesterday (DAY), before today's cut-off
 
 
-def test_a_report_before_the_cut_off_is_on_time_and_keeps_the_unit_off_the_missing_list(hq_admin, reporter, committee):
+def test_a_report_before_the_cut_off_is_on_time_and_keeps_the_unit_off_the_missing_list(
+    hq_admin, reporter, committee
+):
     report = report_submit(
         unit=committee,
         day=DAY,
@@ -83,7 +90,9 @@ def test_a_report_before_the_cut_off_is_on_time_and_keeps_the_unit_off_the_missi
 
 def test_the_figures_of_the_units_profile_are_required_and_checked(reporter, committee):
     with pytest.raises(ValidationError) as refused:
-        report_submit(unit=committee, day=DAY, figures={"home_monitoring": -1}, by=reporter, at=at(10))
+        report_submit(
+            unit=committee, day=DAY, figures={"home_monitoring": -1}, by=reporter, at=at(10)
+        )
     errors = refused.value.message_dict
     assert "home_monitoring" in errors and "visits_done" in errors
 
@@ -93,18 +102,24 @@ def test_a_reporter_reports_only_for_their_own_unit(reporter, health_commission)
         report_submit_zero(unit=health_commission, day=DAY, by=reporter, at=at(10))
 
 
-def test_the_profile_is_decided_from_what_the_unit_runs(committee, health_commission, chongan_office, jiankang):
+def test_the_profile_is_decided_from_what_the_unit_runs(
+    committee, health_commission, chongan_office, jiankang
+):
     from fangkong.hospitals.models import Hospital
     from fangkong.quarantine.models import Site
 
     assert unit_profile(committee) == ReportProfile.COMMUNITY
     assert unit_profile(health_commission) == ReportProfile.DEPARTMENT
     assert unit_profile(chongan_office) == ReportProfile.TERRITORY
-    hotel = unit_create(name="锦江之星酒店", kind=ResponsibilityKind.ORGANISATION, jurisdiction=jiankang, by=None)
+    hotel = unit_create(
+        name="锦江之星酒店", kind=ResponsibilityKind.ORGANISATION, jurisdiction=jiankang, by=None
+    )
     assert unit_profile(hotel) == ReportProfile.ORGANISATION
     Site.objects.create(name="锦江之星隔离点", jurisdiction=jiankang, operating_unit=hotel)
     assert unit_profile(hotel) == ReportProfile.SITE
-    clinic = unit_create(name="第五人民医院", kind=ResponsibilityKind.ORGANISATION, jurisdiction=jiankang, by=None)
+    clinic = unit_create(
+        name="第五人民医院", kind=ResponsibilityKind.ORGANISATION, jurisdiction=jiankang, by=None
+    )
     Hospital.objects.create(name="市第五人民医院", jurisdiction=jiankang, unit=clinic)
     assert unit_profile(clinic) == ReportProfile.HOSPITAL
 
@@ -130,7 +145,9 @@ def test_units_are_reminded_once_in_the_hour_before_the_cut_off(settings, report
     assert reports_remind(at(16, 1)) == 0
 
 
-def test_the_reporter_lands_on_their_units_report_page_and_files_a_zero_report(client, reporter, committee):
+def test_the_reporter_lands_on_their_units_report_page_and_files_a_zero_report(
+    client, reporter, committee
+):
     client.login(username="reporter", password=PASSWORD)
     home = client.get("/", follow=True)
     assert home.redirect_chain[-1][0] == reverse("command:report_mine")

@@ -40,9 +40,7 @@ def test_a_rota_giving_someone_8_consecutive_days_is_flagged_before_publishing(
     settings, team, investigator, hq_admin
 ):
     settings.FANGKONG_ROTA_MAX_CONSECUTIVE_DAYS = 6
-    rota = rota_create(
-        team=team, starts_on=DAY, ends_on=DAY + dt.timedelta(days=9), by=hq_admin
-    )
+    rota = rota_create(team=team, starts_on=DAY, ends_on=DAY + dt.timedelta(days=9), by=hq_admin)
     _day_shifts(rota, investigator, 8)
 
     violations = rota_violations(rota)
@@ -68,7 +66,13 @@ def test_too_little_rest_and_too_long_a_shift_are_flagged(settings, team, invest
     rota = rota_create(team=team, starts_on=DAY, ends_on=DAY + dt.timedelta(days=2), by=hq_admin)
     shift_add(rota=rota, user=investigator, starts_at=at(8), ends_at=at(22), by=None)
     next_day = DAY + dt.timedelta(days=1)
-    shift_add(rota=rota, user=investigator, starts_at=at(4, day=next_day), ends_at=at(12, day=next_day), by=None)
+    shift_add(
+        rota=rota,
+        user=investigator,
+        starts_at=at(4, day=next_day),
+        ends_at=at(12, day=next_day),
+        by=None,
+    )
     assert sorted(v.rule for v in rota_violations(rota)) == ["rest", "shift_length"]
 
 
@@ -85,7 +89,13 @@ def test_published_shifts_in_another_rota_count_towards_the_rule(
     )
     for offset in range(4):
         day = second_start + dt.timedelta(days=offset)
-        shift_add(rota=second, user=investigator, starts_at=at(8, day=day), ends_at=at(18, day=day), by=None)
+        shift_add(
+            rota=second,
+            user=investigator,
+            starts_at=at(8, day=day),
+            ends_at=at(18, day=day),
+            by=None,
+        )
     assert [v.rule for v in rota_violations(second)] == ["consecutive_days"]
 
 

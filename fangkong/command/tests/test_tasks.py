@@ -37,16 +37,22 @@ def _task(hq_admin, unit, **extra):
 def test_a_task_goes_from_issued_through_return_to_done(hq_admin, reporter, committee):
     task = _task(hq_admin, committee)
     assert task.status == TaskStatus.ISSUED
-    assert Notification.objects.filter(recipient=reporter, kind=NotificationKind.TASK_ISSUED).exists()
+    assert Notification.objects.filter(
+        recipient=reporter, kind=NotificationKind.TASK_ISSUED
+    ).exists()
     first, second = task.milestones.all()
 
-    task_report_progress(task=task, text="名单比对完成", milestone=first, milestone_done=True, by=reporter)
+    task_report_progress(
+        task=task, text="名单比对完成", milestone=first, milestone_done=True, by=reporter
+    )
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS
     with pytest.raises(Conflict):  # a milestone is still open
         task_submit(task=task, text="", by=reporter)
 
-    task_report_progress(task=task, text="走访完成", milestone=second, milestone_done=True, by=reporter)
+    task_report_progress(
+        task=task, text="走访完成", milestone=second, milestone_done=True, by=reporter
+    )
     assert task_submit(task=task, text="全部完成", by=reporter).status == TaskStatus.SUBMITTED
     returned = task_return(task=task, reason="走访记录不全", by=hq_admin)
     assert returned.status == TaskStatus.RETURNED
@@ -56,12 +62,16 @@ def test_a_task_goes_from_issued_through_return_to_done(hq_admin, reporter, comm
     assert done.status == TaskStatus.DONE and done.closed_at is not None
 
 
-def test_only_owners_report_and_only_the_issuer_accepts(hq_admin, reporter, binhu_officer, committee):
+def test_only_owners_report_and_only_the_issuer_accepts(
+    hq_admin, reporter, binhu_officer, committee
+):
     task = _task(hq_admin, committee)
     with pytest.raises(Conflict):
         task_report_progress(task=task, text="不是我的任务", by=binhu_officer)
     for milestone in task.milestones.all():
-        task_report_progress(task=task, text="完成", milestone=milestone, milestone_done=True, by=reporter)
+        task_report_progress(
+            task=task, text="完成", milestone=milestone, milestone_done=True, by=reporter
+        )
     task_submit(task=task, text="", by=reporter)
     with pytest.raises(Conflict):
         task_accept(task=task, by=reporter)
@@ -94,7 +104,11 @@ def test_running_the_jobs_twice_escalates_an_overdue_milestone_once(
     assert escalation.milestone.title == "完成名单比对"
     assert escalation.to_unit == chongan_office  # the owner's superior
     told = Notification.objects.filter(kind=NotificationKind.MILESTONE_OVERDUE)
-    assert set(told.values_list("recipient", flat=True)) == {street_user.pk, hq_admin.pk, reporter.pk}
+    assert set(told.values_list("recipient", flat=True)) == {
+        street_user.pk,
+        hq_admin.pk,
+        reporter.pk,
+    }
     assert told.count() == 3
     assert task.milestones.filter(escalation__isnull=False).count() == 1
 
@@ -123,7 +137,9 @@ def test_two_job_runs_at_once_escalate_an_overdue_milestone_once(hq_admin, commi
     assert Escalation.objects.count() == 1
 
 
-def test_owners_are_reminded_once_before_a_milestone_falls_due(hq_admin, reporter, committee, settings):
+def test_owners_are_reminded_once_before_a_milestone_falls_due(
+    hq_admin, reporter, committee, settings
+):
     settings.FANGKONG_MILESTONE_DUE_SOON_HOURS = 24
     _task(hq_admin, committee)
     assert milestones_remind_due(at(9)) == 1  # 12:00 today falls due within a day
@@ -131,7 +147,9 @@ def test_owners_are_reminded_once_before_a_milestone_falls_due(hq_admin, reporte
     assert milestones_remind_due(at(19)) == 1  # and now 18:00 tomorrow does too
 
 
-def test_an_individual_task_escalates_to_the_parent_of_the_owners_unit(hq_admin, reporter, committee, chongan_office):
+def test_an_individual_task_escalates_to_the_parent_of_the_owners_unit(
+    hq_admin, reporter, committee, chongan_office
+):
     task = task_issue(
         title="核对本人负责的密接名单",
         responsibility=ResponsibilityKind.INDIVIDUAL,
@@ -147,7 +165,9 @@ def test_an_individual_task_escalates_to_the_parent_of_the_owners_unit(hq_admin,
 
 
 def test_a_task_created_from_an_alert_links_back_to_it(client, hq_admin, committee, jiankang):
-    alert = alert_raise(kind="test.fever", title="隔离点发热", jurisdiction=jiankang, unit=committee, by=None).alert
+    alert = alert_raise(
+        kind="test.fever", title="隔离点发热", jurisdiction=jiankang, unit=committee, by=None
+    ).alert
     client.login(username="hq_admin", password=PASSWORD)
     form = client.get(reverse("command:task_create") + f"?source=alerts.alert:{alert.pk}")
     assert "隔离点发热" in form.content.decode()

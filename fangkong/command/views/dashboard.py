@@ -6,7 +6,6 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.decorators import capability_required
@@ -110,5 +109,3 @@ def inbox_read_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def inbox_read_all_action(request: AuthenticatedRequest) -> HttpResponse:
     notification_mark_all_read(user=request.user)
     return redirect("command:inbox")
-
-

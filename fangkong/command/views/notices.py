@@ -51,10 +51,10 @@ def notice_list_page(request: AuthenticatedRequest) -> HttpResponse:
 
 @capability_required("notice.manage")
 def notice_create_page(request: AuthenticatedRequest) -> HttpResponse:
-    next_number = (Notice.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    form = NoticeForm(
-        request.POST or None, request.FILES or None, initial={"number": next_number}
-    )
+    next_number = (
+        Notice.objects.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    form = NoticeForm(request.POST or None, request.FILES or None, initial={"number": next_number})
     measures = NoticeMeasureFormSet(request.POST or None, prefix="measures")
     if request.method == "POST" and form.is_valid() and measures.is_valid():
         lines = [
@@ -107,7 +107,10 @@ def notice_publish_action(request: AuthenticatedRequest, pk: int) -> HttpRespons
     try:
         notice_publish(notice=notice, by=request.user)
     except (Conflict, ValidationError) as error:
-        messages.error(request, str(error.message if isinstance(error, Conflict) else "；".join(error.messages)))
+        messages.error(
+            request,
+            str(error.message if isinstance(error, Conflict) else "；".join(error.messages)),
+        )
     else:
         messages.success(request, _("通告已发布，措施将于生效时间起执行。"))
     return redirect(notice)

@@ -114,7 +114,9 @@ def task_create_page(request: AuthenticatedRequest) -> HttpResponse:
                 initial["owner_unit"] = unit
                 initial["responsibility"] = unit.kind
                 break
-    form = TaskForm(request.POST or None, request.FILES or None, initial=initial, viewer=request.user)
+    form = TaskForm(
+        request.POST or None, request.FILES or None, initial=initial, viewer=request.user
+    )
     milestones = MilestoneFormSet(request.POST or None, prefix="milestones")
     if request.method == "POST" and form.is_valid() and milestones.is_valid():
         data = form.cleaned_data
@@ -173,7 +175,9 @@ def task_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(request, "command/task_detail.html", _detail_context(request, task))
 
 
-def _after_write(request: AuthenticatedRequest, task: Task, error: Exception | None, done: str) -> HttpResponse:
+def _after_write(
+    request: AuthenticatedRequest, task: Task, error: Exception | None, done: str
+) -> HttpResponse:
     if isinstance(error, Conflict):
         messages.error(request, error.message)
     elif isinstance(error, ValidationError):
@@ -190,7 +194,10 @@ def task_progress_action(request: AuthenticatedRequest, pk: int) -> HttpResponse
     form = ProgressForm(request.POST, request.FILES, task=task)
     if not form.is_valid():
         return render(
-            request, "command/task_detail.html", _detail_context(request, task, progress_form=form), status=400
+            request,
+            "command/task_detail.html",
+            _detail_context(request, task, progress_form=form),
+            status=400,
         )
     data = form.cleaned_data
     error: Exception | None = None
@@ -248,7 +255,10 @@ def task_return_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = ReturnForm(request.POST)
     if not form.is_valid():
         return render(
-            request, "command/task_detail.html", _detail_context(request, task, return_form=form), status=400
+            request,
+            "command/task_detail.html",
+            _detail_context(request, task, return_form=form),
+            status=400,
         )
     error: Exception | None = None
     try:

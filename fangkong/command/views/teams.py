@@ -98,7 +98,9 @@ def rota_publish_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form.is_valid()
     try:
         rota_publish(
-            rota=rota, accept_violations=form.cleaned_data.get("accept_violations", ""), by=request.user
+            rota=rota,
+            accept_violations=form.cleaned_data.get("accept_violations", ""),
+            by=request.user,
         )
     except RotaViolations as error:
         messages.error(request, error.message)
