@@ -63,3 +63,9 @@ def test_the_reporter_files_a_daily_report_with_their_profiles_figures(client, r
     assert response.status_code == 302
     report = committee.daily_reports.get()
     assert report.figures["home_monitoring"] == 12 and report.needs == "需增派采样人员"
+
+
+def test_the_dashboard_speaks_english_to_an_english_reader(client, hq_admin):
+    client.login(username="hq_admin", password=PASSWORD)
+    page = client.get(reverse("command:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Daily reporting trend" in page and "Supervised tasks trend" in page
