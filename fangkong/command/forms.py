@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
 from fangkong.accounts.scope import scope_of
-from fangkong.command.models import Milestone, ReportFigure, Task, WorkTeam
+from fangkong.command.models import Milestone, ReportFigure, ReportProfile, Task, WorkTeam
 from fangkong.command.selectors.reports import reporting_units
 from fangkong.core.forms import StyledForm
 from fangkong.jurisdictions.models import ResponsibilityKind, ResponsibleUnit
@@ -199,3 +199,12 @@ class PublishRotaForm(StyledForm):
         max_length=300,
         help_text=_("值班表违反休息规定时，须说明理由方可发布"),
     )
+
+
+class ReportFigureForm(StyledForm):
+    profile = forms.ChoiceField(label=_("填报类别"), choices=ReportProfile.choices)
+    key = forms.SlugField(label=_("指标代码"), max_length=40, help_text=_("英文字母、数字或下划线"))
+    label = forms.CharField(label=_("指标名称"), max_length=60)
+    unit = forms.CharField(label=_("单位"), max_length=10, required=False)
+    order = forms.IntegerField(label=_("排序"), min_value=0, initial=0)
+    active = forms.BooleanField(label=_("在用"), required=False, initial=True)

@@ -30,6 +30,7 @@ urlpatterns = [
     path("reports/overview/", reports.report_overview_page, name="report_overview"),
     path("reports/mine/", reports.report_mine_page, name="report_mine"),
     path("reports/zero/", reports.report_zero_action, name="report_zero"),
+    path("reports/figures/", reports.report_figures_page, name="report_figures"),
     path("reports/units/<int:pk>/", reports.report_unit_page, name="report_unit"),
     path("teams/", teams.team_list_page, name="team_list"),
     path("rotas/<int:pk>/", teams.rota_detail_page, name="rota_detail"),

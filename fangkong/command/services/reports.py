@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.capabilities import user_can
 from fangkong.command.kinds import report_cutoff
-from fangkong.command.models import MissingReport, NotificationKind, ReportKind, UnitReport
+from fangkong.command.models import (
+    MissingReport,
+    NotificationKind,
+    ReportFigure,
+    ReportKind,
+    ReportProfile,
+    UnitReport,
+)
 from fangkong.command.recipients import unit_users
 from fangkong.command.selectors.reports import profile_figures, reporting_units, unit_profile
 from fangkong.command.services.notifications import notification_send
@@ -222,3 +229,40 @@ def reports_remind(now: dt.datetime) -> int:
             )
         )
     return told
+
+
+@transaction.atomic
+def report_figure_save(
+    *,
+    profile: str,
+    key: str,
+    label: str,
+    unit: str = "",
+    order: int = 0,
+    active: bool = True,
+    by: User | None,
+) -> ReportFigure:
+    """Add a figure to a profile, or change or retire one (reports already filed keep theirs)."""
+    if profile not in ReportProfile.values:
+        raise ValidationError({"profile": _("未知填报类别：%s") % profile})
+    if not key.strip() or not label.strip():
+        raise ValidationError({"label": _("请填写指标代码和名称")})
+    figure = ReportFigure.objects.select_for_update().filter(profile=profile, key=key).first()
+    before = snapshot(figure) if figure is not None else None
+    if figure is None:
+        figure = ReportFigure(profile=profile, key=key.strip())
+    figure.label, figure.unit, figure.order, figure.active = (
+        label.strip(),
+        unit.strip(),
+        order,
+        active,
+    )
+    try:
+        figure.full_clean(validate_unique=False)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from error
+    figure.save()
+    audit_write(
+        by=by, action="report.figure_save", obj=figure, before=before, after=snapshot(figure)
+    )
+    return figure

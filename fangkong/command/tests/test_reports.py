@@ -163,3 +163,30 @@ def test_the_hq_overview_lists_the_missing_units(client, hq_admin, committee):
     assert committee.name in page.content.decode()
     history = client.get(reverse("command:report_unit", args=[committee.pk])).content.decode()
     assert "report-history" in history
+
+
+def test_the_hq_adds_a_figure_to_a_profile_and_communities_must_report_it(
+    client, hq_admin, reporter, committee
+):
+    client.login(username="hq_admin", password=PASSWORD)
+    response = client.post(
+        reverse("command:report_figures"),
+        {
+            "profile": "community",
+            "key": "elderly_visited",
+            "label": "独居老人探访",
+            "unit": "人",
+            "order": "9",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    with pytest.raises(ValidationError) as refused:
+        report_submit(
+            unit=committee,
+            day=DAY,
+            figures={"home_monitoring": 1, "visits_done": 1, "tests_done": 1, "new_arrivals": 0},
+            by=reporter,
+            at=at(10),
+        )
+    assert "elderly_visited" in refused.value.message_dict

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
-from fangkong.command.forms import ReportForm
+from fangkong.command.forms import ReportFigureForm, ReportForm
 from fangkong.command.kinds import report_cutoff
 from fangkong.command.models import ReportFigure, UnitReport
 from fangkong.command.selectors.reports import (
@@ -22,7 +22,11 @@ from fangkong.command.selectors.reports import (
     unit_report_history,
     units_in_scope,
 )
-from fangkong.command.services.reports import report_submit, report_submit_zero
+from fangkong.command.services.reports import (
+    report_figure_save,
+    report_submit,
+    report_submit_zero,
+)
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.rendering import render_page
@@ -148,4 +152,23 @@ def report_unit_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "history": unit_report_history(unit=unit, days=HISTORY_DAYS, until=today),
             "labels": {f.key: f.label for f in figures},
         },
+    )
+
+
+@capability_required("report.manage")
+def report_figures_page(request: AuthenticatedRequest) -> HttpResponse:
+    """The figures each profile reports: policy rows the HQ maintains here."""
+    form = ReportFigureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report_figure_save(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("指标已保存。"))
+            return redirect("command:report_figures")
+    return render(
+        request,
+        "command/report_figures.html",
+        {"form": form, "figures": ReportFigure.objects.order_by("profile", "order", "pk")},
     )
