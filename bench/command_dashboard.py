@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -40,7 +40,9 @@ from fangkong.command.selectors.reports import report_day_status  # noqa: E402
 RUNS = 5
 
 
-def measure(name: str, action: Callable[[], object], *, before: Callable[[], None] | None = None) -> None:
+def measure(
+    name: str, action: Callable[[], object], *, before: Callable[[], None] | None = None
+) -> None:
     timings = []
     queries = 0
     for _ in range(RUNS):

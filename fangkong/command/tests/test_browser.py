@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from fangkong.command.models import ReportKind
@@ -18,8 +20,8 @@ def test_a_unit_files_its_zero_report_on_a_phone_and_the_hq_sees_it_on_the_dashb
         title="排查任务",
         responsibility=ResponsibilityKind.TERRITORY,
         owner_unit=committee,
-        deadline=timezone.now() + timezone.timedelta(hours=1),
-        milestones=[("名单比对", timezone.now() + timezone.timedelta(minutes=30))],
+        deadline=timezone.now() + dt.timedelta(hours=1),
+        milestones=[("名单比对", timezone.now() + dt.timedelta(minutes=30))],
         by=hq_admin,
     )
     page.set_viewport_size({"width": 390, "height": 844})
