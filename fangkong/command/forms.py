@@ -208,3 +208,19 @@ class ReportFigureForm(StyledForm):
     unit = forms.CharField(label=_("单位"), max_length=10, required=False)
     order = forms.IntegerField(label=_("排序"), min_value=0, initial=0)
     active = forms.BooleanField(label=_("在用"), required=False, initial=True)
+
+
+class TeamForm(StyledForm):
+    name = forms.CharField(label=_("专班名称"), max_length=60)
+    duties = forms.CharField(
+        label=_("职责"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    leader = forms.ModelChoiceField(
+        label=_("专班负责人"), queryset=User.objects.filter(is_active=True), required=False
+    )
+
+
+class MemberForm(StyledForm):
+    team = forms.ModelChoiceField(label=_("专班"), queryset=WorkTeam.objects.all())
+    user = forms.ModelChoiceField(label=_("成员"), queryset=User.objects.filter(is_active=True))
+    post = forms.CharField(label=_("岗位"), required=False, max_length=60)

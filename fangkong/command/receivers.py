@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.alerts.models import Alert
@@ -34,7 +35,7 @@ def on_alert_raised(sender: Any, alert: Alert, **kwargs: Any) -> None:
             title=_("【%(severity)s】%(title)s")
             % {"severity": alert.get_severity_display(), "title": alert.title},
             body=alert.detail,
-            url="/alerts/",
+            url=reverse("alerts:list"),
             dedupe_key=f"alert:{alert.pk}",
             by=None,
         )

@@ -70,3 +70,13 @@ def health_commission(city: Jurisdiction, hq_unit: ResponsibleUnit) -> Responsib
         parent=hq_unit,
         by=None,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The dashboard reuses a gathered briefing for a minute; each test starts without one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -128,3 +128,41 @@ def test_the_rota_page_flags_the_violations(client, settings, team, investigator
     client.post(reverse("command:rota_publish", args=[rota.pk]))
     rota.refresh_from_db()
     assert rota.status == RotaStatus.DRAFT
+
+
+def test_the_hq_sets_up_a_team_and_its_rota_on_the_teams_page(client, hq_admin, investigator):
+    from fangkong.command.models import Rota, WorkTeam
+    from fangkong.testing.cast import PASSWORD
+
+    client.login(username="hq_admin", password=PASSWORD)
+    client.post(
+        reverse("command:team_list"),
+        {
+            "action": "team",
+            "team-name": "物资保障",
+            "team-duties": "防护物资",
+            "team-leader": hq_admin.pk,
+        },
+    )
+    team = WorkTeam.objects.get(name="物资保障")
+    client.post(
+        reverse("command:team_list"),
+        {
+            "action": "member",
+            "member-team": team.pk,
+            "member-user": investigator.pk,
+            "member-post": "调度",
+        },
+    )
+    assert set(team.members.all()) == {hq_admin, investigator}
+    response = client.post(
+        reverse("command:team_list"),
+        {
+            "action": "rota",
+            "rota-team": team.pk,
+            "rota-starts_on": "2021-08-03",
+            "rota-ends_on": "2021-08-09",
+        },
+    )
+    rota = Rota.objects.get(team=team)
+    assert response["Location"] == rota.get_absolute_url()

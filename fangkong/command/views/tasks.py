@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
+from fangkong.accounts.scope import scope_of
 from fangkong.command.forms import (
     AcceptForm,
     MilestoneFormSet,
@@ -46,16 +47,30 @@ def _visible(request: AuthenticatedRequest, pk: int) -> Task:
         raise Http404 from error
 
 
-def source_object(ref: str) -> models.Model | None:
-    """`app_label.model:pk` (e.g. `alerts.alert:12`) → the object a task is created from."""
+# Tasks come from the areas' records (a finding, an alert, a notice), never from the registry
+# of persons or from accounts: naming one in `?source=` would show its name to the issuer.
+TASK_SOURCE_APPS = frozenset(
+    {"alerts", "command", "policy", "venues", "quarantine", "hospitals", "cases"}
+)
+
+
+def source_object(ref: str, viewer: Any) -> models.Model | None:
+    """`app_label.model:pk` (e.g. `alerts.alert:12`) → the object a task is created from,
+    if it lies in an area's records and (when it has a jurisdiction) in the viewer's scope."""
     if not ref:
         return None
     try:
         label, pk = ref.split(":", 1)
         model = apps.get_model(label)
-        return model._default_manager.get(pk=pk)
+        if model._meta.app_label not in TASK_SOURCE_APPS:
+            raise LookupError(label)
+        source = model._default_manager.get(pk=pk)
     except (ValueError, LookupError, models.ObjectDoesNotExist) as error:
         raise Http404 from error
+    jurisdiction = getattr(source, "jurisdiction", None)
+    if jurisdiction is not None and not scope_of(viewer).covers(jurisdiction):
+        raise Http404
+    return source
 
 
 def source_link(task: Task) -> tuple[str, str] | None:
@@ -104,7 +119,7 @@ def task_list_page(request: AuthenticatedRequest) -> HttpResponse:
 @capability_required("task.issue")
 def task_create_page(request: AuthenticatedRequest) -> HttpResponse:
     source_ref = request.GET.get("source", "") or request.POST.get("source", "")
-    source = source_object(source_ref)
+    source = source_object(source_ref, request.user)
     initial: dict[str, Any] = {}
     if source is not None:
         initial["title"] = _("落实：%s") % str(source)[:180]

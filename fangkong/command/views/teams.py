@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
-from fangkong.command.forms import PublishRotaForm, RotaForm, ShiftForm
+from fangkong.command.forms import MemberForm, PublishRotaForm, RotaForm, ShiftForm, TeamForm
 from fangkong.command.models import Rota, Shift, WorkTeam
 from fangkong.command.rest_rules import rota_violations
 from fangkong.command.selectors.teams import on_duty_board
@@ -20,6 +20,8 @@ from fangkong.command.services.teams import (
     rota_publish,
     shift_add,
     shift_remove,
+    team_create,
+    team_member_add,
 )
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
@@ -27,17 +29,17 @@ from fangkong.core.forms import apply_validation_error
 
 @capability_required("team.view")
 def team_list_page(request: AuthenticatedRequest) -> HttpResponse:
-    form = RotaForm(request.POST or None)
+    posted = request.POST if request.method == "POST" else None
+    action = request.POST.get("action", "")
+    form = RotaForm(posted if action == "rota" else None, prefix="rota")
+    team_form = TeamForm(posted if action == "team" else None, prefix="team")
+    member_form = MemberForm(posted if action == "member" else None, prefix="member")
     if request.method == "POST":
         if not request.user.can("team.manage"):
             raise Http404
-        if form.is_valid():
-            try:
-                rota = rota_create(by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_validation_error(form, error)
-            else:
-                return redirect(rota)
+        done = _team_write(request, action, form, team_form, member_form)
+        if done is not None:
+            return done
     teams = WorkTeam.objects.select_related("leader").prefetch_related("memberships__user")
     return render(
         request,
@@ -47,9 +49,38 @@ def team_list_page(request: AuthenticatedRequest) -> HttpResponse:
             "teams": teams,
             "rotas": Rota.objects.select_related("team").order_by("-starts_on")[:30],
             "form": form,
+            "team_form": team_form,
+            "member_form": member_form,
             "now": timezone.now(),
         },
     )
+
+
+def _team_write(
+    request: AuthenticatedRequest,
+    action: str,
+    rota_form: RotaForm,
+    team_form: TeamForm,
+    member_form: MemberForm,
+) -> HttpResponse | None:
+    """One of the three forms of the teams page; a redirect when it was saved."""
+    chosen = {"rota": rota_form, "team": team_form, "member": member_form}.get(action)
+    if chosen is None or not chosen.is_valid():
+        return None
+    data = chosen.cleaned_data
+    try:
+        if action == "rota":
+            return redirect(rota_create(by=request.user, **data))
+        if action == "team":
+            team_create(by=request.user, **data)
+            messages.success(request, _("专班已建立。"))
+        else:
+            team_member_add(by=request.user, **data)
+            messages.success(request, _("成员已加入。"))
+    except ValidationError as error:
+        apply_validation_error(chosen, error)
+        return None
+    return redirect("command:team_list")
 
 
 def _rota(pk: int) -> Rota:
