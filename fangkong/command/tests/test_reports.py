@@ -190,3 +190,17 @@ def test_the_hq_adds_a_figure_to_a_profile_and_communities_must_report_it(
             at=at(10),
         )
     assert "elderly_visited" in refused.value.message_dict
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_reports_of_a_unit_filed_at_once_leave_one_report_for_the_day(reporter, committee):
+    from fangkong.command.models import UnitReport
+    from fangkong.testing.concurrency import run_concurrently
+
+    def file_zero():
+        return report_submit_zero(unit=committee, day=DAY, by=reporter, at=at(10))
+
+    outcomes = run_concurrently([file_zero, file_zero, file_zero])
+    assert not outcomes.errors
+    assert UnitReport.objects.filter(unit=committee, day=DAY).count() == 1

@@ -204,3 +204,9 @@ def test_a_task_outside_the_viewers_scope_is_not_found(client, hq_admin, binhu_o
     task = _task(hq_admin, committee)
     client.login(username="binhu_officer", password=PASSWORD)
     assert client.get(task.get_absolute_url()).status_code == 404
+
+
+def test_a_task_cannot_be_sourced_from_a_persons_record(client, hq_admin, zhang_san):
+    client.login(username="hq_admin", password=PASSWORD)
+    response = client.get(reverse("command:task_create") + f"?source=people.person:{zhang_san.pk}")
+    assert response.status_code == 404
