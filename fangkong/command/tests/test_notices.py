@@ -166,3 +166,15 @@ def test_the_hq_drafts_a_notice_with_measures_on_the_page_and_publishes_it(
     assert measure_in_force("test.capacity_tier", "bar", at=at(20)) == "tightened"
     detail = client.get(reverse("command:notice_detail", args=[notice.pk])).content.decode()
     assert "酒吧" in detail and "tightened" in detail
+
+
+def test_the_notice_page_shows_its_measures_in_force_at_any_moment(capacity_kind, client, hq_admin):
+    from fangkong.testing.cast import PASSWORD
+
+    notice = notice_publish(notice=_notice_33(hq_admin), by=hq_admin, at=at(18))
+    client.login(username="hq_admin", password=PASSWORD)
+    url = reverse("command:notice_detail", args=[notice.pk])
+    before = client.get(url, {"at": "2021-08-03T19:59"}).content.decode()
+    after = client.get(url, {"at": "2021-08-03T20:00"}).content.decode()
+    assert "执行中" not in before and "未生效或已被替代" in before
+    assert "执行中" in after

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -29,6 +31,18 @@ from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
 from fangkong.core.ratelimit import rate_limited
+from fangkong.policy.kinds import measure_kinds
+
+
+def _moment(raw: str | None) -> dt.datetime:
+    """`?at=2021-08-03T19:59`: the moment at which to show what is in force (now by default)."""
+    if raw:
+        try:
+            parsed = dt.datetime.fromisoformat(raw)
+        except ValueError:
+            return timezone.now()
+        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    return timezone.now()
 
 
 def _visible(request: AuthenticatedRequest, pk: int) -> Notice:
@@ -79,12 +93,21 @@ def notice_create_page(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, _("通告草稿已保存，核对后请发布。"))
             return redirect(notice)
-    return render(request, "command/notice_form.html", {"form": form, "measures": measures})
+    kinds = [
+        (kind.label, [(value, label) for value, label in kind.values()] if kind.values else [])
+        for kind in measure_kinds()
+    ]
+    return render(
+        request,
+        "command/notice_form.html",
+        {"form": form, "measures": measures, "kinds": kinds},
+    )
 
 
 @capability_required("notice.view")
 def notice_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     notice = _visible(request, pk)
+    moment = _moment(request.GET.get("at"))
     receipts = notice_receipts(notice)
     own_receipt = next((r for r in receipts if r.unit_id == request.user.unit_id), None)
     return render(
@@ -92,7 +115,8 @@ def notice_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "command/notice_detail.html",
         {
             "notice": notice,
-            "lines": notice_measure_lines(notice),
+            "lines": notice_measure_lines(notice, at=moment),
+            "moment": moment,
             "receipts": receipts,
             "read_count": sum(1 for r in receipts if r.read_at),
             "own_receipt": own_receipt,
