@@ -33,6 +33,7 @@ from fangkong.command.services.notices import (
     notices_activate,
     notices_chase_unread,
 )
+from fangkong.command.services.snapshots import figure_snapshots_take
 from fangkong.command.services.tasks import (
     milestones_escalate_overdue,
     milestones_remind_due,
@@ -423,4 +424,8 @@ def build(ctx: DemoContext) -> None:
     _teams_and_rota(ctx)
     _tasks(ctx, units, notice)
     _reports(ctx, units)
+    # The snapshot job ran every day: the dashboard's trends cover the whole month.
+    for offset in range(DAYS - 1, -1, -1):
+        day = ctx.today - dt.timedelta(days=offset)
+        figure_snapshots_take(day=day, at=min(ctx.at(day, 23, 55), ctx.now))
     ctx.shared["command"] = {"notice": notice.pk, "tasks": Task.objects.count()}

@@ -9,6 +9,7 @@ from fangkong.command.models.notices import (
 from fangkong.command.models.notifications import (
     Channel,
     DeliveryStatus,
+    FigureSnapshot,
     JobRun,
     Notification,
     NotificationKind,
@@ -38,6 +39,7 @@ __all__ = [
     "Channel",
     "DeliveryStatus",
     "Escalation",
+    "FigureSnapshot",
     "JobRun",
     "Milestone",
     "MissingReport",

@@ -111,3 +111,26 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.started_at:%m-%d %H:%M}"
+
+
+class FigureSnapshot(models.Model):
+    """A briefing figure's value for a day, kept by a job so the dashboard can draw every
+    area's trends without recomputing past days."""
+
+    day = models.DateField(_("日期"))
+    key = models.CharField(_("指标"), max_length=80)
+    section = models.CharField(_("板块"), max_length=80)
+    label = models.CharField(_("指标名称"), max_length=120)
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    value = models.FloatField(_("数值"))
+    taken_at = models.DateTimeField(_("采集时间"))
+
+    class Meta:
+        verbose_name = _("指标快照")
+        verbose_name_plural = _("指标快照")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "key"], name="figure_snapshot_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.key}={self.value}"

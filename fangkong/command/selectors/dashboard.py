@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from fangkong.alerts.selectors import alert_list
 from fangkong.command.daily_briefing import Briefing, briefing_build
 from fangkong.command.kinds import RISK_LEVEL, RiskLevel
-from fangkong.command.models import Task
+from fangkong.command.models import FigureSnapshot, Task
 from fangkong.command.selectors.reports import report_day_status, reporting_trend
 from fangkong.command.selectors.tasks import escalation_list, task_list
 from fangkong.command.selectors.teams import on_duty_board
@@ -67,6 +67,31 @@ def task_trend(*, viewer: Any, until: dt.date, days: int) -> list[dict[str, Any]
     return rows
 
 
+def figure_trends(*, until: dt.date, days: int) -> dict[str, Any]:
+    """Every area's briefing figures over the last days, from the daily snapshots; the first
+    figure of each section is shown at first, the others one click away in the legend."""
+    since = until - dt.timedelta(days=days - 1)
+    dates = [since + dt.timedelta(days=i) for i in range(days)]
+    series: dict[str, dict[str, Any]] = {}
+    for row in FigureSnapshot.objects.filter(day__range=(since, until)).order_by("key", "day"):
+        name = f"{row.section}·{row.label}"
+        entry = series.setdefault(
+            row.key, {"name": name, "section": row.section, "values": [None] * days}
+        )
+        entry["values"][(row.day - since).days] = row.value
+    shown: set[str] = set()
+    selected: dict[str, bool] = {}
+    for key in sorted(series):
+        entry = series[key]
+        selected[entry["name"]] = entry["section"] not in shown
+        shown.add(entry["section"])
+    return {
+        "days": [d.strftime("%m-%d") for d in dates],
+        "series": [{"name": e["name"], "values": e["values"]} for e in series.values()],
+        "selected": selected,
+    }
+
+
 def risk_counts(*, at: dt.datetime) -> dict[str, int]:
     counts = Counter(measures_in_force(RISK_LEVEL, at=at).values())
     return {level: counts.get(level, 0) for level in (RiskLevel.HIGH, RiskLevel.MEDIUM)}
@@ -97,6 +122,7 @@ def dashboard(*, viewer: Any, now: dt.datetime | None = None) -> dict[str, Any]:
         "report_trend": reporting_trend(viewer=viewer, until=today, days=days),
         "task_trend": task_trend(viewer=viewer, until=today, days=days),
         "open_tasks": Task.objects.open().count(),
+        "figure_trends": figure_trends(until=today, days=days),
     }
 
 
@@ -117,4 +143,5 @@ def chart_data(data: dict[str, Any]) -> dict[str, Any]:
             "closed": [row["closed"] for row in tasks],
             "open": [row["open"] for row in tasks],
         },
+        "figures": data["figure_trends"],
     }

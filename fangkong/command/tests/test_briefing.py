@@ -162,3 +162,21 @@ def test_the_briefing_page_and_downloads_serve_the_hq(client, hq_admin):
 def test_a_unit_reporter_may_not_open_the_briefing(client, reporter):
     client.login(username="reporter", password=PASSWORD)
     assert client.get(reverse("command:briefing")).status_code == 403
+
+
+def test_the_snapshot_job_keeps_each_days_figures_once_and_the_dashboard_draws_them(
+    settings, hq_admin, reporter, committee
+):
+    from fangkong.command.models import FigureSnapshot
+    from fangkong.command.selectors.dashboard import figure_trends
+    from fangkong.command.services.snapshots import figure_snapshots_job
+
+    report_submit_zero(unit=committee, day=DAY, by=reporter, at=at(10))
+    figure_snapshots_job(at(11))
+    figure_snapshots_job(at(12))
+    zero = FigureSnapshot.objects.get(day=DAY, key="command.reports_zero")
+    assert zero.value == UnitReport.objects.filter(day=DAY, kind="zero").count()
+    assert FigureSnapshot.objects.filter(day=DAY, key="command.reports_zero").count() == 1
+    trends = figure_trends(until=DAY, days=3)
+    line = next(s for s in trends["series"] if s["name"] == "日报告与零报告·其中零报告")
+    assert line["values"] == [None, 0.0, 1.0]  # the job also finalised the day before

@@ -29,6 +29,16 @@
             { name: label("缺报", "Missing"), type: "bar", stack: "r", data: d.missing, color: "#dc3545" },
           ],
         });
+      } else if (element.dataset.chart === "figures") {
+        const d = data.figures;
+        chart.setOption({
+          tooltip: { trigger: "axis" },
+          legend: { type: "scroll", bottom: 0, selected: d.selected },
+          grid: { left: 50, right: 10, top: 10, bottom: 40 },
+          xAxis: { type: "category", data: d.days },
+          yAxis: { type: "value" },
+          series: d.series.map((s) => ({ name: s.name, type: "line", data: s.values, connectNulls: true })),
+        });
       } else if (element.dataset.chart === "tasks") {
         const d = data.tasks;
         chart.setOption({
