@@ -67,9 +67,11 @@ def task_trend(*, viewer: Any, until: dt.date, days: int) -> list[dict[str, Any]
     return rows
 
 
-def figure_trends(*, until: dt.date, days: int) -> dict[str, Any]:
-    """Every area's briefing figures over the last days, from the daily snapshots; the first
-    figure of each section is shown at first, the others one click away in the legend."""
+def figure_trends(
+    *, until: dt.date, days: int, headlines: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """Every area's briefing figures over the last days, from the daily snapshots; the
+    sections' headline figures are shown at first, the others one click away in the legend."""
     since = until - dt.timedelta(days=days - 1)
     dates = [since + dt.timedelta(days=i) for i in range(days)]
     series: dict[str, dict[str, Any]] = {}
@@ -79,12 +81,7 @@ def figure_trends(*, until: dt.date, days: int) -> dict[str, Any]:
             row.key, {"name": name, "section": row.section, "values": [None] * days}
         )
         entry["values"][(row.day - since).days] = row.value
-    shown: set[str] = set()
-    selected: dict[str, bool] = {}
-    for key in sorted(series):
-        entry = series[key]
-        selected[entry["name"]] = entry["section"] not in shown
-        shown.add(entry["section"])
+    selected = {entry["name"]: key in headlines for key, entry in series.items()}
     return {
         "days": [d.strftime("%m-%d") for d in dates],
         "series": [{"name": e["name"], "values": e["values"]} for e in series.values()],
@@ -122,7 +119,11 @@ def dashboard(*, viewer: Any, now: dt.datetime | None = None) -> dict[str, Any]:
         "report_trend": reporting_trend(viewer=viewer, until=today, days=days),
         "task_trend": task_trend(viewer=viewer, until=today, days=days),
         "open_tasks": Task.objects.open().count(),
-        "figure_trends": figure_trends(until=today, days=days),
+        "figure_trends": figure_trends(
+            until=today,
+            days=days,
+            headlines=frozenset(s.figures[0].key for s in briefing.sections if s.figures),
+        ),
     }
 
 
