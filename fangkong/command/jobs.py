@@ -8,7 +8,7 @@ from collections.abc import Callable
 from fangkong.command.services.notices import notices_activate, notices_chase_unread
 from fangkong.command.services.notifications import outbox_deliver
 from fangkong.command.services.reports import reports_detect_missing, reports_remind
-from fangkong.command.services.snapshots import figure_snapshots_job
+from fangkong.command.services.snapshots import figure_snapshots_refresh
 from fangkong.command.services.tasks import milestones_escalate_overdue, milestones_remind_due
 
 # Order matters: notifications created by the earlier jobs are delivered by the last one.
@@ -19,6 +19,6 @@ JOBS: list[tuple[str, Callable[[dt.datetime], int]]] = [
     ("tasks.escalate_overdue", milestones_escalate_overdue),
     ("reports.remind", reports_remind),
     ("reports.detect_missing", reports_detect_missing),
-    ("briefing.snapshot", figure_snapshots_job),
+    ("briefing.snapshot", figure_snapshots_refresh),
     ("outbox.deliver", outbox_deliver),
 ]

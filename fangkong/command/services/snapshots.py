@@ -44,7 +44,7 @@ def figure_snapshots_take(
     return stored
 
 
-def figure_snapshots_job(now: dt.datetime) -> int:
+def figure_snapshots_refresh(now: dt.datetime) -> int:
     """Job: today's figures so far, and yesterday's once more until they were taken after
     the day ended (its final values)."""
     today = timezone.localdate(now)

@@ -169,11 +169,11 @@ def test_the_snapshot_job_keeps_each_days_figures_once_and_the_dashboard_draws_t
 ):
     from fangkong.command.models import FigureSnapshot
     from fangkong.command.selectors.dashboard import figure_trends
-    from fangkong.command.services.snapshots import figure_snapshots_job
+    from fangkong.command.services.snapshots import figure_snapshots_refresh
 
     report_submit_zero(unit=committee, day=DAY, by=reporter, at=at(10))
-    figure_snapshots_job(at(11))
-    figure_snapshots_job(at(12))
+    figure_snapshots_refresh(at(11))
+    figure_snapshots_refresh(at(12))
     zero = FigureSnapshot.objects.get(day=DAY, key="command.reports_zero")
     assert zero.value == UnitReport.objects.filter(day=DAY, kind="zero").count()
     assert FigureSnapshot.objects.filter(day=DAY, key="command.reports_zero").count() == 1
