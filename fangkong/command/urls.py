@@ -14,6 +14,7 @@ urlpatterns = [
     path("notices/", notices.notice_list_page, name="notice_list"),
     path("notices/new/", notices.notice_create_page, name="notice_create"),
     path("notices/<int:pk>/", notices.notice_detail_page, name="notice_detail"),
+    path("notices/<int:pk>/edit/", notices.notice_edit_page, name="notice_edit"),
     path("notices/<int:pk>/publish/", notices.notice_publish_action, name="notice_publish"),
     path("notices/<int:pk>/read/", notices.notice_read_action, name="notice_read"),
     path("public/notices/", notices.notice_public_list_page, name="notice_public_list"),

@@ -124,6 +124,43 @@ def notice_create(
 
 
 @transaction.atomic
+def notice_update(
+    *,
+    notice: Notice,
+    title: str,
+    body: str,
+    effective_at: dt.datetime,
+    measures: Sequence[MeasureLine],
+    addressed_units: Iterable[ResponsibleUnit],
+    attachments: Iterable[UploadedFile] = (),
+    by: User | None,
+) -> Notice:
+    """Change a draft (its number stays); a published notice is never edited: issue another."""
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if not notice.is_draft:
+        raise Conflict(_("已发布的通告不能修改，请另发通告"), code="notice_published")
+    if not title.strip():
+        raise ValidationError({"title": _("请填写标题")})
+    _check_measures(measures)
+    before = snapshot(notice)
+    before["measures"] = list(notice.measures.values("kind", "subject", "value"))
+    notice.title, notice.body, notice.effective_at = title.strip(), body, effective_at
+    notice.save(update_fields=["title", "body", "effective_at"])
+    notice.measures.all().delete()
+    NoticeMeasure.objects.bulk_create(
+        NoticeMeasure(notice=notice, kind=m.kind, subject=m.subject, value=m.value.strip())
+        for m in measures
+    )
+    notice.addressed_units.set(list(addressed_units))
+    for upload in attachments:
+        NoticeAttachment.objects.create(notice=notice, file=upload, name=upload.name or "")
+    after = snapshot(notice)
+    after["measures"] = [m.__dict__ for m in measures]
+    audit_write(by=by, action="notice.update", obj=notice, before=before, after=after)
+    return notice
+
+
+@transaction.atomic
 def notice_publish(*, notice: Notice, by: User | None, at: dt.datetime | None = None) -> Notice:
     """Issue the notice: each measure goes into the policy table with the notice's effective
     time (so nothing changes before it), and the units concerned get a receipt to confirm."""

@@ -178,3 +178,35 @@ def test_the_notice_page_shows_its_measures_in_force_at_any_moment(capacity_kind
     after = client.get(url, {"at": "2021-08-03T20:00"}).content.decode()
     assert "执行中" not in before and "未生效或已被替代" in before
     assert "执行中" in after
+
+
+def test_a_draft_is_corrected_before_publishing_and_a_published_notice_never_is(
+    capacity_kind, client, hq_admin
+):
+    from fangkong.testing.cast import PASSWORD
+
+    notice = _notice_33(hq_admin)
+    client.login(username="hq_admin", password=PASSWORD)
+    form = {
+        "title": "关于进一步加强娱乐场所疫情防控的通告（修订）",
+        "body": "即日20:00起，全市KTV停业。",
+        "effective_at": "2021-08-03T20:00",
+        "measures-TOTAL_FORMS": "1",
+        "measures-INITIAL_FORMS": "1",
+        "measures-0-kind": "test.capacity_tier",
+        "measures-0-subject": "ktv",
+        "measures-0-value": "closed",
+    }
+    assert client.post(reverse("command:notice_edit", args=[notice.pk]), form).status_code == 302
+    notice.refresh_from_db()
+    assert notice.title.endswith("（修订）")
+    assert [(m.subject, m.value) for m in notice.measures.all()] == [("ktv", "closed")]
+
+    notice_publish(notice=notice, by=hq_admin)
+    from fangkong.command.services.notices import notice_update
+
+    with pytest.raises(Conflict):
+        notice_update(
+            notice=notice, title="x", body="y", effective_at=at(21), measures=[],
+            addressed_units=[], by=hq_admin,
+        )  # fmt: skip

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,6 +27,7 @@ from fangkong.command.services.notices import (
     notice_create,
     notice_mark_read,
     notice_publish,
+    notice_update,
 )
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
@@ -43,6 +45,22 @@ def _moment(raw: str | None) -> dt.datetime:
             return timezone.now()
         return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
     return timezone.now()
+
+
+def _lines(rows: list[dict[str, Any]]) -> list[MeasureLine]:
+    return [
+        MeasureLine(kind=m["kind"], subject=m.get("subject", ""), value=str(m["value"]))
+        for m in rows
+        if m.get("kind")
+    ]
+
+
+def _kind_values() -> list[tuple[Any, list[tuple[Any, Any]]]]:
+    """Each kind's label and, for kinds with a closed set, its values (a hint on the form)."""
+    return [
+        (kind.label, [(value, label) for value, label in kind.values()] if kind.values else [])
+        for kind in measure_kinds()
+    ]
 
 
 def _visible(request: AuthenticatedRequest, pk: int) -> Notice:
@@ -71,11 +89,7 @@ def notice_create_page(request: AuthenticatedRequest) -> HttpResponse:
     form = NoticeForm(request.POST or None, request.FILES or None, initial={"number": next_number})
     measures = NoticeMeasureFormSet(request.POST or None, prefix="measures")
     if request.method == "POST" and form.is_valid() and measures.is_valid():
-        lines = [
-            MeasureLine(kind=m["kind"], subject=m.get("subject", ""), value=str(m["value"]))
-            for m in measures.cleaned_data
-            if m.get("kind")
-        ]
+        lines = _lines(measures.cleaned_data)
         data = form.cleaned_data
         try:
             notice = notice_create(
@@ -93,14 +107,57 @@ def notice_create_page(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, _("通告草稿已保存，核对后请发布。"))
             return redirect(notice)
-    kinds = [
-        (kind.label, [(value, label) for value, label in kind.values()] if kind.values else [])
-        for kind in measure_kinds()
-    ]
     return render(
         request,
         "command/notice_form.html",
-        {"form": form, "measures": measures, "kinds": kinds},
+        {"form": form, "measures": measures, "kinds": _kind_values()},
+    )
+
+
+@capability_required("notice.manage")
+def notice_edit_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    notice = _visible(request, pk)
+    if not notice.is_draft:
+        messages.error(request, _("已发布的通告不能修改，请另发通告"))
+        return redirect(notice)
+    initial = {
+        "number": notice.number,
+        "title": notice.title,
+        "body": notice.body,
+        "effective_at": timezone.localtime(notice.effective_at),
+        "addressed_units": list(notice.addressed_units.all()),
+    }
+    form = NoticeForm(request.POST or None, request.FILES or None, initial=initial)
+    form.fields["number"].disabled = True
+    measures = NoticeMeasureFormSet(
+        request.POST or None,
+        prefix="measures",
+        initial=list(notice.measures.values("kind", "subject", "value")),
+    )
+    if request.method == "POST" and form.is_valid() and measures.is_valid():
+        data = form.cleaned_data
+        try:
+            notice_update(
+                notice=notice,
+                title=data["title"],
+                body=data["body"],
+                effective_at=data["effective_at"],
+                measures=_lines(measures.cleaned_data),
+                addressed_units=data["addressed_units"],
+                attachments=[data["attachment"]] if data["attachment"] else [],
+                by=request.user,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        except Conflict as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("通告草稿已保存，核对后请发布。"))
+            return redirect(notice)
+    return render(
+        request,
+        "command/notice_form.html",
+        {"form": form, "measures": measures, "kinds": _kind_values(), "notice": notice},
     )
 
 
