@@ -68,6 +68,7 @@ lock: ## Re-resolve the dependency ranges and record the exact versions in const
 bench: install-dev ## The benchmarks (see bench/README.md)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.people_list
+	FANGKONG_VAR_DIR=bench/data/demo-city $(BIN)/python -m bench.command_dashboard
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -273,3 +273,41 @@ FANGKONG_CASE_REPORT_HOURS = env_int("FANGKONG_CASE_REPORT_HOURS", 2)
 FANGKONG_CASE_INVESTIGATION_HOURS = env_int("FANGKONG_CASE_INVESTIGATION_HOURS", 24)
 
 # --- Command ---
+# The HQ's name heads notices and the daily briefing; the briefing's issue number counts days
+# from the first day of the response (empty: the first day any unit reported).
+FANGKONG_HQ_NAME = env_str("FANGKONG_HQ_NAME", "无锡市疫情防控应急指挥部")
+FANGKONG_BRIEFING_TITLE = env_str("FANGKONG_BRIEFING_TITLE", "无锡市疫情防控工作日报")
+FANGKONG_BRIEFING_FIRST_DAY = env_str("FANGKONG_BRIEFING_FIRST_DAY", "")
+# Daily reports: the default cut-off (a notice may change it through `command.report_cutoff`),
+# how long before it units are reminded, and how many past days the missing-report job checks.
+FANGKONG_REPORT_CUTOFF = env_str("FANGKONG_REPORT_CUTOFF", "16:00")
+FANGKONG_REPORT_REMINDER_MINUTES = env_int("FANGKONG_REPORT_REMINDER_MINUTES", 60)
+FANGKONG_REPORT_LOOKBACK_DAYS = env_int("FANGKONG_REPORT_LOOKBACK_DAYS", 2)
+# Duty rota rest rules (劳逸结合), checked before a rota is published.
+FANGKONG_ROTA_MAX_CONSECUTIVE_DAYS = env_int("FANGKONG_ROTA_MAX_CONSECUTIVE_DAYS", 6)
+FANGKONG_ROTA_MIN_REST_HOURS = env_int("FANGKONG_ROTA_MIN_REST_HOURS", 8)
+FANGKONG_ROTA_MAX_SHIFT_HOURS = env_int("FANGKONG_ROTA_MAX_SHIFT_HOURS", 12)
+# Supervised tasks: owners are reminded this long before a milestone is due.
+FANGKONG_MILESTONE_DUE_SOON_HOURS = env_int("FANGKONG_MILESTONE_DUE_SOON_HOURS", 24)
+# Units that have not confirmed reading a notice are chased after this long.
+FANGKONG_NOTICE_READ_CHASE_HOURS = env_int("FANGKONG_NOTICE_READ_CHASE_HOURS", 12)
+# E-mail delivery from the outbox: attempts before a message is given up, messages per run.
+FANGKONG_OUTBOX_MAX_ATTEMPTS = env_int("FANGKONG_OUTBOX_MAX_ATTEMPTS", 5)
+FANGKONG_OUTBOX_BATCH = env_int("FANGKONG_OUTBOX_BATCH", 200)
+# The command dashboard: how long gathered figures are reused, how many days its trends show,
+# how often the screen refreshes itself.
+FANGKONG_DASHBOARD_CACHE_SECONDS = env_int("FANGKONG_DASHBOARD_CACHE_SECONDS", 60)
+FANGKONG_DASHBOARD_TREND_DAYS = env_int("FANGKONG_DASHBOARD_TREND_DAYS", 14)
+FANGKONG_DASHBOARD_REFRESH_SECONDS = env_int("FANGKONG_DASHBOARD_REFRESH_SECONDS", 60)
+# The public notice pages (no login) answer each client address this many times a minute.
+FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE = env_int("FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE", 120)
+# Name the API schema's enumerations of this area (several models have a `kind`).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **dict(SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {})),  # type: ignore[call-overload]
+    "ResponsibilityKindEnum": "fangkong.jurisdictions.models.ResponsibilityKind",
+    "NotificationKindEnum": "fangkong.command.models.notifications.NotificationKind",
+    "ReportKindEnum": "fangkong.command.models.reports.ReportKind",
+    "ReportProfileEnum": "fangkong.command.models.reports.ReportProfile",
+    "NoticeStatusEnum": "fangkong.command.models.notices.NoticeStatus",
+    "TaskStatusEnum": "fangkong.command.models.tasks.TaskStatus",
+}

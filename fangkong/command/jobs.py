@@ -1,0 +1,24 @@
+"""The command area's periodic jobs, run by `fangkong jobs run` with every area's jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from fangkong.command.services.notices import notices_activate, notices_chase_unread
+from fangkong.command.services.notifications import outbox_deliver
+from fangkong.command.services.reports import reports_detect_missing, reports_remind
+from fangkong.command.services.snapshots import figure_snapshots_refresh
+from fangkong.command.services.tasks import milestones_escalate_overdue, milestones_remind_due
+
+# Order matters: notifications created by the earlier jobs are delivered by the last one.
+JOBS: list[tuple[str, Callable[[dt.datetime], int]]] = [
+    ("notices.activate", notices_activate),
+    ("notices.chase_unread", notices_chase_unread),
+    ("tasks.remind_due", milestones_remind_due),
+    ("tasks.escalate_overdue", milestones_escalate_overdue),
+    ("reports.remind", reports_remind),
+    ("reports.detect_missing", reports_detect_missing),
+    ("briefing.snapshot", figure_snapshots_refresh),
+    ("outbox.deliver", outbox_deliver),
+]

@@ -1,0 +1,154 @@
+"""Reads about daily reports: who must report, who has, who is late or missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from fangkong.accounts.scope import scope_of
+from fangkong.command.kinds import report_cutoff
+from fangkong.command.models import (
+    MissingReport,
+    ReportFigure,
+    ReportKind,
+    ReportProfile,
+    UnitReport,
+)
+from fangkong.jurisdictions.models import Level, ResponsibilityKind, ResponsibleUnit
+
+
+def reporting_units() -> QuerySet[ResponsibleUnit]:
+    """Every active unit that answers to the HQ: all but the HQ itself (the territory unit at
+    city level), which receives the reports."""
+    return (
+        ResponsibleUnit.objects.active()
+        .exclude(kind=ResponsibilityKind.TERRITORY, jurisdiction__level=Level.CITY)
+        .select_related("jurisdiction")
+    )
+
+
+def unit_profile(unit: ResponsibleUnit) -> str:
+    """Which figures a unit reports, from what it runs: a quarantine site, a hospital, a
+    community, a department... (decided from data, so a new site's unit reports site figures)."""
+    if unit.quarantine_sites.exists():
+        return ReportProfile.SITE
+    if unit.hospitals.exists():
+        return ReportProfile.HOSPITAL
+    if unit.kind == ResponsibilityKind.DEPARTMENT:
+        return ReportProfile.DEPARTMENT
+    if unit.kind == ResponsibilityKind.ORGANISATION:
+        return ReportProfile.ORGANISATION
+    if unit.jurisdiction.level == Level.COMMUNITY:
+        return ReportProfile.COMMUNITY
+    return ReportProfile.TERRITORY
+
+
+def profile_figures(profile: str) -> list[ReportFigure]:
+    return list(ReportFigure.objects.filter(profile=profile, active=True))
+
+
+def units_in_scope(viewer: Any) -> QuerySet[ResponsibleUnit]:
+    return reporting_units().filter(scope_of(viewer).jurisdiction_q("jurisdiction"))
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    day: dt.date
+    cutoff: dt.datetime
+    expected: int
+    on_time: int
+    late: int
+    zero: int
+    missing: list[MissingReport]
+    not_yet: list[ResponsibleUnit]  # before the cut-off, or before the job has run
+
+    @property
+    def reported(self) -> int:
+        return self.on_time + self.late
+
+
+def report_day_status(*, viewer: Any, day: dt.date) -> DayStatus:
+    """A day's reporting: counts, the missing list (after the cut-off job) and units that have
+    not reported yet."""
+    units = units_in_scope(viewer)
+    reports = UnitReport.objects.filter(day=day, unit__in=units)
+    counts = reports.aggregate(
+        on_time=Count("pk", filter=Q(late=False)),
+        late=Count("pk", filter=Q(late=True)),
+        zero=Count("pk", filter=Q(kind=ReportKind.ZERO)),
+    )
+    missing = list(
+        MissingReport.objects.filter(day=day, resolved_at__isnull=True, unit__in=units)
+        .select_related("unit", "unit__jurisdiction")
+        .order_by("unit__jurisdiction__path", "unit__name")
+    )
+    missing_ids = {m.unit_id for m in missing}
+    not_yet = [
+        unit
+        for unit in units.exclude(daily_reports__day=day).order_by("jurisdiction__path", "name")
+        if unit.pk not in missing_ids
+    ]
+    return DayStatus(
+        day=day,
+        cutoff=report_cutoff(day),
+        expected=units.count(),
+        on_time=counts["on_time"],
+        late=counts["late"],
+        zero=counts["zero"],
+        missing=missing,
+        not_yet=not_yet,
+    )
+
+
+def unit_report_history(
+    *, unit: ResponsibleUnit, days: int, until: dt.date
+) -> list[dict[str, Any]]:
+    """A unit's record over the last `days` days: reported on time, late, zero, or missing."""
+    since = until - dt.timedelta(days=days - 1)
+    reports = {r.day: r for r in UnitReport.objects.filter(unit=unit, day__range=(since, until))}
+    missing = set(
+        MissingReport.objects.filter(unit=unit, day__range=(since, until)).values_list(
+            "day", flat=True
+        )
+    )
+    history: list[dict[str, Any]] = []
+    for offset in range(days):
+        day = until - dt.timedelta(days=offset)
+        report = reports.get(day)
+        history.append({"day": day, "report": report, "missing": report is None and day in missing})
+    return history
+
+
+def report_list(*, viewer: Any) -> QuerySet[UnitReport]:
+    return UnitReport.objects.filter(unit__in=units_in_scope(viewer)).select_related(
+        "unit", "submitted_by"
+    )
+
+
+def reporting_trend(*, viewer: Any, until: dt.date, days: int) -> list[dict[str, Any]]:
+    """Per day: reports on time, late, and still missing (for the dashboard's chart)."""
+    since = until - dt.timedelta(days=days - 1)
+    units = units_in_scope(viewer)
+    report_rows = (
+        UnitReport.objects.filter(day__range=(since, until), unit__in=units)
+        .values("day")
+        .annotate(on_time=Count("pk", filter=Q(late=False)), late=Count("pk", filter=Q(late=True)))
+    )
+    missing_rows = (
+        MissingReport.objects.filter(
+            day__range=(since, until), resolved_at__isnull=True, unit__in=units
+        )
+        .values("day")
+        .annotate(n=Count("pk"))
+    )
+    by_day: dict[dt.date, dict[str, Any]] = {
+        since + dt.timedelta(days=i): {"on_time": 0, "late": 0, "missing": 0} for i in range(days)
+    }
+    for counted in report_rows:
+        by_day[counted["day"]].update(on_time=counted["on_time"], late=counted["late"])
+    for listed in missing_rows:
+        by_day[listed["day"]]["missing"] = listed["n"]
+    return [{"day": day, **values} for day, values in sorted(by_day.items())]

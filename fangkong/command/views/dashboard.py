@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts.decorators import capability_required
+from fangkong.accounts.http import AuthenticatedRequest
+from fangkong.command.briefing_export import briefing_docx, briefing_xlsx
+from fangkong.command.daily_briefing import briefing_build
+from fangkong.command.models import Notification
+from fangkong.command.selectors.dashboard import chart_data, dashboard
+from fangkong.command.services.notifications import (
+    notification_mark_all_read,
+    notification_mark_read,
+)
+from fangkong.core.pagination import keyset_page
+from fangkong.core.rendering import render_page
+
+
+@capability_required("command.dashboard")
+def dashboard_page(request: AuthenticatedRequest) -> HttpResponse:
+    data = dashboard(viewer=request.user)
+    data["charts"] = chart_data(data)
+    data["refresh_seconds"] = settings.FANGKONG_DASHBOARD_REFRESH_SECONDS
+    return render_page(
+        request, "command/dashboard.html", data, fragment="command/_dashboard_panel.html"
+    )
+
+
+def _briefing_day(raw: str | None) -> dt.date:
+    if not raw:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError as error:
+        raise Http404 from error
+
+
+@capability_required("briefing.view")
+def briefing_page(request: AuthenticatedRequest) -> HttpResponse:
+    day = _briefing_day(request.GET.get("day"))
+    return render(
+        request,
+        "command/briefing.html",
+        {
+            "briefing": briefing_build(day=day),
+            "previous": day - dt.timedelta(days=1),
+            "next": day + dt.timedelta(days=1),
+        },
+    )
+
+
+@capability_required("briefing.view")
+def briefing_download(request: AuthenticatedRequest, day: str, fmt: str) -> HttpResponse:
+    briefing = briefing_build(day=_briefing_day(day))
+    name = f"{briefing.title}-{briefing.day:%Y%m%d}"
+    if fmt == "docx":
+        content = briefing_docx(briefing)
+        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    elif fmt == "xlsx":
+        content = briefing_xlsx(briefing)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        raise Http404
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=mime)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
+    return response
+
+
+@capability_required("notification.view")
+def inbox_page(request: AuthenticatedRequest) -> HttpResponse:
+    unread_only = request.GET.get("show") != "all"
+    notifications = Notification.objects.filter(recipient=request.user)
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    page = keyset_page(
+        notifications,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=settings.FANGKONG_LIST_PAGE_SIZE,
+    )
+    return render_page(
+        request,
+        "command/inbox.html",
+        {"page": page, "unread_only": unread_only, "query": "" if unread_only else "show=all"},
+        fragment="command/_inbox_list.html",
+    )
+
+
+@require_POST
+@capability_required("notification.view")
+def inbox_read_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    notification_mark_read(notification=notification, by=request.user)
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
+        return redirect(notification.url)
+    return redirect("command:inbox")
+
+
+@require_POST
+@capability_required("notification.view")
+def inbox_read_all_action(request: AuthenticatedRequest) -> HttpResponse:
+    notification_mark_all_read(user=request.user)
+    return redirect("command:inbox")
