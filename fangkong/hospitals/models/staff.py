@@ -24,7 +24,7 @@ class StaffRole(models.TextChoices):
 MEDICAL_ROLES = frozenset({StaffRole.DOCTOR, StaffRole.NURSE, StaffRole.TECHNICIAN})
 
 
-class TestingPost(models.TextChoices):
+class ScreeningPost(models.TextChoices):
     """Which nucleic-acid schedule a post follows (intervals are settings)."""
 
     ISOLATION_WARD = "isolation_ward", _("隔离病区岗位")
@@ -63,8 +63,8 @@ class StaffMember(models.Model):
         on_delete=models.PROTECT,
         related_name="staff",
     )
-    testing_post = models.CharField(
-        _("检测频次岗位"), max_length=16, choices=TestingPost.choices, default=TestingPost.OTHER
+    screening_post = models.CharField(
+        _("检测频次岗位"), max_length=16, choices=ScreeningPost.choices, default=ScreeningPost.OTHER
     )
     closed_loop = models.CharField(
         _("闭环状态"),
@@ -91,7 +91,7 @@ class StaffMember(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["hospital", "testing_post", "last_tested_at"], name="staff_test_due"
+                fields=["hospital", "screening_post", "last_tested_at"], name="staff_test_due"
             ),
         ]
 

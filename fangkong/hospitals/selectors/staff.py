@@ -20,15 +20,15 @@ from fangkong.hospitals.models import (
     ExposureIncident,
     Hospital,
     IncidentStatus,
+    ScreeningPost,
     StaffMember,
-    TestingPost,
     TrainingRecord,
 )
 from fangkong.hospitals.models.staff import StaffMemberQuerySet
 
 
 def test_interval_days(post: str) -> int:
-    if post == TestingPost.ISOLATION_WARD:
+    if post == ScreeningPost.ISOLATION_WARD:
         return int(settings.FANGKONG_HOSPITAL_STAFF_TEST_DAYS_ISOLATION)
     return int(settings.FANGKONG_HOSPITAL_STAFF_TEST_DAYS_OTHER)
 
@@ -40,10 +40,10 @@ def _midnight(day: dt.date) -> dt.datetime:
 def overdue_q(today: dt.date) -> Q:
     """Active staff whose test is overdue on `today`, as one filter the roster index answers."""
     parts = []
-    for post in TestingPost.values:
+    for post in ScreeningPost.values:
         latest_due = today - dt.timedelta(days=test_interval_days(post))
         parts.append(
-            Q(testing_post=post)
+            Q(screening_post=post)
             & (
                 Q(last_tested_at__lt=_midnight(latest_due))
                 | Q(last_tested_at__isnull=True, on_duty_since__lt=latest_due)
@@ -58,7 +58,7 @@ def next_test_due(staff: StaffMember) -> dt.date:
         if staff.last_tested_at is not None
         else staff.on_duty_since
     )
-    return last + dt.timedelta(days=test_interval_days(staff.testing_post))
+    return last + dt.timedelta(days=test_interval_days(staff.screening_post))
 
 
 @dataclass(frozen=True)

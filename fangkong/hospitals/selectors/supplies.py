@@ -113,16 +113,16 @@ def preparedness(*, hospitals: QuerySet[Hospital], at: dt.datetime | None = None
         for row in Stock.objects.filter(hospital__in=hospital_list)
         .values("item_id")
         .annotate(
-            quantity=Sum("quantity"),
-            safety=Sum("safety_stock"),
+            held=Sum("quantity"),
+            safety_total=Sum("safety_stock"),
             below=Count("pk", filter=Q(quantity__lt=F("safety_stock"))),
         )
     }
     stock: list[StockReadiness] = []
     for item in SupplyItem.objects.order_by("category", "code"):
         summed = totals.get(item.pk)
-        quantity = (summed["quantity"] or 0) if summed else 0
-        safety = (summed["safety"] or 0) if summed else 0
+        quantity = (summed["held"] or 0) if summed else 0
+        safety = (summed["safety_total"] or 0) if summed else 0
         target = _target(targets, f"{STOCK_TARGET_PREFIX}{item.code}")
         stock.append(
             StockReadiness(

@@ -22,10 +22,10 @@ from fangkong.hospitals.models import (
     IncidentFollowUp,
     IncidentStatus,
     NucleicAcidResult,
+    ScreeningPost,
     StaffMember,
     StaffRole,
     StaffTest,
-    TestingPost,
     TrainingRecord,
     TrainingTopic,
     Ward,
@@ -44,11 +44,11 @@ class StaffAlreadyOnRoster(Conflict):
     code = "staff_already_on_roster"
 
 
-def testing_post_for(ward: Ward | None) -> str:
+def screening_post_for(ward: Ward | None) -> str:
     return (
-        TestingPost.ISOLATION_WARD
+        ScreeningPost.ISOLATION_WARD
         if ward is not None and ward.in_isolation_area
-        else TestingPost.OTHER
+        else ScreeningPost.OTHER
     )
 
 
@@ -95,7 +95,7 @@ def staff_add(
                 person=person,
                 role=role,
                 ward=ward,
-                testing_post=testing_post_for(ward),
+                screening_post=screening_post_for(ward),
                 closed_loop=closed_loop,
                 closed_loop_since=timezone.now()
                 if closed_loop != ClosedLoopStatus.ROUTINE
@@ -131,10 +131,10 @@ def staff_assign(
     ward = _ward_of(staff.hospital, ward)
     if role is not None and role not in StaffRole.values:
         raise ValidationError({"role": _("未知岗位类别：%s") % role})
-    fields = ["ward", "testing_post", "role"]
+    fields = ["ward", "screening_post", "role"]
     before = snapshot(staff, fields)
     staff.ward = ward
-    staff.testing_post = testing_post_for(ward)
+    staff.screening_post = screening_post_for(ward)
     staff.role = role or staff.role
     staff.save(update_fields=fields)
     old, new = changed(before, snapshot(staff, fields))
