@@ -11,9 +11,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from fangkong.hospitals.models import Bed, BedStay, Hospital, HospitalStatus, WardKind
+from fangkong.hospitals.models import Bed, BedStay, Hospital, HospitalStatus, Ward, WardKind
 
 
 @dataclass(frozen=True)
@@ -126,3 +126,15 @@ def alternatives(*, kind: str, excluding: Hospital | None = None) -> list[Altern
     hospitals = Hospital.objects.in_bulk(list(free))
     found = [Alternative(hospitals[pk], n) for pk, n in free.items() if n > 0]
     return sorted(found, key=lambda a: (-a.free, a.hospital.name))
+
+
+def ward_bed_counts(wards: Iterable[Ward]) -> dict[int, tuple[int, int]]:
+    """(free, in service) beds of each ward, in one grouped query."""
+    taken = BedStay.objects.active().filter(bed=OuterRef("pk"))
+    rows = (
+        Bed.objects.filter(ward__in=list(wards), in_service=True)
+        .annotate(taken=Exists(taken))
+        .values("ward_id")
+        .annotate(total=Count("pk"), free=Count("pk", filter=Q(taken=False)))
+    )
+    return {row["ward_id"]: (row["free"], row["total"]) for row in rows}

@@ -38,6 +38,7 @@ from fangkong.hospitals.models import (
 )
 from fangkong.hospitals.selectors.beds import Alternative, alternatives, free_beds
 from fangkong.people.models import Person
+from fangkong.people.services import person_register
 from fangkong.quarantine.models import PlacementEnd, Transfer
 from fangkong.quarantine.services.placements import placement_end
 
@@ -480,5 +481,42 @@ def admission_transfer_hospital(
         case=admission.case,
         previous=admission,
         diagnosis_note=reason,
+        by=by,
+    )
+
+
+@transaction.atomic
+def admission_register_and_admit(
+    *,
+    name: str,
+    id_type: str,
+    id_number: str,
+    phone: str = "",
+    address: str = "",
+    hospital: Hospital,
+    ward_kind: str,
+    classification: str,
+    admitted_at: dt.datetime,
+    bed: Bed | None = None,
+    diagnosis_note: str = "",
+    by: User | None,
+) -> Admission:
+    """A direct admission of whoever arrives: the person is found by their ID document (or
+    registered), then admitted; if the admission is refused, no person is registered either."""
+    person = person_register(
+        name=name, id_type=id_type, id_number=id_number, phone=phone, address=address, by=by
+    ).person
+    if person.name != name.strip():
+        raise ValidationError(
+            {"name": _("该证件号码已登记为「%(name)s」，与填写的姓名不符") % {"name": person.name}}
+        )
+    return admission_create(
+        person=person,
+        hospital=hospital,
+        ward_kind=ward_kind,
+        classification=classification,
+        admitted_at=admitted_at,
+        bed=bed,
+        diagnosis_note=diagnosis_note,
         by=by,
     )

@@ -31,6 +31,7 @@ from fangkong.hospitals.models import (
     Ward,
 )
 from fangkong.people.models import Person
+from fangkong.people.services import person_register
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -359,4 +360,37 @@ def staff_tests_overdue_sync(*, hospital: Hospital, overdue: int, by: User | Non
             kind=STAFF_TESTS_OVERDUE_ALERT, subject=hospital, note=_("已全部按时检测"), by=by
         )
         > 0
+    )
+
+
+@transaction.atomic
+def staff_register_and_add(
+    *,
+    hospital: Hospital,
+    name: str,
+    id_type: str,
+    id_number: str,
+    phone: str = "",
+    role: str,
+    on_duty_since: dt.date,
+    ward: Ward | None = None,
+    closed_loop: str = ClosedLoopStatus.ROUTINE,
+    by: User | None,
+) -> StaffMember:
+    """Put someone on the roster by their ID document (registering them if new)."""
+    person = person_register(
+        name=name, id_type=id_type, id_number=id_number, phone=phone, by=by
+    ).person
+    if person.name != name.strip():
+        raise ValidationError(
+            {"name": _("该证件号码已登记为「%(name)s」，与填写的姓名不符") % {"name": person.name}}
+        )
+    return staff_add(
+        hospital=hospital,
+        person=person,
+        role=role,
+        on_duty_since=on_duty_since,
+        ward=ward,
+        closed_loop=closed_loop,
+        by=by,
     )
