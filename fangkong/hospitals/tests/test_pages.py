@@ -1,5 +1,7 @@
 """The pages: who lands where, who sees what, and refusals shown where the user acts."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -23,7 +25,7 @@ def _admit(person, hospital, kind=WardKind.ISOLATION, classification=ClinicalCla
         hospital=hospital,
         ward_kind=kind,
         classification=classification,
-        admitted_at=timezone.now() - timezone.timedelta(hours=6),
+        admitted_at=timezone.now() - dt.timedelta(hours=6),
         by=None,
     )
 
