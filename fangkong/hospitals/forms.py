@@ -74,7 +74,7 @@ class AdmissionForm(StyledForm):
             usable_beds()
             .filter(ward__hospital=hospital)
             .select_related("ward")
-            .order_by("ward__kind", "ward__name", "position")
+            .order_by("ward_id", "position")
         )
 
 

@@ -89,7 +89,7 @@ class Ward(models.Model):
     class Meta:
         verbose_name = _("病区")
         verbose_name_plural = _("病区")
-        ordering = ["hospital", "kind", "name"]
+        ordering = ["hospital", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["hospital", "name"], name="ward_unique_name"),
         ]

@@ -65,7 +65,7 @@ def free_beds(*, hospital: Hospital, kind: str) -> QuerySet[Bed]:
         usable_beds()
         .filter(ward__hospital=hospital, ward__kind=kind)
         .filter(~Exists(taken))
-        .order_by("ward__name", "position", "number")
+        .order_by("ward_id", "position", "number")
     )
 
 

@@ -52,9 +52,11 @@ class BedTile:
 
     @property
     def days(self) -> int | None:
+        """The day of the stay, the day of admission being day 1 (住院第 N 天)."""
         if self.admission is None:
             return None
-        return (timezone.localdate() - timezone.localtime(self.admission.admitted_at).date()).days
+        admitted_on = timezone.localtime(self.admission.admitted_at).date()
+        return (timezone.localdate() - admitted_on).days + 1
 
 
 def ward_board(*, viewer: Any, ward: Ward) -> list[BedTile]:

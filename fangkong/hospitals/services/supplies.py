@@ -83,7 +83,7 @@ def stock_alert_sync(*, stock: Stock, by: User | None) -> bool:
             kind=LOW_STOCK_ALERT,
             title=_("%(hospital)s %(item)s低于安全库存")
             % {"hospital": hospital.name, "item": item.name},
-            detail=_("现有 %(quantity)s %(unit)s，安全库存 %(safety)s %(unit)s")
+            detail=_("发出时库存 %(quantity)s %(unit)s，安全库存 %(safety)s %(unit)s")
             % {"quantity": stock.quantity, "safety": stock.safety_stock, "unit": item.unit},
             severity=Severity.CRITICAL if stock.quantity == 0 else Severity.WARNING,
             subject=stock,

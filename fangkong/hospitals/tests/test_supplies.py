@@ -104,7 +104,7 @@ def test_an_issue_below_safety_stock_shows_in_the_hq_alerts(
 
     alert = alert_list(viewer=hq_admin).get(kind="hospitals.low_stock")
     assert alert.title == "无锡市第五人民医院 医用防护口罩（N95）低于安全库存"
-    assert alert.detail == "现有 900 只，安全库存 1000 只"
+    assert alert.detail == "发出时库存 900 只，安全库存 1000 只"
     assert alert.jurisdiction == chongan and alert.unit == no5.unit
     assert list(alert_list(viewer=hospital_staff)) == [alert]
     assert list(alert_list(viewer=binhu_officer)) == []

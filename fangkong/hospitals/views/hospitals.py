@@ -89,7 +89,7 @@ def hospital_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     hospital = hospital_or_404(request, pk)
     viewer = request.user
     figures = hospital_figures(hospitals=[hospital], day=timezone.localdate())
-    wards = list(Ward.objects.filter(hospital=hospital, active=True).order_by("kind", "name"))
+    wards = list(Ward.objects.filter(hospital=hospital, active=True).order_by("pk"))
     ward_counts = ward_bed_counts(wards)
     may_admit = user_can(viewer, "hospitals.admit")
     context = {
@@ -153,7 +153,7 @@ def ward_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "tiles": tiles,
         "free": sum(1 for t in tiles if not t.occupied and t.bed.in_service),
         "occupied": sum(1 for t in tiles if t.occupied),
-        "wards": Ward.objects.filter(hospital=ward.hospital, active=True).order_by("kind", "name"),
+        "wards": Ward.objects.filter(hospital=ward.hospital, active=True).order_by("pk"),
         "tab": "beds",
     }
     return render_page(
@@ -165,7 +165,7 @@ def ward_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def beds_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A hospital's beds: by kind, then its wards; the first ward's board opens from here."""
     hospital = hospital_or_404(request, pk)
-    wards = list(Ward.objects.filter(hospital=hospital).order_by("kind", "name"))
+    wards = list(Ward.objects.filter(hospital=hospital).order_by("pk"))
     counts = ward_bed_counts(wards)
     return render(
         request,
