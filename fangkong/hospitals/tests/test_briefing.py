@@ -1,4 +1,3 @@
-
 from django.utils import timezone
 
 from fangkong.hospitals.briefing import briefing_section
