@@ -223,3 +223,10 @@ def test_hospital_staff_see_their_patients_in_the_person_registry(
     assert li_si not in person_list(viewer=hospital_staff)  # binhu resident, liangxi hospital
     _admit(li_si, no5)
     assert li_si in person_list(viewer=hospital_staff)
+
+
+def test_the_hospital_page_reads_in_english(client, hq_admin, no5, no5_isolation):
+    client.force_login(hq_admin)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    page = client.get(f"/hospitals/{no5.pk}/").content.decode()
+    assert "Beds by ward kind" in page and "Isolation ward" in page
