@@ -197,6 +197,10 @@ class WardForm(StyledForm):
     location = forms.CharField(label=_("位置"), max_length=100, required=False)
 
 
+class WardImportForm(StyledForm):
+    file = forms.FileField(label=_("病区表（CSV 或 XLSX）"))
+
+
 class StockMovementForm(StyledForm):
     item = forms.ModelChoiceField(label=_("物资"), queryset=SupplyItem.objects.all())
     quantity = forms.IntegerField(label=_("数量"), min_value=1)

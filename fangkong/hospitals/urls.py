@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/status/", hospitals.hospital_status, name="status"),
     path("<int:pk>/beds/", hospitals.beds_page, name="beds"),
     path("<int:pk>/wards/new/", hospitals.ward_create_page, name="ward_create"),
+    path("<int:pk>/wards/import/", hospitals.ward_import_page, name="ward_import"),
     path("wards/<int:pk>/", hospitals.ward_page, name="ward"),
     path("beds/<int:pk>/service/", hospitals.bed_service, name="bed_service"),
     path("<int:pk>/patients/", patients.patient_list, name="patients"),

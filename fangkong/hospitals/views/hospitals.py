@@ -16,7 +16,9 @@ from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.rendering import render_page
-from fangkong.hospitals.forms import HospitalStatusForm, WardForm
+from fangkong.core.tabular import TableRejected, read_table
+from fangkong.hospitals.forms import HospitalStatusForm, WardForm, WardImportForm
+from fangkong.hospitals.importing import WARD_COLUMNS, ward_import
 from fangkong.hospitals.models import Bed, ClinicalClassification, Ward
 from fangkong.hospitals.selectors.beds import bed_counts_by_hospital, ward_bed_counts
 from fangkong.hospitals.selectors.figures import hospital_figures, hospital_rows
@@ -140,6 +142,32 @@ def ward_create_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return render(
         request, "hospitals/ward_form.html", {"hospital": hospital, "form": form, "tab": "beds"}
     )
+
+
+@capability_required("hospitals.manage")
+def ward_import_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Set up many wards at once from a table (a reserve hospital or a fangcang facility)."""
+    hospital = hospital_or_404(request, pk)
+    form = WardImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {
+        "hospital": hospital,
+        "form": form,
+        "columns": WARD_COLUMNS,
+        "tab": "beds",
+    }
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            rows = read_table(upload, upload.name, WARD_COLUMNS)
+            record = ward_import(
+                hospital=hospital, rows=rows, filename=upload.name, by=request.user
+            )
+        except TableRejected as rejected:
+            context["errors"] = rejected.errors
+            return render(request, "hospitals/ward_import.html", context, status=400)
+        messages.success(request, _("已导入病区 %s 个。") % record.created)
+        return redirect("hospitals:beds", pk=hospital.pk)
+    return render(request, "hospitals/ward_import.html", context)
 
 
 @capability_required("hospitals.view")
