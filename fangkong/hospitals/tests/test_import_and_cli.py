@@ -4,7 +4,11 @@ from django.core.management import call_command
 from fangkong.core.models import AuditEvent
 from fangkong.hospitals.models import Bed, Ward, WardKind
 
-LAYOUT = "病区名称,病区类型,床位数,床号前缀,位置\n方舱A区,隔离病区,120,A-,1号馆\n方舱ICU,icu,8,ICU-,1号馆\n"
+LAYOUT = (
+    "病区名称,病区类型,床位数,床号前缀,位置\n"
+    "方舱A区,隔离病区,120,A-,1号馆\n"
+    "方舱ICU,icu,8,ICU-,1号馆\n"
+)
 
 
 def test_a_ward_layout_is_imported_with_its_beds_and_one_audit_row(
