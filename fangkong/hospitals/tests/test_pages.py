@@ -3,7 +3,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.core.models import AuditEvent
 from fangkong.hospitals.models import (
@@ -227,6 +227,8 @@ def test_hospital_staff_see_their_patients_in_the_person_registry(
 
 def test_the_hospital_page_reads_in_english(client, hq_admin, no5, no5_isolation):
     client.force_login(hq_admin)
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    page = client.get(f"/hospitals/{no5.pk}/").content.decode()
+    # The locale middleware leaves the language it chose active; give it back afterwards.
+    with translation.override("zh-hans"):
+        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+        page = client.get(f"/hospitals/{no5.pk}/").content.decode()
     assert "Beds by ward kind" in page and "Isolation ward" in page
