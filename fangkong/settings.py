@@ -262,6 +262,58 @@ FANGKONG_DEMO_SEED = env_int("FANGKONG_DEMO_SEED", 20210728)
 # --- Quarantine sites ---
 
 # --- Designated hospitals ---
+# Discharge (出院标准). 2021 (8th edition): normal temperature for at least N days, symptoms and
+# imaging improved, two consecutive negative tests sampled at least H hours apart. 2022 (9th):
+# two consecutive tests with N and ORF1ab Ct values at or above the cut-off, H hours apart.
+# Which rule applies is the measure `hospitals.discharge_rule` (default: the policy edition).
+FANGKONG_DISCHARGE_NORMAL_TEMPERATURE_DAYS = env_int(
+    "FANGKONG_DISCHARGE_NORMAL_TEMPERATURE_DAYS", 3
+)
+FANGKONG_DISCHARGE_TEST_INTERVAL_HOURS = env_int("FANGKONG_DISCHARGE_TEST_INTERVAL_HOURS", 24)
+FANGKONG_DISCHARGE_CT_THRESHOLD = env_int("FANGKONG_DISCHARGE_CT_THRESHOLD", 35)
+# Fever: a daily highest temperature at or above this (°C, a decimal) is not "normal".
+FANGKONG_HOSPITAL_FEVER_CELSIUS = env_str("FANGKONG_HOSPITAL_FEVER_CELSIUS", "37.3")
+# Health monitoring after discharge, in days, under each discharge rule.
+FANGKONG_POST_DISCHARGE_MONITORING_DAYS_2021 = env_int(
+    "FANGKONG_POST_DISCHARGE_MONITORING_DAYS_2021", 14
+)
+FANGKONG_POST_DISCHARGE_MONITORING_DAYS_2022 = env_int(
+    "FANGKONG_POST_DISCHARGE_MONITORING_DAYS_2022", 7
+)
+# Staff nucleic-acid testing: every N days by post (isolation-ward staff daily, others every 2).
+FANGKONG_HOSPITAL_STAFF_TEST_DAYS_ISOLATION = env_int(
+    "FANGKONG_HOSPITAL_STAFF_TEST_DAYS_ISOLATION", 1
+)
+FANGKONG_HOSPITAL_STAFF_TEST_DAYS_OTHER = env_int("FANGKONG_HOSPITAL_STAFF_TEST_DAYS_OTHER", 2)
+# Preparedness (应急准备): the city's planning targets for beds that can take patients now or
+# on activation, by ward kind. The measure `hospitals.preparedness_target` overrides them (and
+# sets per-item stock targets, which otherwise default to the sum of the safety stocks).
+FANGKONG_PREPAREDNESS_BEDS_ISOLATION = env_int("FANGKONG_PREPAREDNESS_BEDS_ISOLATION", 600)
+FANGKONG_PREPAREDNESS_BEDS_ICU = env_int("FANGKONG_PREPAREDNESS_BEDS_ICU", 60)
+FANGKONG_PREPAREDNESS_BEDS_GENERAL = env_int("FANGKONG_PREPAREDNESS_BEDS_GENERAL", 0)
+FANGKONG_PREPAREDNESS_BEDS_OBSERVATION = env_int("FANGKONG_PREPAREDNESS_BEDS_OBSERVATION", 0)
+# The API schema names this area's enumerations after their classes ("kind" and "status" mean
+# different things on a hospital, a ward, a test, an incident). Merged, so areas can add theirs.
+_HOSPITAL_ENUMS = {
+    f"{name}Enum": f"fangkong.hospitals.models.{name}"
+    for name in (
+        "HospitalKind",
+        "HospitalStatus",
+        "WardKind",
+        "ClinicalTestKind",
+        "ExposureKind",
+        "MovementKind",
+        "MonitoringStatus",
+        "MonitoringPlace",
+        "IncidentStatus",
+        "ClosedLoopStatus",
+    )
+}
+_enum_overrides = SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES")
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    **(_enum_overrides if isinstance(_enum_overrides, dict) else {}),
+    **_HOSPITAL_ENUMS,
+}
 
 # --- Cases and contact tracing ---
 # The tracing rules (docs/spec/contact-tracing.md); venues use the default stay for occupancy.
