@@ -68,6 +68,7 @@ lock: ## Re-resolve the dependency ranges and record the exact versions in const
 bench: install-dev ## The benchmarks (see bench/README.md)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.people_list
+	$(BIN)/python -m bench.hospitals_beds
 	FANGKONG_VAR_DIR=bench/data/demo-city $(BIN)/python -m bench.command_dashboard
 
 clean:
