@@ -37,7 +37,7 @@ class SiteNumbers:
     guest_rooms: int
     free_rooms: int
     tests_due_today: int
-    tests_overdue: int
+    overdue_tests: int
     reports_missing: int
     alerts_open: int
     staff_in_loop: int
@@ -56,7 +56,7 @@ class SiteNumbers:
                 _("今日应检"),
                 self.tests_due_today,
                 _("人次"),
-                alert=self.tests_overdue > 0,
+                alert=self.overdue_tests > 0,
             ),
             Figure(
                 "quarantine.reports_missing",
@@ -159,7 +159,7 @@ def site_numbers(sites: Sequence[Site], *, day: dt.date, now: dt.datetime) -> li
             guest_rooms=guest_rooms.get(site.pk, 0),
             free_rooms=free.get(site.pk, 0),
             tests_due_today=due_today.get(site.pk, 0),
-            tests_overdue=overdue.get(site.pk, 0),
+            overdue_tests=overdue.get(site.pk, 0),
             reports_missing=missing.get(site.pk, 0),
             alerts_open=alerts.get(site.pk, 0),
             staff_in_loop=staff.get(site.pk, 0),
@@ -186,7 +186,7 @@ def total_figures(numbers: Sequence[SiteNumbers], *, now: dt.datetime) -> list[F
         guest_rooms=sum(n.guest_rooms for n in numbers),
         free_rooms=sum(n.free_rooms for n in numbers),
         tests_due_today=sum(n.tests_due_today for n in numbers),
-        tests_overdue=sum(n.tests_overdue for n in numbers),
+        overdue_tests=sum(n.overdue_tests for n in numbers),
         reports_missing=sum(n.reports_missing for n in numbers),
         alerts_open=sum(n.alerts_open for n in numbers),
         staff_in_loop=sum(n.staff_in_loop for n in numbers),

@@ -110,7 +110,7 @@ def _needing_samples(tests: QuerySet[NucleicAcidTest]) -> QuerySet[NucleicAcidTe
     )
 
 
-def tests_due(site: Site, day: dt.date) -> QuerySet[NucleicAcidTest]:
+def due_tests(site: Site, day: dt.date) -> QuerySet[NucleicAcidTest]:
     """Centralized tests due on `day` that still need a swab (a second one under dual
     sampling), for people in the site."""
     tests = NucleicAcidTest.objects.filter(
@@ -122,7 +122,7 @@ def tests_due(site: Site, day: dt.date) -> QuerySet[NucleicAcidTest]:
     return _needing_samples(tests).order_by("placement__room__floor", "placement__room__number")
 
 
-def tests_overdue(site: Site, day: dt.date) -> QuerySet[NucleicAcidTest]:
+def overdue_tests(site: Site, day: dt.date) -> QuerySet[NucleicAcidTest]:
     tests = NucleicAcidTest.objects.filter(
         placement__room__site=site,
         placement__ended_at__isnull=True,
@@ -150,7 +150,7 @@ def home_monitoring(site: Site, day: dt.date) -> PlacementQuerySet:
     )
 
 
-def home_tests_due(site: Site, day: dt.date) -> QuerySet[NucleicAcidTest]:
+def home_due_tests(site: Site, day: dt.date) -> QuerySet[NucleicAcidTest]:
     tests = NucleicAcidTest.objects.filter(
         placement__room__site=site,
         placement__end_reason=PlacementEnd.RELEASED,
@@ -160,7 +160,7 @@ def home_tests_due(site: Site, day: dt.date) -> QuerySet[NucleicAcidTest]:
     return _needing_samples(tests).order_by("due_on", "pk")
 
 
-def observation_tests(placement: Placement) -> QuerySet[NucleicAcidTest]:
+def scheduled_tests_of(placement: Placement) -> QuerySet[NucleicAcidTest]:
     return placement.tests.prefetch_related("samples").order_by("phase", "due_on")
 
 

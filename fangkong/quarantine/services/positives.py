@@ -228,7 +228,9 @@ def review_flag_dismiss(*, flag: ReviewFlag, note: str, by: User | None) -> Revi
 
 
 @transaction.atomic
-def review_flag_upgrade(*, flag: ReviewFlag, by: User | None) -> Placement:
+def review_flag_upgrade(
+    *, flag: ReviewFlag, at: dt.datetime | None = None, by: User | None
+) -> Placement:
     """Manage a secondary contact whose close contact tested positive as a close contact."""
     if flag.kind != ReviewKind.LINKED_POSITIVE or flag.resolved_at is not None:
         raise Conflict(_("该标记无需升级处理"), code="review_not_upgradable")
@@ -236,5 +238,6 @@ def review_flag_upgrade(*, flag: ReviewFlag, by: User | None) -> Placement:
         placement=flag.placement,
         category=ObservationCategory.CLOSE_CONTACT,
         exposed_via=flag.source_person,
+        at=at,
         by=by,
     )
