@@ -101,7 +101,7 @@ def test_a_secondary_contact_is_linked_to_a_close_contact_in_the_same_file(site,
 
 def test_an_xlsx_file_with_dates_as_cells_is_read(site, worker):
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.append(["姓名", "证件号码", "人员类别", "抵达时间"])
     sheet.append(["Smith", resident_id(), "入境人员", T0.replace(tzinfo=None, hour=6)])
     data = io.BytesIO()

@@ -134,7 +134,7 @@ def test_under_2021_a_positive_close_contacts_secondary_contacts_are_flagged_for
     assert flag.placement == secondary
     upgraded = review_flag_upgrade(flag=flag, at=at(4), by=worker)
     assert upgraded.category == ObservationCategory.CLOSE_CONTACT
-    assert upgraded.observation_ends_on == upgraded.anchor_on + dt.timedelta(days=14)
+    assert upgraded.observation_ends_on == dt.date(2021, 8, 10)  # exposed 27 July, +14
     assert [t.day for t in upgraded.tests.order_by("due_on")][-1] == 14
     flag.refresh_from_db()
     assert flag.resolution == ReviewResolution.UPGRADED
