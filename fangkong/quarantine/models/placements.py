@@ -143,6 +143,14 @@ class PlacementQuerySet(models.QuerySet["Placement"]):
             Q(ended_at__isnull=True) | Q(ended_at__gt=moment)
         )
 
+    def present_on(self, day: dt.date) -> PlacementQuerySet:
+        """Placements whose person was in the room at some time of that local day."""
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        end = start + dt.timedelta(days=1)
+        return self.filter(starts_at__lt=end).filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gt=start)
+        )
+
     def in_home_monitoring(self, day: dt.date) -> PlacementQuerySet:
         return self.filter(end_reason=PlacementEnd.RELEASED, home_monitoring_ends_on__gte=day)
 

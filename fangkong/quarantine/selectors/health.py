@@ -145,7 +145,7 @@ def home_monitoring(site: Site, day: dt.date) -> PlacementQuerySet:
     return (
         Placement.objects.at_site(site)
         .in_home_monitoring(day)
-        .select_related("person", "room")
+        .select_related("person__home_jurisdiction", "room")
         .order_by("home_monitoring_ends_on", "pk")
     )
 
