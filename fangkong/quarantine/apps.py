@@ -16,11 +16,14 @@ class QuarantineConfig(AppConfig):
     person_panels = ("fangkong.quarantine.panels.person_panel",)
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from fangkong.accounts.capabilities import grant
         from fangkong.cases.signals import contact_degree_changed
         from fangkong.people.visibility import register_person_visibility
         from fangkong.policy.kinds import MeasureKind, register_measure_kind
         from fangkong.quarantine import receivers
+        from fangkong.quarantine.scheme_defaults import ensure_default_schemes
         from fangkong.quarantine.services import schemes
 
         operators = [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, Role.SITE_STAFF]
@@ -44,6 +47,9 @@ class QuarantineConfig(AppConfig):
                 values=schemes.edition_choices,
                 display=schemes.edition_display,
             )
+        )
+        post_migrate.connect(
+            ensure_default_schemes, sender=self, dispatch_uid="fangkong.quarantine.schemes"
         )
         register_person_visibility(receivers.site_staff_see_their_people)
         contact_degree_changed.connect(

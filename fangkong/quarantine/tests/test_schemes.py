@@ -136,3 +136,17 @@ def test_a_scheme_with_a_test_day_outside_its_period_is_refused(hq_admin):
             by=hq_admin,
         )
     assert "test_days" in refused.value.message_dict
+
+
+def test_the_default_schemes_come_back_after_a_flush_without_touching_existing_rows(db):
+    from fangkong.quarantine.scheme_defaults import ensure_default_schemes
+
+    ObservationScheme.objects.filter(edition="2022").delete()
+    ObservationScheme.objects.filter(edition="2021", category=C.CLOSE_CONTACT).update(
+        source="本地修订"
+    )
+    ensure_default_schemes()
+    assert ObservationScheme.objects.filter(edition="2022").count() == 3
+    assert (
+        ObservationScheme.objects.get(edition="2021", category=C.CLOSE_CONTACT).source == "本地修订"
+    )
