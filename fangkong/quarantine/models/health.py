@@ -82,7 +82,7 @@ class HealthObservation(models.Model):
         indexes = [models.Index(fields=["placement", "day"], name="observation_placement_day")]
 
     def __str__(self) -> str:
-        return f"{self.person} {self.day} {self.get_slot_display()} {self.temperature}"
+        return f"#{self.placement_id} {self.day} {self.get_slot_display()} {self.temperature}"
 
     @property
     def has_fever(self) -> bool:
@@ -153,7 +153,8 @@ class NucleicAcidTest(models.Model):
         indexes = [models.Index(fields=["due_on", "outcome"], name="test_due_open")]
 
     def __str__(self) -> str:
-        return f"{self.placement.person} {self.get_phase_display()} D{self.day}"
+        # Written into every audit row: it must not load the placement and the person.
+        return f"#{self.placement_id} {self.get_phase_display()} D{self.day} {self.due_on}"
 
     @property
     def samples_required(self) -> int:
@@ -204,7 +205,7 @@ class Sample(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.test} {self.lab} {self.get_result_display()}"
+        return f"#{self.test_id} {self.lab} {self.get_result_display()}"
 
 
 class ReviewKind(models.TextChoices):
@@ -262,7 +263,7 @@ class ReviewFlag(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.placement.person}: {self.get_kind_display()}"
+        return f"#{self.placement_id} {self.get_kind_display()}"
 
 
 class SiteAlert(models.Model):

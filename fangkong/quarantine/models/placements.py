@@ -296,7 +296,7 @@ class Placement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} @ {self.room}"
+        return f"{self.person} @ {self.room.number}"
 
     @property
     def is_active(self) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +19,18 @@ from fangkong.core.audit import audit_write
 from fangkong.core.errors import Conflict
 from fangkong.core.models import DataImport
 from fangkong.people.models import Person
-from fangkong.quarantine.models import Batch, Placement, Room, Site, SiteStatus
-from fangkong.quarantine.services.placements import placement_start
+from fangkong.quarantine.models import (
+    Batch,
+    NucleicAcidTest,
+    ObservationCategory,
+    Placement,
+    Room,
+    Site,
+    SiteStatus,
+)
+from fangkong.quarantine.services.placements import placement_prepare, placement_refusal
+from fangkong.quarantine.services.schemes import centralized_plan, scheme_in_force
+from fangkong.quarantine.signals import placement_started
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -122,6 +132,79 @@ def _check_entries(entries: Sequence[IntakeEntry]) -> None:
         raise ValidationError({"entries": errors})
 
 
+def _place_all(
+    batch: Batch,
+    entries: Sequence[IntakeEntry],
+    rooms: Sequence[Room],
+    *,
+    at: dt.datetime,
+    by: User | None,
+) -> list[Placement]:
+    """Everyone placed in a few statements: the same checks and plan as one placement, the
+    same constraints holding, and each placement announced to the other areas."""
+    unknown = [_who(e) for e in entries if e.category not in ObservationCategory.values]
+    if unknown:
+        raise ValidationError({"entries": [_("%s：未知人员类别") % who for who in unknown]})
+    schemes = {c: scheme_in_force(category=c, at=at) for c in {e.category for e in entries}}
+    prepared: list[Placement] = []
+    errors: list[str] = []
+    for entry, room in zip(entries, rooms, strict=True):
+        try:
+            prepared.append(
+                placement_prepare(
+                    person=entry.person,
+                    room=room,
+                    category=entry.category,
+                    starts_at=at,
+                    scheme=schemes[entry.category],
+                    last_exposure_at=entry.last_exposure_at,
+                    arrival_at=entry.arrival_at,
+                    exposed_via=entry.exposed_via,
+                    batch=batch,
+                    household=entry.household,
+                    source=entry.source,
+                    by=by,
+                )
+            )
+        except ValidationError as error:
+            errors.extend(f"{_who(entry)}：{m}" for m in error.messages)
+    if errors:
+        raise ValidationError({"entries": errors})
+    try:
+        with transaction.atomic():
+            placements = Placement.objects.bulk_create(prepared)
+    except IntegrityError as error:
+        # Someone was placed by hand since the rooms were read: say who or where.
+        refusals = [
+            str(r) for p in prepared if (r := placement_refusal(person=p.person, room=p.room))
+        ]
+        raise Conflict(
+            "；".join(refusals) or _("房间已被占用，请重试"), code="room_occupied"
+        ) from error
+    start_on = timezone.localdate(at)
+    NucleicAcidTest.objects.bulk_create(
+        (
+            NucleicAcidTest(
+                placement=placement,
+                phase=planned.phase,
+                day=planned.day,
+                due_on=planned.due_on,
+                dual_sampling=planned.dual_sampling,
+            )
+            for placement in placements
+            for planned in centralized_plan(
+                schemes[placement.category],
+                anchor_on=timezone.localdate(placement.observation_anchor_at or at),
+                start_on=start_on,
+            )
+        ),
+        batch_size=2000,
+    )
+    for placement in placements:
+        placement_started.send(sender=Placement, placement=placement, by=by)
+    return placements
+
+
 @transaction.atomic
 def batch_intake(
     *,
@@ -152,22 +235,7 @@ def batch_intake(
         data_import=data_import,
         created_by=by,
     )
-    placements = [
-        placement_start(
-            person=entry.person,
-            room=room,
-            category=entry.category,
-            starts_at=moment,
-            last_exposure_at=entry.last_exposure_at,
-            arrival_at=entry.arrival_at,
-            exposed_via=entry.exposed_via,
-            batch=batch,
-            household=entry.household,
-            source=entry.source,
-            by=by,
-        )
-        for entry, room in zip(entries, rooms, strict=True)
-    ]
+    placements = _place_all(batch, entries, rooms, at=moment, by=by)
     audit_write(
         by=by,
         action="batch.intake",
@@ -176,7 +244,10 @@ def batch_intake(
             "site": site.pk,
             "number": number,
             "arrived_at": moment,
-            "placement_ids": [p.pk for p in placements],
+            "placements": [
+                {"id": p.pk, "person": p.person_id, "room": p.room_id, "category": p.category}
+                for p in placements
+            ],
             "data_import": data_import.pk if data_import else None,
         },
     )

@@ -25,6 +25,7 @@ from fangkong.quarantine.models import (
     Batch,
     NucleicAcidTest,
     ObservationCategory,
+    ObservationScheme,
     Placement,
     PlacementEnd,
     ReviewFlag,
@@ -46,7 +47,7 @@ class PersonAlreadyPlaced(Conflict):
     code = "person_already_placed"
 
 
-def _refusal(*, person: Person, room: Room, companion: bool = False) -> Conflict | None:
+def placement_refusal(*, person: Person, room: Room, companion: bool = False) -> Conflict | None:
     if not companion:
         occupant = Placement.objects.filter(
             room=room, ended_at__isnull=True, companion_of__isnull=True
@@ -76,7 +77,7 @@ def _insert(placement: Placement) -> Placement:
         with transaction.atomic():
             placement.save(force_insert=True)
     except IntegrityError as error:
-        refusal = _refusal(
+        refusal = placement_refusal(
             person=placement.person,
             room=placement.room,
             companion=placement.companion_of_id is not None,
@@ -113,6 +114,56 @@ def _check_room(room: Room) -> None:
         raise ValidationError({"room": _("房间 %s 不能用于隔离") % room.number})
 
 
+def placement_prepare(
+    *,
+    person: Person,
+    room: Room,
+    category: str,
+    starts_at: dt.datetime,
+    scheme: ObservationScheme,
+    last_exposure_at: dt.datetime | None = None,
+    arrival_at: dt.datetime | None = None,
+    exposed_via: Person | None = None,
+    batch: Batch | None = None,
+    household: str = "",
+    source: str = "",
+    by: User | None,
+) -> Placement:
+    """A checked, unsaved placement with its observation fixed (for one or for a batch)."""
+    _check_room(room)
+    if category not in ObservationCategory.values:
+        raise ValidationError({"category": _("未知人员类别：%s") % category})
+    if exposed_via is not None and exposed_via.pk == person.pk:
+        raise ValidationError({"exposed_via": _("关联密接不能是本人")})
+    anchor_at = _anchor(
+        category=category,
+        starts_at=starts_at,
+        last_exposure_at=last_exposure_at,
+        arrival_at=arrival_at,
+    )
+    return Placement(
+        person=person,
+        room=room,
+        category=category,
+        starts_at=starts_at,
+        last_exposure_at=last_exposure_at,
+        arrival_at=arrival_at,
+        exposed_via=exposed_via,
+        batch=batch,
+        household=household.strip()[:40],
+        source=source.strip()[:100],
+        scheme=scheme,
+        observation_anchor_at=anchor_at,
+        observation_ends_on=observation_end(
+            scheme,
+            anchor_on=timezone.localdate(anchor_at),
+            start_on=timezone.localdate(starts_at),
+        ),
+        report_token=_new_token(),
+        created_by=by,
+    )
+
+
 @transaction.atomic
 def placement_start(
     *,
@@ -130,44 +181,27 @@ def placement_start(
 ) -> Placement:
     """Place a person alone in a free room under the scheme in force at `starts_at`;
     raises RoomOccupied or PersonAlreadyPlaced."""
-    _check_room(room)
     if category not in ObservationCategory.values:
         raise ValidationError({"category": _("未知人员类别：%s") % category})
-    if exposed_via is not None and exposed_via.pk == person.pk:
-        raise ValidationError({"exposed_via": _("关联密接不能是本人")})
-    anchor_at = _anchor(
+    placement = placement_prepare(
+        person=person,
+        room=room,
         category=category,
         starts_at=starts_at,
+        scheme=scheme_in_force(category=category, at=starts_at),
         last_exposure_at=last_exposure_at,
         arrival_at=arrival_at,
+        exposed_via=exposed_via,
+        batch=batch,
+        household=household,
+        source=source,
+        by=by,
     )
-    scheme = scheme_in_force(category=category, at=starts_at)
-    refusal = _refusal(person=person, room=room)
+    refusal = placement_refusal(person=person, room=room)
     if refusal is not None:
         raise refusal
-    start_on = timezone.localdate(starts_at)
-    placement = _insert(
-        Placement(
-            person=person,
-            room=room,
-            category=category,
-            starts_at=starts_at,
-            last_exposure_at=last_exposure_at,
-            arrival_at=arrival_at,
-            exposed_via=exposed_via,
-            batch=batch,
-            household=household.strip()[:40],
-            source=source.strip()[:100],
-            scheme=scheme,
-            observation_anchor_at=anchor_at,
-            observation_ends_on=observation_end(
-                scheme, anchor_on=timezone.localdate(anchor_at), start_on=start_on
-            ),
-            report_token=_new_token(),
-            created_by=by,
-        )
-    )
-    plan_centralized_tests(placement, start_on=start_on)
+    placement = _insert(placement)
+    plan_centralized_tests(placement, start_on=timezone.localdate(starts_at))
     audit_write(by=by, action="placement.start", obj=placement, after=_audited(placement))
     placement_started.send(sender=Placement, placement=placement, by=by)
     return placement
@@ -216,7 +250,7 @@ def companion_start(
         )
     if starts_at < placement.starts_at:
         raise ValidationError({"starts_at": _("陪护开始时间不能早于被陪护人入住时间")})
-    refusal = _refusal(person=person, room=placement.room, companion=True)
+    refusal = placement_refusal(person=person, room=placement.room, companion=True)
     if refusal is not None:
         raise refusal
     companion = _insert(

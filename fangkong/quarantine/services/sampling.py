@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
-from fangkong.quarantine.models import NucleicAcidTest, Outcome, Sample, SampleResult
+from fangkong.quarantine.models import NucleicAcidTest, Outcome, Sample, SampleResult, Site
 from fangkong.quarantine.services.positives import positive_found
 
 if TYPE_CHECKING:
@@ -127,6 +127,13 @@ def sample_result_set(
     return sample
 
 
+def _site_of(tests: Sequence[NucleicAcidTest]) -> Site:
+    sites = set(Site.objects.filter(rooms__placements__tests__in=tests).distinct())
+    if len(sites) != 1:
+        raise ValidationError({"tests": _("一次只能登记一个隔离点的样本")})
+    return sites.pop()
+
+
 @transaction.atomic
 def sampling_round_record(
     *,
@@ -135,10 +142,52 @@ def sampling_round_record(
     lab: str,
     by: User | None,
 ) -> list[Sample]:
-    """A sampling round: one swab for each ticked test, sent to one lab; all or none."""
+    """A sampling round at a site: one swab for each ticked test, sent to one lab; all or
+    none, and one audit row for the round (a floor's round is a hundred swabs)."""
+    lab = lab.strip()
     if not tests:
         raise ValidationError({"tests": _("请选择要采样的人员")})
-    return [sample_record(test=t, sampled_at=sampled_at, lab=lab, by=by) for t in tests]
+    if not lab:
+        raise ValidationError({"lab": _("请填写检测机构")})
+    if sampled_at > timezone.now():
+        raise ValidationError({"sampled_at": _("采样时间不能晚于当前时间")})
+    locked = list(
+        NucleicAcidTest.objects.select_for_update()
+        .filter(pk__in=[t.pk for t in tests])
+        .select_related("placement__person")
+        .order_by("pk")
+    )
+    concluded = [t.placement.person.name for t in locked if t.outcome]
+    if concluded:
+        raise Conflict(
+            _("以下人员该次检测已有结论：%s") % "、".join(concluded), code="test_concluded"
+        )
+    same_lab = set(
+        Sample.objects.filter(test__in=locked, lab=lab[:100]).values_list(
+            "test__placement__person__name", flat=True
+        )
+    )
+    if same_lab:
+        raise SameLab(
+            _("%(lab)s 已有以下人员该次检测的样本（双采双检须送不同机构）：%(names)s")
+            % {"lab": lab, "names": "、".join(sorted(same_lab))}
+        )
+    site = _site_of(locked)
+    samples = Sample.objects.bulk_create(
+        Sample(test=t, sampled_at=sampled_at, lab=lab[:100], recorded_by=by) for t in locked
+    )
+    audit_write(
+        by=by,
+        action="sample.round",
+        obj=site,
+        after={
+            "sampled_at": sampled_at,
+            "lab": lab,
+            "test_ids": [t.pk for t in locked],
+            "sample_ids": [x.pk for x in samples],
+        },
+    )
+    return samples
 
 
 @transaction.atomic
@@ -149,7 +198,61 @@ def lab_results_record(
     result_at: dt.datetime,
     by: User | None,
 ) -> list[Sample]:
-    """A lab's report for many samples at once (usually "all negative"); all or none."""
+    """A lab's report for many samples at once (usually "all negative"): all or none, one
+    audit row for the report; each test it concludes is concluded as one would be alone."""
     if not samples:
         raise ValidationError({"samples": _("请选择样本")})
-    return [sample_result_set(sample=s, result=result, result_at=result_at, by=by) for s in samples]
+    if result == SampleResult.PENDING:
+        raise ValidationError({"result": _("请选择阴性或阳性")})
+    locked = list(
+        Sample.objects.select_for_update()
+        .filter(pk__in=[x.pk for x in samples])
+        .select_related("test__placement__person")
+        .order_by("pk")
+    )
+    done = [x.test.placement.person.name for x in locked if x.result != SampleResult.PENDING]
+    if done:
+        raise Conflict(_("以下样本已有检测结果：%s") % "、".join(done), code="result_recorded")
+    for sample in locked:
+        _check_result(result, result_at, sample.sampled_at)
+        sample.result, sample.result_at = result, result_at
+    Sample.objects.filter(pk__in=[x.pk for x in locked]).update(result=result, result_at=result_at)
+    tests = list(
+        NucleicAcidTest.objects.select_for_update()
+        .filter(pk__in={x.test_id for x in locked})
+        .prefetch_related("samples")
+        .order_by("pk")
+    )
+    by_test = {x.test_id: x for x in locked}
+    concluded: list[NucleicAcidTest] = []
+    positives: list[NucleicAcidTest] = []
+    for test in tests:
+        outcome = _outcome_of(test)
+        if outcome == test.outcome:
+            continue
+        if outcome == Outcome.POSITIVE:
+            positives.append(test)
+            continue
+        test.outcome = outcome
+        test.concluded_at = result_at if outcome else None
+        concluded.append(test)
+    # Negatives are concluded in one statement and named in the report's audit row; each
+    # positive goes the whole way (alert, review, signal) on its own.
+    for outcome in {t.outcome for t in concluded}:
+        NucleicAcidTest.objects.filter(
+            pk__in=[t.pk for t in concluded if t.outcome == outcome]
+        ).update(outcome=outcome, concluded_at=result_at if outcome else None)
+    audit_write(
+        by=by,
+        action="sample.results",
+        obj=_site_of(tests),
+        after={
+            "result": result,
+            "result_at": result_at,
+            "sample_ids": [x.pk for x in locked],
+            "concluded": {t.pk: t.outcome for t in concluded},
+        },
+    )
+    for test in positives:
+        _conclude(test, by_test[test.pk], by=by)
+    return locked

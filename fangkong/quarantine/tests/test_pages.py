@@ -190,7 +190,7 @@ def test_the_sampling_round_and_results_are_entered_from_the_tests_page(
     )
     due.refresh_from_db()
     assert due.outcome == "negative"
-    assert AuditEvent.objects.filter(action="sample.result").count() == 1
+    assert AuditEvent.objects.filter(action="sample.results").count() == 1
 
 
 def test_a_person_placed_by_hand_from_a_free_room(client, worker, site):

@@ -16,6 +16,7 @@ from fangkong.quarantine.selectors.health import due_tests, home_due_tests, over
 from fangkong.quarantine.services.release import (
     ReleaseBlocked,
     placement_release,
+    placements_release,
     release_blockers,
 )
 from fangkong.quarantine.services.sampling import SameLab, sample_record, sample_result_set
@@ -161,3 +162,19 @@ def test_due_overdue_and_home_test_lists(place, new_person, worker, site):
     assert list(overdue_tests(site, day4)) == []
     placement_release(placement=placement, released_at=at(14, 16), by=worker)
     assert [t.day for t in home_due_tests(site, dt.date(2021, 8, 13))] == [2]
+
+
+def test_a_batch_is_released_together_except_those_not_ready_who_are_told_why(
+    place, new_person, worker
+):
+    ready, late = place(new_person("可解除"), "301"), place(new_person("缺检测"), "302")
+    _all_negative(ready, worker)
+    for test in list(late.tests.order_by("due_on"))[:-1]:
+        _negative(test, worker)
+    result = placements_release(placements=[ready, late], released_at=at(14, 16), by=worker)
+    assert [p.pk for p in result.released] == [ready.pk]
+    assert result.blocked == {late.pk: ["第 14 天（2021-08-10）核酸未采样"]}
+    ready.refresh_from_db()
+    late.refresh_from_db()
+    assert ready.end_reason == PlacementEnd.RELEASED and late.is_active
+    assert ready.tests.filter(phase=ObservationPhase.HOME).count() == 2
