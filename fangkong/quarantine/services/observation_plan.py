@@ -96,7 +96,11 @@ def plan_home_tests(placement: Placement, *, released_on: dt.date) -> None:
 
 
 def _locked_active(placement: Placement) -> Placement:
-    placement = Placement.objects.select_for_update().select_related("scheme").get(pk=placement.pk)
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("scheme")
+        .get(pk=placement.pk)
+    )
     if not placement.is_active:
         raise Conflict(_("该隔离安置已结束"), code="placement_ended")
     return placement

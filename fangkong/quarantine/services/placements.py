@@ -229,7 +229,11 @@ def companion_start(
 ) -> Placement:
     """An approved companion (陪护) shares the room of a child of 14 or under, or of a person
     who cannot care for themselves, and follows the same observation period."""
-    placement = Placement.objects.select_for_update().select_related("person").get(pk=placement.pk)
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .get(pk=placement.pk)
+    )
     if not placement.is_active:
         raise Conflict(_("该隔离安置已结束"), code="placement_ended")
     if placement.companion_of_id is not None:
@@ -325,7 +329,11 @@ def placement_move(
 ) -> Placement:
     """Move a person (and their companion) to another room or site; the observation, its
     tests and the self-report link go with them, and the old placement stays as history."""
-    placement = Placement.objects.select_for_update().select_related("room").get(pk=placement.pk)
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("room")
+        .get(pk=placement.pk)
+    )
     if not placement.is_active:
         raise Conflict(_("该隔离安置已结束"), code="placement_ended")
     if placement.companion_of_id is not None:

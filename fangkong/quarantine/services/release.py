@@ -137,7 +137,7 @@ def placement_release(
     Home health monitoring starts at once with the scheme's days and tests."""
     moment = released_at or timezone.now()
     placement = (
-        Placement.objects.select_for_update()
+        Placement.objects.select_for_update(of=("self",))
         .select_related("scheme", "exposed_via")
         .get(pk=placement.pk)
     )
@@ -177,7 +177,7 @@ def placements_release(
     """Release at once everyone of a list (a batch on its last day) whose observation is
     complete; the others stay, with their reasons. One audit row names them all."""
     locked = list(
-        Placement.objects.select_for_update()
+        Placement.objects.select_for_update(of=("self",))
         .filter(pk__in=[p.pk for p in placements])
         .select_related("scheme", "exposed_via", "room__site")
         .order_by("pk")

@@ -111,7 +111,7 @@ def sample_result_set(
     *, sample: Sample, result: str, result_at: dt.datetime, by: User | None
 ) -> Sample:
     """Enter a lab's result; a result once entered is final (a retest is a new sample)."""
-    sample = Sample.objects.select_for_update().select_related("test").get(pk=sample.pk)
+    sample = Sample.objects.select_for_update(of=("self",)).select_related("test").get(pk=sample.pk)
     if sample.result != SampleResult.PENDING:
         raise Conflict(_("该样本已有检测结果"), code="result_recorded")
     if result == SampleResult.PENDING:
@@ -152,7 +152,7 @@ def sampling_round_record(
     if sampled_at > timezone.now():
         raise ValidationError({"sampled_at": _("采样时间不能晚于当前时间")})
     locked = list(
-        NucleicAcidTest.objects.select_for_update()
+        NucleicAcidTest.objects.select_for_update(of=("self",))
         .filter(pk__in=[t.pk for t in tests])
         .select_related("placement__person")
         .order_by("pk")
@@ -205,7 +205,7 @@ def lab_results_record(
     if result == SampleResult.PENDING:
         raise ValidationError({"result": _("请选择阴性或阳性")})
     locked = list(
-        Sample.objects.select_for_update()
+        Sample.objects.select_for_update(of=("self",))
         .filter(pk__in=[x.pk for x in samples])
         .select_related("test__placement__person")
         .order_by("pk")

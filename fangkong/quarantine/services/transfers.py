@@ -71,7 +71,11 @@ def transfer_depart(
 ) -> Transfer:
     """The person leaves with the transfer team: the room is free and the positive alert is
     closed as handled (the hospital takes over)."""
-    transfer = Transfer.objects.select_for_update().select_related("placement").get(pk=transfer.pk)
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("placement")
+        .get(pk=transfer.pk)
+    )
     if transfer.departed_at is not None:
         raise Conflict(_("已登记出发"), code="transfer_departed")
     if departed_at < transfer.decided_at:
