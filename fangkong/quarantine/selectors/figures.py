@@ -100,11 +100,15 @@ def staff_overdue(sites: Sequence[Site], now: dt.datetime) -> list[StaffMember]:
 
 def site_numbers(sites: Sequence[Site], *, day: dt.date, now: dt.datetime) -> list[SiteNumbers]:
     ids = [s.pk for s in sites]
-    placements = Placement.objects.filter(room__site__in=ids)
-    active = placements.filter(ended_at__isnull=True)
-    batches = dict(Batch.objects.filter(site__in=ids).values_list("site").annotate(n=Count("pk")))
+    # As of `now`: the briefing of a past day reads the figures of that day's end.
+    placements = Placement.objects.filter(room__site__in=ids, starts_at__lte=now)
+    batches = dict(
+        Batch.objects.filter(site__in=ids, arrived_at__lte=now)
+        .values_list("site")
+        .annotate(n=Count("pk"))
+    )
     served = dict(placements.values_list("room__site").annotate(n=Count("person", distinct=True)))
-    now_in = dict(active.values_list("room__site").annotate(n=Count("pk")))
+    now_in = dict(placements.present_at(now).values_list("room__site").annotate(n=Count("pk")))
     guest_rooms = dict(
         Room.objects.for_guests().filter(site__in=ids).values_list("site").annotate(n=Count("pk"))
     )
