@@ -154,6 +154,7 @@ def home_due_tests(site: Site, day: dt.date) -> QuerySet[NucleicAcidTest]:
     tests = NucleicAcidTest.objects.filter(
         placement__room__site=site,
         placement__end_reason=PlacementEnd.RELEASED,
+        placement__home_monitoring_ends_on__gte=day,
         phase=ObservationPhase.HOME,
         due_on__lte=day,
     )

@@ -116,6 +116,12 @@ def observation_record(
         audit_write(
             by=by, action="observation.record", obj=observation, after=snapshot(observation)
         )
+    elif (observation.temperature, observation.symptoms, observation.other_symptom) == (
+        value,
+        codes,
+        other,
+    ):
+        return observation  # the grid sends back readings it showed: nothing to record
     else:
         before = snapshot(observation, _FIELDS)
         for field, new_value in values.items():
