@@ -209,3 +209,10 @@ def test_a_person_placed_by_hand_from_a_free_room(client, worker, site):
     )
     assert response.status_code == 302
     assert Placement.objects.get().person.name == "钱五"
+
+
+def test_the_pages_read_in_english_for_an_english_speaker(client, worker, site):
+    client.force_login(worker)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/quarantine/sites/{site.pk}/").content.decode()
+    assert "Free rooms" in page and "Floors and rooms" in page
