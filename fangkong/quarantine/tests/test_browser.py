@@ -41,9 +41,7 @@ def test_staff_type_a_floor_by_keyboard_and_see_the_fever(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_person_reports_from_a_phone_without_logging_in(
-    browser, live_server, place, new_person
-):
+def test_a_person_reports_from_a_phone_without_logging_in(browser, live_server, place, new_person):
     placement = place(new_person("手机"), "301", starts_at=timezone.now() - dt.timedelta(days=1))
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     page = phone.new_page()
