@@ -216,3 +216,9 @@ def test_the_pages_read_in_english_for_an_english_speaker(client, worker, site):
     client.cookies["django_language"] = "en"
     page = client.get(f"/quarantine/sites/{site.pk}/").content.decode()
     assert "Free rooms" in page and "Floors and rooms" in page
+
+
+def test_a_persons_page_shows_their_placements(client, hq_admin, recent):
+    client.force_login(hq_admin)
+    page = client.get(f"/persons/{recent.person_id}/").content.decode()
+    assert 'data-testid="quarantine-panel"' in page and "锡惠大酒店 301" in page

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
+from fangkong.accounts.roles import Role
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.quarantine.cards import qr_svg, report_url
@@ -27,7 +28,7 @@ from fangkong.quarantine.views.common import now, today, visible_room, visible_s
 def home(request: AuthenticatedRequest) -> HttpResponseBase:
     """Site staff land on their site; everyone else sees the sites in their part of the city."""
     sites = list(site_list(viewer=request.user))
-    if request.user.role == "site_staff" and len(sites) == 1:
+    if request.user.role == Role.SITE_STAFF and len(sites) == 1:
         return redirect("quarantine:site", pk=sites[0].pk)
     numbers = site_numbers(sites, day=today(), now=now())
     return render(
