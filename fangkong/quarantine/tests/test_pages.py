@@ -222,3 +222,9 @@ def test_a_persons_page_shows_their_placements(client, hq_admin, recent):
     client.force_login(hq_admin)
     page = client.get(f"/persons/{recent.person_id}/").content.decode()
     assert 'data-testid="quarantine-panel"' in page and "锡惠大酒店 301" in page
+
+
+def test_the_site_pages_live_part_refreshes_alone_through_htmx(client, worker, site, recent):
+    client.force_login(worker)
+    part = client.get(f"/quarantine/sites/{site.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert part.lstrip().startswith('<div id="site-live"') and "<html" not in part

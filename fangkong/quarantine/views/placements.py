@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
+from fangkong.core.audit import audit_read
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import StyledForm, apply_validation_error
 from fangkong.people.models import Person
@@ -71,6 +72,7 @@ def _person_from(form: StyledForm, by: Any) -> Person:
 @capability_required("quarantine.view")
 def placement_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     placement = visible_placement(request, pk)
+    audit_read(by=request.user, action="person.view", obj=placement.person)
     tests = list(scheduled_tests_of(placement))
     free_rooms = Room.objects.filter(site=placement.room.site).free().order_by("floor", "number")
     transfer = Transfer.objects.filter(placement=placement).select_related("hospital").first()
@@ -286,6 +288,7 @@ def certificate_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     placement = visible_placement(request, pk)
     if placement.end_reason != PlacementEnd.RELEASED:
         raise Http404
+    audit_read(by=request.user, action="person.view", obj=placement.person)
     first = placement
     while first.moved_from_id is not None:
         first = first.moved_from  # type: ignore[assignment]

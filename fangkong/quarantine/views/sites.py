@@ -13,6 +13,7 @@ from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.accounts.roles import Role
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
+from fangkong.core.rendering import render_page
 from fangkong.quarantine.cards import qr_svg, report_url
 from fangkong.quarantine.forms import RoomsForm, SiteForm
 from fangkong.quarantine.models import Batch, Placement, PlacementQuerySet
@@ -47,7 +48,7 @@ def site_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     site = visible_site(request, pk)
     numbers = site_numbers([site], day=today(), now=now())[0]
     cutoff = latest_cutoff(now())
-    return render(
+    return render_page(
         request,
         "quarantine/site.html",
         {
@@ -62,6 +63,7 @@ def site_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "due": list(due_tests(site, today())[:50]),
             "batches": Batch.objects.filter(site=site).order_by("-number")[:10],
         },
+        fragment="quarantine/_site_live.html",
     )
 
 
