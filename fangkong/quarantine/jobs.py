@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.alerts.models import Alert
 from fangkong.alerts.services import alert_resolve
-from fangkong.quarantine.models import Site
+from fangkong.quarantine.models import Finding, Site
 from fangkong.quarantine.selectors.figures import staff_overdue
 from fangkong.quarantine.selectors.health import cutoffs_passed, missing_reports, overdue_tests
 from fangkong.quarantine.services.alerting import SiteAlertKind, site_alert_raise
@@ -117,8 +117,42 @@ def staff_tests_run(now: dt.datetime) -> int:
     return done
 
 
+def overdue_findings_run(now: dt.datetime) -> int:
+    """An alert for each checklist finding past its deadline; closed once it is fixed."""
+    day = timezone.localdate(now)
+    done = 0
+    late_keys = set()
+    for finding in Finding.objects.overdue(day).select_related(
+        "site__jurisdiction", "site__operating_unit"
+    ):
+        key = f"{SiteAlertKind.FINDING_OVERDUE.value}:{finding.pk}"
+        late_keys.add(key)
+        raised = site_alert_raise(
+            site=finding.site,
+            kind=SiteAlertKind.FINDING_OVERDUE,
+            title=_("%(site)s「%(item)s」逾期未整改（期限 %(deadline)s）")
+            % {
+                "site": finding.site.name,
+                "item": finding.get_item_display(),
+                "deadline": finding.deadline,
+            },
+            detail=finding.description,
+            subject=finding,
+            dedupe_key=key,
+            by=None,
+        )
+        done += int(raised.created)
+    prefix = f"{SiteAlertKind.FINDING_OVERDUE.value}:"
+    for alert in Alert.objects.open().filter(dedupe_key__startswith=prefix):
+        if alert.dedupe_key not in late_keys:
+            alert_resolve(alert=alert, note=_("已整改"), by=None)
+            done += 1
+    return done
+
+
 JOBS = [
     ("quarantine.missing_reports", missing_reports_run),
     ("quarantine.overdue_tests", overdue_tests_run),
     ("quarantine.staff_tests", staff_tests_run),
+    ("quarantine.overdue_findings", overdue_findings_run),
 ]

@@ -24,6 +24,7 @@ class SiteAlertKind(models.TextChoices):
     TEST_OVERDUE = "quarantine.test_overdue", _("核酸检测逾期")
     STAFF_TEST_OVERDUE = "quarantine.staff_test_overdue", _("工作人员核酸逾期")
     STAFF_POSITIVE = "quarantine.staff_positive", _("工作人员核酸阳性")
+    FINDING_OVERDUE = "quarantine.finding_overdue", _("检查问题逾期未整改")
 
 
 def site_alert_raise(

@@ -5,6 +5,7 @@ from fangkong.quarantine.briefing import briefing_section
 from fangkong.quarantine.jobs import (
     JOBS,
     missing_reports_run,
+    overdue_findings_run,
     overdue_tests_run,
     staff_tests_run,
 )
@@ -19,6 +20,7 @@ def test_the_jobs_are_declared_by_name():
         "quarantine.missing_reports",
         "quarantine.overdue_tests",
         "quarantine.staff_tests",
+        "quarantine.overdue_findings",
     ]
 
 
@@ -77,3 +79,19 @@ def test_the_briefing_reports_the_day_from_the_same_figures(place, new_person, s
     earlier = {f.key: f.value for f in briefing_section(day=at(-1).date()).figures}
     assert earlier["quarantine.people_now"] == 0
     assert (section.key, section.order) == ("quarantine", 30)
+
+
+def test_a_finding_past_its_deadline_is_flagged_until_fixed(site, worker, inspector):
+    from fangkong.quarantine.models import ChecklistItem
+    from fangkong.quarantine.services.checklist import finding_fix, inspection_record
+
+    results = {item.value: item != ChecklistItem.VENTILATION for item in ChecklistItem}
+    inspection = inspection_record(
+        site=site, inspected_at=at(0, 9), results=results, deadline=at(2).date(), by=inspector
+    )
+    assert overdue_findings_run(at(2, 12)) == 0  # the deadline day itself is not late
+    assert overdue_findings_run(at(3, 9)) == 1
+    assert overdue_findings_run(at(3, 9)) == 0
+    finding_fix(finding=inspection.findings.get(), note="已加装排风", by=worker)
+    assert overdue_findings_run(at(3, 12)) == 1
+    assert not Alert.objects.open().filter(kind="quarantine.finding_overdue").exists()
