@@ -25,7 +25,7 @@ from fangkong.quarantine.models import (
     Sample,
     Site,
 )
-from fangkong.quarantine.selectors.figures import site_numbers
+from fangkong.quarantine.selectors.figures import site_numbers, total_figures
 from fangkong.quarantine.selectors.health import Cutoff, latest_cutoff, missing_reports
 from fangkong.quarantine.selectors.sites import placement_list, site_list, site_visibility_q
 from fangkong.quarantine.services.observations import observation_record
@@ -57,6 +57,17 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet[Site]):
         now = timezone.now()
         numbers = site_numbers([site], day=timezone.localdate(now), now=now)[0]
         return Response([f.as_dict() for f in numbers.figures()])
+
+    @extend_schema(
+        operation_id="v1_quarantine_sites_total_figures",
+        responses=s.FigureSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="figures")
+    def total_figures(self, request: Request) -> Response:
+        """The same figures summed over every site the caller may see."""
+        now = timezone.now()
+        numbers = site_numbers(list(self.get_queryset()), day=timezone.localdate(now), now=now)
+        return Response([f.as_dict() for f in total_figures(numbers, now=now)])
 
     @extend_schema(
         parameters=[

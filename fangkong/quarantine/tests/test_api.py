@@ -100,6 +100,8 @@ def test_site_figures_through_the_api(api, site, place, new_person):
     assert figures["quarantine.people_now"] == 1
     assert figures["quarantine.people_served"] == 1
     assert figures["quarantine.free_rooms"] == 11
+    totals = {f["key"]: f["value"] for f in api.get(f"{API}/sites/figures/").json()}
+    assert totals["quarantine.people_now"] == 1
 
 
 def test_another_district_sees_no_site_and_no_placement(binhu_officer, site, place, new_person):
