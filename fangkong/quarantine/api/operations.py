@@ -6,9 +6,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +24,11 @@ from fangkong.quarantine.selectors.sites import batch_stats, site_visibility_q
 from fangkong.quarantine.services.batch_import import BATCH_COLUMNS, batch_import
 from fangkong.quarantine.services.batches import BatchResult, IntakeEntry, batch_intake
 from fangkong.quarantine.services.checklist import finding_fix, inspection_record
+from fangkong.quarantine.services.positives import (
+    review_flag_dismiss,
+    review_flag_upgrade,
+    review_flags_restart,
+)
 from fangkong.quarantine.services.staff import staff_enter, staff_rotate_out, staff_test_record
 from fangkong.quarantine.services.transfers import transfer_depart
 
@@ -142,14 +148,50 @@ class TransferViewSet(viewsets.ReadOnlyModelViewSet[Transfer]):
 
 
 class ReviewFlagViewSet(viewsets.ReadOnlyModelViewSet[ReviewFlag]):
-    """Open review flags (a positive on the floors around, or a linked close contact)."""
+    """Open review flags (a positive on the floors around, or a linked close contact):
+    `restart` restarts the period of everyone flagged around one positive at a site,
+    `upgrade` manages a flagged secondary contact as a close contact, `dismiss` closes a
+    flag with a reason."""
 
     serializer_class = s.ReviewFlagSerializer
-    permission_classes = [HasCapability("quarantine.view")]
+    permission_classes = [HasCapability("quarantine.view", write="quarantine.operate")]
 
     def get_queryset(self) -> QuerySet[ReviewFlag]:
         sites = _visible_sites(self.request).values("pk")
         return ReviewFlag.objects.filter(placement__room__site__in=sites, resolved_at__isnull=True)
+
+    @extend_schema(
+        request=s.ReviewRestartSerializer,
+        responses=inline_serializer("ReviewRestarted", {"restarted": serializers.IntegerField()}),
+    )
+    @action(detail=False, methods=["post"])
+    def restart(self, request: Request) -> Response:
+        incoming = s.ReviewRestartSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        user = acting_user(request)
+        source = person_by_id(user, incoming.validated_data["source_person"], field="source_person")
+        if source is None:
+            raise NotFound
+        count = review_flags_restart(
+            site=visible_site(user, incoming.validated_data["site"]), source_person=source, by=user
+        )
+        return Response({"restarted": count})
+
+    @extend_schema(request=None, responses=s.PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def upgrade(self, request: Request, pk: str | None = None) -> Response:
+        placement = review_flag_upgrade(flag=self.get_object(), by=acting_user(request))
+        return Response(s.PlacementSerializer(placement).data)
+
+    @extend_schema(request=s.FixSerializer, responses=s.ReviewFlagSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk: str | None = None) -> Response:
+        incoming = s.FixSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        flag = review_flag_dismiss(
+            flag=self.get_object(), note=incoming.validated_data["note"], by=acting_user(request)
+        )
+        return Response(s.ReviewFlagSerializer(flag).data)
 
 
 class StaffViewSet(

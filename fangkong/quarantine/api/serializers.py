@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from fangkong.hospitals.models import Hospital
@@ -17,6 +18,7 @@ from fangkong.quarantine.models import (
     Placement,
     ReviewFlag,
     Room,
+    RoomKind,
     Sample,
     SampleResult,
     Shift,
@@ -86,7 +88,7 @@ class PersonRefSerializer(serializers.Serializer[Any]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("person") is None and not (attrs.get("name") and attrs.get("id_number")):
-            raise serializers.ValidationError({"person": "请给出人员编号，或姓名与证件号码"})
+            raise serializers.ValidationError({"person": _("请给出人员编号，或姓名与证件号码")})
         return attrs
 
 
@@ -295,7 +297,7 @@ class InspectionCreateSerializer(serializers.Serializer[Any]):
     def validate_results(self, value: dict[str, bool]) -> dict[str, bool]:
         unknown = [k for k in value if k not in ChecklistItem.values]
         if unknown:
-            raise serializers.ValidationError("未知检查项：" + "、".join(unknown))
+            raise serializers.ValidationError(_("未知检查项：%s") % "、".join(unknown))
         return value
 
 
@@ -311,3 +313,41 @@ class SchemeSerializer(serializers.ModelSerializer[ObservationScheme]):
             "home_monitoring_days", "home_test_days", "dual_sampling_at_release",
             "linked_tests_required", "upgrade_on_linked_positive", "source",
         ]  # fmt: skip
+
+
+class CompanionCreateSerializer(PersonRefSerializer):
+    starts_at = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=200)
+    dependant = serializers.BooleanField(default=False)
+
+
+class ReviewRestartSerializer(serializers.Serializer[Any]):
+    site = serializers.IntegerField()
+    source_person = serializers.IntegerField()
+
+
+class SiteCreateSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=120)
+    jurisdiction = serializers.IntegerField()
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    operating_unit = serializers.IntegerField(required=False, allow_null=True, default=None)
+    contact_name = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default=""
+    )
+    contact_phone = serializers.CharField(
+        max_length=20, required=False, allow_blank=True, default=""
+    )
+
+
+class RoomsCreateSerializer(serializers.Serializer[Any]):
+    floors = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    per_floor = serializers.IntegerField(min_value=1, max_value=99)
+    # A string checked against RoomKind: a second enum of the same choices would give the
+    # schema two names for one set.
+    kind = serializers.CharField(default=RoomKind.SINGLE, help_text="single/accessible/multi/staff")
+    skip_digits = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate_kind(self, value: str) -> str:
+        if value not in RoomKind.values:
+            raise serializers.ValidationError(_("未知房型：%s") % value)
+        return value

@@ -10,11 +10,14 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
+from fangkong.accounts.scope import scope_of
+from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
 from fangkong.quarantine.api import serializers as s
 from fangkong.quarantine.api.lookups import person_by_id, resolve_person, visible_room
 from fangkong.quarantine.models import (
@@ -29,9 +32,14 @@ from fangkong.quarantine.selectors.figures import site_numbers, total_figures
 from fangkong.quarantine.selectors.health import Cutoff, latest_cutoff, missing_reports
 from fangkong.quarantine.selectors.sites import placement_list, site_list, site_visibility_q
 from fangkong.quarantine.services.observations import observation_record
-from fangkong.quarantine.services.placements import placement_move, placement_start
+from fangkong.quarantine.services.placements import (
+    companion_start,
+    placement_move,
+    placement_start,
+)
 from fangkong.quarantine.services.release import placement_release
 from fangkong.quarantine.services.sampling import sample_record, sample_result_set
+from fangkong.quarantine.services.sites import rooms_create, site_create
 from fangkong.quarantine.services.transfers import transfer_decide
 
 
@@ -39,11 +47,58 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.lstrip("-").isdigit() else None
 
 
-class SiteViewSet(viewsets.ReadOnlyModelViewSet[Site]):
-    """Quarantine sites the caller may see (site staff: those their unit runs)."""
+class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Site]):
+    """Quarantine sites the caller may see (site staff: those their unit runs); the HQ and
+    district officers register sites and lay out their rooms."""
 
     serializer_class = s.SiteSerializer
-    permission_classes = [HasCapability("quarantine.view")]
+    permission_classes = [HasCapability("quarantine.view", write="quarantine.manage")]
+
+    @extend_schema(request=s.SiteCreateSerializer, responses={201: s.SiteSerializer})
+    def create(self, request: Request) -> Response:
+        incoming = s.SiteCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        scope = scope_of(request.user)
+        jurisdiction = Jurisdiction.objects.filter(
+            scope.jurisdiction_q("pk"), pk=data["jurisdiction"]
+        ).first()
+        if jurisdiction is None:
+            raise NotFound("找不到该辖区")
+        unit = None
+        if data["operating_unit"] is not None:
+            unit = ResponsibleUnit.objects.filter(
+                scope.jurisdiction_q("jurisdiction"), pk=data["operating_unit"]
+            ).first()
+            if unit is None:
+                raise NotFound("找不到该运营单位")
+        site = site_create(
+            name=data["name"],
+            jurisdiction=jurisdiction,
+            address=data["address"],
+            operating_unit=unit,
+            contact_name=data["contact_name"],
+            contact_phone=data["contact_phone"],
+            by=acting_user(request),
+        )
+        return Response(s.SiteSerializer(site).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.RoomsCreateSerializer, responses={201: s.RoomSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def rooms(self, request: Request, pk: str | None = None) -> Response:
+        """Lay out rooms floor by floor (301, 302...)."""
+        incoming = s.RoomsCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        rooms = rooms_create(
+            site=self.get_object(),
+            floors=data["floors"],
+            per_floor=data["per_floor"],
+            kind=data["kind"],
+            skip_digits=[c for c in data["skip_digits"] if c.isdigit()],
+            by=acting_user(request),
+        )
+        return Response(s.RoomSerializer(rooms, many=True).data, status=status.HTTP_201_CREATED)
 
     def get_queryset(self) -> QuerySet[Site]:
         return site_list(viewer=self.request.user)
@@ -200,6 +255,26 @@ class PlacementViewSet(
             placement=self.get_object(), by=acting_user(request), **incoming.validated_data
         )
         return Response(s.ObservationSerializer(observation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CompanionCreateSerializer, responses={201: s.PlacementSerializer})
+    @action(detail=True, methods=["post"])
+    def companion(self, request: Request, pk: str | None = None) -> Response:
+        """An approved companion (the caller approves) shares the room of a child of 14 or
+        under or of a person who cannot care for themselves."""
+        incoming = s.CompanionCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        user = acting_user(request)
+        companion = companion_start(
+            placement=self.get_object(),
+            person=resolve_person(user, data),
+            starts_at=data["starts_at"],
+            reason=data["reason"],
+            dependant=data["dependant"],
+            approved_by=user,
+            by=user,
+        )
+        return Response(s.PlacementSerializer(companion).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.TransferCreateSerializer, responses={201: s.TransferSerializer})
     @action(detail=True, methods=["post"])

@@ -126,3 +126,52 @@ def test_the_schema_documents_the_quarantine_api(client, hq_admin):
     schema = client.get("/api/schema/").content.decode()
     for path in ["/api/v1/quarantine/placements/", "/api/v1/quarantine/batches/import/"]:
         assert path in schema
+
+
+def test_the_hq_registers_a_site_and_lays_out_its_rooms(hq_admin, jiankang):
+    client = APIClient()
+    client.force_authenticate(hq_admin)
+    created = client.post(
+        f"{API}/sites/", {"name": "蠡湖宾馆", "jurisdiction": jiankang.pk}, format="json"
+    )
+    assert created.status_code == 201, created.json()
+    rooms = client.post(
+        f"{API}/sites/{created.json()['id']}/rooms/",
+        {"floors": [2, 3], "per_floor": 5, "skip_digits": "4"},
+        format="json",
+    )
+    assert rooms.status_code == 201
+    assert [r["number"] for r in rooms.json()][:5] == ["201", "202", "203", "205", "206"]
+
+
+def test_site_staff_cannot_register_sites(api, jiankang):
+    response = api.post(f"{API}/sites/", {"name": "x", "jurisdiction": jiankang.pk}, format="json")
+    assert response.status_code == 403
+
+
+def test_a_companion_and_a_floor_restart_through_the_api(api, place, new_person, worker):
+    child = place(new_person("小孩", birth=at(0).date().replace(year=2013)), "601")
+    companion = api.post(
+        f"{API}/placements/{child.pk}/companion/",
+        {"name": "家长", "id_number": resident_id(), "starts_at": at(0, 11).isoformat(),
+         "reason": "8 岁儿童"},
+        format="json",
+    )  # fmt: skip
+    assert companion.status_code == 201, companion.json()
+    positive = place(new_person("阳性者"), "602")
+    test = positive.tests.order_by("due_on")[0]
+    sample = api.post(
+        f"{API}/tests/{test.pk}/samples/",
+        {"sampled_at": at(0, 8).isoformat(), "lab": "市疾控", "result": "positive",
+         "result_at": at(0, 12).isoformat()},
+        format="json",
+    )  # fmt: skip
+    assert sample.status_code == 201
+    flags = api.get(f"{API}/review-flags/").json()["results"]
+    assert len(flags) == 2  # the child and the companion, on the same floor
+    restarted = api.post(
+        f"{API}/review-flags/restart/",
+        {"site": child.room.site_id, "source_person": positive.person_id},
+        format="json",
+    )
+    assert restarted.json() == {"restarted": 2}
