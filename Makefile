@@ -69,6 +69,7 @@ bench: install-dev ## The benchmarks (see bench/README.md)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.people_list
 	$(BIN)/python -m bench.hospitals_beds
+	$(BIN)/python -m bench.quarantine_site
 	FANGKONG_VAR_DIR=bench/data/demo-city $(BIN)/python -m bench.command_dashboard
 
 clean:

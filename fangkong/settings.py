@@ -260,6 +260,29 @@ FANGKONG_DEMO_SEED = env_int("FANGKONG_DEMO_SEED", 20210728)
 # --- Venues ---
 
 # --- Quarantine sites ---
+# Observation schemes (periods, test days) are policy rows (quarantine.ObservationScheme), the
+# edition in force is the measure `quarantine.scheme`; these are the site's working rules.
+FANGKONG_QUARANTINE_FEVER_CELSIUS = env_str("FANGKONG_QUARANTINE_FEVER_CELSIUS", "37.3")
+# Readings outside this range are typing mistakes, not temperatures.
+FANGKONG_QUARANTINE_TEMPERATURE_MIN = env_str("FANGKONG_QUARANTINE_TEMPERATURE_MIN", "34.0")
+FANGKONG_QUARANTINE_TEMPERATURE_MAX = env_str("FANGKONG_QUARANTINE_TEMPERATURE_MAX", "43.0")
+# Who has not reported their temperature by these local times is on the missing list.
+FANGKONG_QUARANTINE_MORNING_CUTOFF = env_str("FANGKONG_QUARANTINE_MORNING_CUTOFF", "10:00")
+FANGKONG_QUARANTINE_EVENING_CUTOFF = env_str("FANGKONG_QUARANTINE_EVENING_CUTOFF", "20:00")
+# A positive inside a site flags its floor and this many floors above and below for review.
+FANGKONG_QUARANTINE_FLOOR_SPAN = env_int("FANGKONG_QUARANTINE_FLOOR_SPAN", 1)
+# A companion (陪护) may share the room of a child of this age or younger (or a dependant).
+FANGKONG_QUARANTINE_COMPANION_MAX_AGE = env_int("FANGKONG_QUARANTINE_COMPANION_MAX_AGE", 14)
+# Staff closed loop: a test every N days while on site (2021 local practice 2, 2022 daily),
+# and health monitoring for this many days after rotating out.
+FANGKONG_QUARANTINE_STAFF_TEST_DAYS = env_int(
+    "FANGKONG_QUARANTINE_STAFF_TEST_DAYS", 2 if FANGKONG_POLICY_EDITION == "2021" else 1
+)
+FANGKONG_QUARANTINE_STAFF_MONITORING_DAYS = env_int("FANGKONG_QUARANTINE_STAFF_MONITORING_DAYS", 14)
+# Days a site has to fix a failed checklist item unless the inspector sets another deadline.
+FANGKONG_QUARANTINE_FINDING_DAYS = env_int("FANGKONG_QUARANTINE_FINDING_DAYS", 3)
+# Public self-report page: submissions and views per client address per minute.
+FANGKONG_QUARANTINE_SELF_REPORT_RATE = env_int("FANGKONG_QUARANTINE_SELF_REPORT_RATE", 20)
 
 # --- Designated hospitals ---
 # Discharge (出院标准). 2021 (8th edition): normal temperature for at least N days, symptoms and

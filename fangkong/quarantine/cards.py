@@ -1,0 +1,20 @@
+"""Room cards: the self-report link of the person in the room, printed as a QR code."""
+
+from __future__ import annotations
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.urls import reverse
+
+
+def report_url(token: str) -> str:
+    """The public address of a person's self-report page (PUBLIC_BASE_URL, for print)."""
+    path = reverse("quarantine:self_report", kwargs={"token": token})
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code (no image files, prints sharply at any size)."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=1)
+    return image.to_string(encoding="unicode")

@@ -1,0 +1,146 @@
+"""Staff closed loop (工作人员闭环管理): who is inside, since when, tested every N days, and
+health monitoring after rotating out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.alerts.models import Severity
+from fangkong.core.audit import audit_write, snapshot
+from fangkong.core.errors import Conflict
+from fangkong.people.models import Person
+from fangkong.quarantine.models import SampleResult, Shift, Site, StaffMember, StaffRole, StaffTest
+from fangkong.quarantine.services.alerting import SiteAlertKind, site_alert_raise
+
+if TYPE_CHECKING:
+    from fangkong.accounts.models import User
+
+
+@transaction.atomic
+def staff_enter(
+    *,
+    site: Site,
+    person: Person,
+    role: str,
+    shift: str,
+    entered_at: dt.datetime,
+    by: User | None,
+) -> StaffMember:
+    """A person starts a stint inside the site's closed loop."""
+    if role not in StaffRole.values:
+        raise ValidationError({"role": _("未知岗位：%s") % role})
+    if shift not in Shift.values:
+        raise ValidationError({"shift": _("未知班次：%s") % shift})
+    try:
+        with transaction.atomic():
+            member = StaffMember.objects.create(
+                site=site,
+                person=person,
+                role=role,
+                shift=shift,
+                entered_at=entered_at,
+                created_by=by,
+            )
+    except IntegrityError as error:
+        current = StaffMember.objects.in_loop().filter(person=person).select_related("site").first()
+        where = current.site.name if current else ""
+        raise Conflict(
+            _("%(name)s 已在 %(site)s 闭环工作") % {"name": person.name, "site": where},
+            code="staff_in_loop",
+        ) from error
+    audit_write(by=by, action="staff.enter", obj=member, after=snapshot(member))
+    return member
+
+
+@transaction.atomic
+def staff_rotate_out(*, member: StaffMember, left_at: dt.datetime, by: User | None) -> StaffMember:
+    """Leave the loop; health monitoring runs for the configured days afterwards."""
+    member = StaffMember.objects.select_for_update().get(pk=member.pk)
+    if member.left_at is not None:
+        raise Conflict(_("已轮换离开"), code="staff_left")
+    if left_at < member.entered_at:
+        raise ValidationError({"left_at": _("离开时间不能早于进入时间")})
+    member.left_at = left_at
+    member.monitoring_ends_on = timezone.localdate(left_at) + dt.timedelta(
+        days=settings.FANGKONG_QUARANTINE_STAFF_MONITORING_DAYS
+    )
+    member.save(update_fields=["left_at", "monitoring_ends_on"])
+    audit_write(
+        by=by,
+        action="staff.rotate_out",
+        obj=member,
+        after=snapshot(member, ["left_at", "monitoring_ends_on"]),
+    )
+    return member
+
+
+@transaction.atomic
+def staff_test_record(
+    *,
+    member: StaffMember,
+    sampled_at: dt.datetime,
+    lab: str,
+    result: str = SampleResult.PENDING,
+    result_at: dt.datetime | None = None,
+    by: User | None,
+) -> StaffTest:
+    lab = lab.strip()
+    if not lab:
+        raise ValidationError({"lab": _("请填写检测机构")})
+    if result not in SampleResult.values:
+        raise ValidationError({"result": _("未知检测结果：%s") % result})
+    if result != SampleResult.PENDING and result_at is None:
+        raise ValidationError({"result_at": _("请填写报告时间")})
+    test = StaffTest.objects.create(
+        staff=member,
+        sampled_at=sampled_at,
+        lab=lab[:100],
+        result=result,
+        result_at=result_at if result != SampleResult.PENDING else None,
+        recorded_by=by,
+    )
+    audit_write(by=by, action="staff_test.record", obj=test, after=snapshot(test))
+    _after_result(test, by=by)
+    return test
+
+
+@transaction.atomic
+def staff_test_result_set(
+    *, test: StaffTest, result: str, result_at: dt.datetime, by: User | None
+) -> StaffTest:
+    test = StaffTest.objects.select_for_update().get(pk=test.pk)
+    if test.result != SampleResult.PENDING:
+        raise Conflict(_("该样本已有检测结果"), code="result_recorded")
+    if result not in (SampleResult.NEGATIVE, SampleResult.POSITIVE):
+        raise ValidationError({"result": _("请选择阴性或阳性")})
+    test.result, test.result_at = result, result_at
+    test.save(update_fields=["result", "result_at"])
+    audit_write(
+        by=by, action="staff_test.result", obj=test, after=snapshot(test, ["result", "result_at"])
+    )
+    _after_result(test, by=by)
+    return test
+
+
+def _after_result(test: StaffTest, *, by: User | None) -> None:
+    if test.result != SampleResult.POSITIVE:
+        return
+    member = StaffMember.objects.select_related("site", "person").get(pk=test.staff_id)
+    site_alert_raise(
+        site=member.site,
+        kind=SiteAlertKind.STAFF_POSITIVE,
+        severity=Severity.CRITICAL,
+        title=_("%(site)s 工作人员 %(name)s（%(role)s）核酸阳性")
+        % {"site": member.site.name, "name": member.person.name, "role": member.get_role_display()},
+        detail=_("采样 %(at)s，%(lab)s。")
+        % {"at": timezone.localtime(test.sampled_at).strftime("%Y-%m-%d %H:%M"), "lab": test.lab},
+        subject=member,
+        by=by,
+    )
