@@ -315,28 +315,6 @@ FANGKONG_PREPAREDNESS_BEDS_ISOLATION = env_int("FANGKONG_PREPAREDNESS_BEDS_ISOLA
 FANGKONG_PREPAREDNESS_BEDS_ICU = env_int("FANGKONG_PREPAREDNESS_BEDS_ICU", 60)
 FANGKONG_PREPAREDNESS_BEDS_GENERAL = env_int("FANGKONG_PREPAREDNESS_BEDS_GENERAL", 0)
 FANGKONG_PREPAREDNESS_BEDS_OBSERVATION = env_int("FANGKONG_PREPAREDNESS_BEDS_OBSERVATION", 0)
-# The API schema names this area's enumerations after their classes ("kind" and "status" mean
-# different things on a hospital, a ward, a test, an incident). Merged, so areas can add theirs.
-_HOSPITAL_ENUMS = {
-    f"{name}Enum": f"fangkong.hospitals.models.{name}"
-    for name in (
-        "HospitalKind",
-        "HospitalStatus",
-        "WardKind",
-        "ClinicalTestKind",
-        "ExposureKind",
-        "MovementKind",
-        "MonitoringStatus",
-        "MonitoringPlace",
-        "IncidentStatus",
-        "ClosedLoopStatus",
-    )
-}
-_enum_overrides = SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES")
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
-    **(_enum_overrides if isinstance(_enum_overrides, dict) else {}),
-    **_HOSPITAL_ENUMS,
-}
 
 # --- Cases and contact tracing ---
 # The tracing rules (docs/spec/contact-tracing.md); venues use the default stay for occupancy.
@@ -376,13 +354,3 @@ FANGKONG_DASHBOARD_TREND_DAYS = env_int("FANGKONG_DASHBOARD_TREND_DAYS", 14)
 FANGKONG_DASHBOARD_REFRESH_SECONDS = env_int("FANGKONG_DASHBOARD_REFRESH_SECONDS", 60)
 # The public notice pages (no login) answer each client address this many times a minute.
 FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE = env_int("FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE", 120)
-# Name the API schema's enumerations of this area (several models have a `kind`).
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
-    **dict(SPECTACULAR_SETTINGS.get("ENUM_NAME_OVERRIDES", {})),  # type: ignore[call-overload]
-    "ResponsibilityKindEnum": "fangkong.jurisdictions.models.ResponsibilityKind",
-    "NotificationKindEnum": "fangkong.command.models.notifications.NotificationKind",
-    "ReportKindEnum": "fangkong.command.models.reports.ReportKind",
-    "ReportProfileEnum": "fangkong.command.models.reports.ReportProfile",
-    "NoticeStatusEnum": "fangkong.command.models.notices.NoticeStatus",
-    "TaskStatusEnum": "fangkong.command.models.tasks.TaskStatus",
-}

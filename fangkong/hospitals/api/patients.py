@@ -19,6 +19,7 @@ from fangkong.hospitals.api.serializers import (
     AdmissionDetailSerializer,
     AdmissionSerializer,
     AssessmentSerializer,
+    BedMoveSerializer,
     ClassificationChangeSerializer,
     ClassifySerializer,
     ClinicalTestSerializer,
@@ -28,7 +29,6 @@ from fangkong.hospitals.api.serializers import (
     DischargeSerializer,
     MonitoringCheckWriteSerializer,
     MonitoringSerializer,
-    MoveSerializer,
     NoFreeBedSerializer,
     TransferSerializer,
 )
@@ -215,14 +215,14 @@ class AdmissionViewSet(
             ClinicalTestSerializer,
         )
 
-    @extend_schema(request=MoveSerializer, responses={201: AdmissionDetailSerializer})
+    @extend_schema(request=BedMoveSerializer, responses={201: AdmissionDetailSerializer})
     @action(detail=True, methods=["post"])
     def move(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Move the patient to another bed or ward of the same hospital."""
         try:
             return self._write(
                 request,
-                MoveSerializer,
+                BedMoveSerializer,
                 lambda a, by, d: admission_move_bed(admission=a, by=by, **d).admission,
                 AdmissionDetailSerializer,
             )

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
+from fangkong.core.api.serializers import FigureSerializer
 from fangkong.hospitals.models import (
     Admission,
     Bed,
@@ -45,13 +46,6 @@ class BedCountSerializer(serializers.Serializer[Any]):
     total = serializers.IntegerField()
     occupied = serializers.IntegerField()
     free = serializers.IntegerField()
-
-
-class FigureSerializer(serializers.Serializer[Any]):
-    key = serializers.CharField()
-    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
-    value = serializers.JSONField()
-    unit = serializers.CharField()
 
 
 class FiguresSerializer(serializers.Serializer[Any]):
@@ -252,7 +246,7 @@ class ClinicalTestWriteSerializer(serializers.Serializer[Any]):
     laboratory = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class MoveSerializer(serializers.Serializer[Any]):
+class BedMoveSerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
     ward_kind = serializers.ChoiceField(
         choices=WardKind.choices, required=False, allow_null=True, default=None

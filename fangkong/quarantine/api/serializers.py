@@ -32,13 +32,6 @@ from fangkong.quarantine.models import (
 )
 
 
-class FigureSerializer(serializers.Serializer[Any]):
-    key = serializers.CharField()
-    label = serializers.CharField()  # type: ignore[assignment]
-    value = serializers.JSONField()
-    unit = serializers.CharField()
-
-
 class SiteSerializer(serializers.ModelSerializer[Site]):
     class Meta:
         model = Site
@@ -215,7 +208,7 @@ class ReleaseSerializer(serializers.Serializer[Any]):
     released_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class MoveSerializer(serializers.Serializer[Any]):
+class RoomMoveSerializer(serializers.Serializer[Any]):
     room = serializers.IntegerField()
     moved_at = serializers.DateTimeField()
 

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
 from fangkong.accounts.scope import scope_of
+from fangkong.core.api.serializers import FigureSerializer
 from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
 from fangkong.quarantine.api import serializers as s
 from fangkong.quarantine.api.lookups import person_by_id, resolve_person, visible_room
@@ -103,7 +104,7 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self) -> QuerySet[Site]:
         return site_list(viewer=self.request.user)
 
-    @extend_schema(responses=s.FigureSerializer(many=True))
+    @extend_schema(responses=FigureSerializer(many=True))
     @action(detail=True, methods=["get"])
     def figures(self, request: Request, pk: str | None = None) -> Response:
         """Batches and people served, people now, free rooms, tests due, reports missing,
@@ -115,7 +116,7 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(
         operation_id="v1_quarantine_sites_total_figures",
-        responses=s.FigureSerializer(many=True),
+        responses=FigureSerializer(many=True),
     )
     @action(detail=False, methods=["get"], url_path="figures")
     def total_figures(self, request: Request) -> Response:
@@ -231,10 +232,10 @@ class PlacementViewSet(
         )
         return Response(s.PlacementSerializer(placement).data)
 
-    @extend_schema(request=s.MoveSerializer, responses=s.PlacementSerializer)
+    @extend_schema(request=s.RoomMoveSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk: str | None = None) -> Response:
-        incoming = s.MoveSerializer(data=request.data)
+        incoming = s.RoomMoveSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         user = acting_user(request)
         moved = placement_move(
