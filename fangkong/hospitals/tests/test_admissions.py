@@ -40,9 +40,9 @@ from fangkong.quarantine.models import (
     Room,
     RoomKind,
     Site,
-    Transfer,
 )
 from fangkong.quarantine.services.placements import placement_start
+from fangkong.quarantine.services.transfers import transfer_decide
 from fangkong.testing.concurrency import run_concurrently
 from fangkong.testing.identities import resident_id
 
@@ -134,11 +134,13 @@ def transfer_of_li_si(li_si, no5, helie):
         starts_at=timezone.now() - dt.timedelta(days=3),
         by=None,
     )
-    return Transfer.objects.create(
+    # The quarantine area's own write, so the two areas are tested together.
+    return transfer_decide(
         placement=placement,
         hospital=no5,
         decided_at=timezone.now() - dt.timedelta(hours=2),
         reason="第 3 天核酸阳性",
+        by=None,
     )
 
 
