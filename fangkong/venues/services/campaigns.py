@@ -33,18 +33,25 @@ class TeamPlan:
     members: Sequence[User]
 
 
+def _street(target: CampaignTarget) -> str:
+    # city/district/street of the venue's place: venues of one street stay with one team
+    return "/".join(target.venue.jurisdiction.path.split("/")[:3])
+
+
 def _share(targets: list[CampaignTarget], teams: list[CampaignTeam]) -> None:
-    """Consecutive runs of the list (ordered by place) go to each team, so that a team
-    walks one neighbourhood rather than crossing the city between venues."""
+    """Whole streets go to one team, the largest first to the least loaded team, so that a
+    team walks one neighbourhood instead of crossing the city between venues."""
     if not teams:
         return
-    per_team, extra = divmod(len(targets), len(teams))
-    start = 0
-    for index, team in enumerate(teams):
-        size = per_team + (1 if index < extra else 0)
-        for target in targets[start : start + size]:
-            target.team = team
-        start += size
+    streets: dict[str, list[CampaignTarget]] = {}
+    for target in targets:
+        streets.setdefault(_street(target), []).append(target)
+    load = dict.fromkeys(range(len(teams)), 0)
+    for street in sorted(streets.values(), key=lambda group: (-len(group), _street(group[0]))):
+        index = min(load, key=lambda i: (load[i], i))
+        for target in street:
+            target.team = teams[index]
+        load[index] += len(street)
 
 
 @transaction.atomic
@@ -94,8 +101,10 @@ def campaign_launch(
     inside = Venue.objects.none()
     for district in districts:
         inside |= Venue.objects.filter(jurisdiction__path__startswith=district.path)
-    venues = inside.filter(category__in=campaign.categories).order_by(
-        "jurisdiction__path", "name", "pk"
+    venues = (
+        inside.filter(category__in=campaign.categories)
+        .select_related("jurisdiction")
+        .order_by("jurisdiction__path", "name", "pk")
     )
     targets = [CampaignTarget(campaign=campaign, venue=v) for v in venues]
     _share(targets, created_teams)

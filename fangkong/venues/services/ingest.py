@@ -71,7 +71,7 @@ class _Table:
         meta = CheckIn._meta
         quote = connection.ops.quote_name
         self.table = quote(meta.db_table)
-        self.column = {f.name: quote(f.column) for f in meta.concrete_fields}
+        self.column = {f.name: quote(str(f.column)) for f in meta.concrete_fields}
         self.sqlite = connection.vendor == "sqlite"
 
     def moment(self, value: dt.datetime | None) -> Any:

@@ -219,6 +219,12 @@ def inspection_photo_add(
         by=by,
         action="inspection.photo_add",
         obj=photo,
-        after=snapshot(photo, ["inspection", "file", "content_type", "size"]),
+        # the file by its stored name: a private file has no URL to snapshot
+        after={
+            "inspection": inspection.pk,
+            "file": photo.file.name,
+            "content_type": photo.content_type,
+            "size": photo.size,
+        },
     )
     return photo

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -25,7 +26,7 @@ from fangkong.venues.services.enforcement import (
 )
 from fangkong.venues.services.inspections import inspection_record
 
-ALL_MET = {
+ALL_MET: dict[str, Any] = {
     "code_posted": True,
     "everyone_scans": True,
     "temperature_checked": True,
@@ -86,7 +87,7 @@ def test_a_failed_reinspection_keeps_the_venue_closed_and_a_passed_one_reopens_i
     reopened = AuditEvent.objects.get(action="venue.reopen")
     assert reopened.actor == liangxi_officer
     assert reopened.before == {"status": "closed"}
-    assert reopened.after["reinspection"] == passed.pk
+    assert reopened.after is not None and reopened.after["reinspection"] == passed.pk
     assert AuditEvent.objects.filter(action="enforcement.lift", object_id=str(closure.pk)).exists()
 
 
@@ -171,7 +172,7 @@ def test_a_passed_inspection_completes_earlier_rectification_orders(bar, inspect
     order = enforcement_issue(
         venue=bar, kind=EnforcementKind.RECTIFICATION, reason="未落实测温", by=inspector
     )
-    assert order.deadline > order.issued_at
+    assert order.deadline is not None and order.deadline > order.issued_at
     failed = inspect(bar, inspector, passed=False)
     assert failed.purpose == InspectionPurpose.REINSPECTION
     order.refresh_from_db()

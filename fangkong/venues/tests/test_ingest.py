@@ -208,6 +208,7 @@ def test_one_audit_row_records_the_batch(bar, zhang_san, start, hq_admin):
     )
     event = AuditEvent.objects.get(action="checkin.ingest")
     assert event.actor == hq_admin and event.object_id == str(result.record.pk)
+    assert event.after is not None
     assert event.after["created"] == 3 and event.after["filename"] == "batch-1.json"
 
 

@@ -64,7 +64,8 @@ def test_an_unknown_phone_asks_for_name_and_id_and_registers_the_visitor(visitor
     assert not CheckIn.objects.exists()
     number = resident_id()
     answer = visitor.post(
-        url(bar), {"action": "register", "name": "王五", "id_number": number, "phone": "13900001234"}
+        url(bar),
+        {"action": "register", "name": "王五", "id_number": number, "phone": "13900001234"},
     )
     assert answer.status_code == 302
     person = Person.objects.get(id_number=number)
@@ -74,7 +75,8 @@ def test_an_unknown_phone_asks_for_name_and_id_and_registers_the_visitor(visitor
 
 def test_someone_elses_id_number_with_another_name_is_refused(visitor, bar, zhang_san):
     page = visitor.post(
-        url(bar), {"action": "register", "name": "冒名", "id_number": zhang_san.id_number, "phone": ""}
+        url(bar),
+        {"action": "register", "name": "冒名", "id_number": zhang_san.id_number, "phone": ""},
     )
     assert page.status_code == 400
     assert "姓名与证件号码不符" in page.content.decode()
@@ -92,10 +94,15 @@ def test_a_phone_shared_by_two_people_reveals_neither(visitor, bar, zhang_san):
     assert "张" not in text.replace(bar.name, "")
 
 
-def test_a_closed_venue_refuses_check_in_with_its_closure_notice(visitor, bar, zhang_san, inspector):
+def test_a_closed_venue_refuses_check_in_with_its_closure_notice(
+    visitor, bar, zhang_san, inspector
+):
     closure = enforcement_issue(
-        venue=bar, kind=EnforcementKind.CLOSURE, reason="超过限流人数经营",
-        notice="本店因超限经营自即日起停业整顿。", by=inspector,
+        venue=bar,
+        kind=EnforcementKind.CLOSURE,
+        reason="超过限流人数经营",
+        notice="本店因超限经营自即日起停业整顿。",
+        by=inspector,
     )
     with pytest.raises(VenueClosed, match="停业整顿"):
         checkin_enter(venue=bar, person=zhang_san, by=None)
@@ -109,12 +116,16 @@ def test_a_closed_venue_refuses_check_in_with_its_closure_notice(visitor, bar, z
 
 
 def test_a_category_suspended_by_notice_refuses_check_in(visitor, bar, zhang_san, hq_admin, now):
-    measure_set(kind="venues.capacity_tier", subject="bar", value="closed", effective_at=now, by=hq_admin)
+    measure_set(
+        kind="venues.capacity_tier", subject="bar", value="closed", effective_at=now, by=hq_admin
+    )
     with pytest.raises(VenueClosed, match="暂停营业"):
         checkin_enter(venue=bar, person=zhang_san, by=None)
 
 
-def test_people_inside_a_venue_closed_meanwhile_can_still_check_out(visitor, bar, zhang_san, inspector):
+def test_people_inside_a_venue_closed_meanwhile_can_still_check_out(
+    visitor, bar, zhang_san, inspector
+):
     visitor.post(url(bar), {"action": "identify", "identity": "13812345678"})
     enforcement_issue(venue=bar, kind=EnforcementKind.CLOSURE, reason="超限", by=inspector)
     page = visitor.get(url(bar))
@@ -132,7 +143,9 @@ def test_the_page_never_shows_other_visitors(visitor, bar, zhang_san, li_si):
 
 
 def test_public_check_ins_are_audited_as_public(visitor, bar, zhang_san):
-    visitor.post(url(bar), {"action": "identify", "identity": "13812345678"}, REMOTE_ADDR="10.1.2.3")
+    visitor.post(
+        url(bar), {"action": "identify", "identity": "13812345678"}, REMOTE_ADDR="10.1.2.3"
+    )
     event = AuditEvent.objects.get(action="checkin.enter")
     assert (event.channel, event.ip, event.actor) == ("public", "10.1.2.3", None)
 
@@ -145,6 +158,6 @@ def test_the_page_is_rate_limited_per_client_address(visitor, bar, settings):
 
 
 def test_a_forged_visitor_cookie_identifies_nobody(visitor, bar, zhang_san):
-    visitor.cookies[COOKIE] = f"[{zhang_san.pk}, \"138****5678\"]"
+    visitor.cookies[COOKIE] = f'[{zhang_san.pk}, "138****5678"]'
     visitor.post(url(bar), {"action": "enter"})
     assert not CheckIn.objects.exists()
