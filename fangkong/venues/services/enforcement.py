@@ -193,9 +193,11 @@ def venue_reopen(
     by: User,
     note: str = "",
     then_limit_tier: CapacityTier | None = None,
+    at: dt.datetime | None = None,
 ) -> EnforcementAction:
     """Lift a venue's closure: only on its latest re-inspection since the closure, and only
     if that one passed; `by` is recorded as the approver. Optionally reopen under a limit."""
+    moment = _now_or(at)
     venue = _locked(venue)
     closure = (
         EnforcementAction.objects.in_force()
@@ -207,6 +209,8 @@ def venue_reopen(
     reinspection = latest_reinspection(venue, since=closure.issued_at)
     if reinspection is None:
         raise ReinspectionRequired(_("关停场所须经复查合格后方可批准复业，尚无复查记录"))
+    if moment < reinspection.inspected_at:
+        raise ValidationError({"at": _("复业批准不能早于复查时间")})
     if reinspection.verdict != Verdict.PASSED:
         raise ReinspectionRequired(
             _("最近一次复查（%(time)s）结论为不合格，维持关停")
@@ -215,7 +219,7 @@ def venue_reopen(
     before = snapshot(venue, ["status"])
     _lift(
         closure,
-        at=timezone.now(),
+        at=moment,
         by=by,
         note=note or _("复查合格，批准复业"),
         inspection=reinspection,
@@ -240,6 +244,7 @@ def venue_reopen(
             reason=_("复业后限流营业"),
             tier=then_limit_tier,
             inspection=reinspection,
+            issued_at=moment,
             by=by,
         )
     return closure
