@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.roles import Role
@@ -43,3 +44,12 @@ class VenuesConfig(AppConfig):
         grant("checkin.view", [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, Role.INVESTIGATOR])
         grant("checkin.ingest", [Role.HQ_ADMIN, Role.INVESTIGATOR])
         register_measure_kind(CAPACITY_TIER_KIND)
+        # A flush (tests, `fangkong demo --force`) empties the seeded tiers; post_migrate
+        # follows every migrate and flush, so the national plan's tiers are always there.
+        post_migrate.connect(_ensure_tiers, sender=self, dispatch_uid="fangkong.venues.tiers")
+
+
+def _ensure_tiers(sender: AppConfig, using: str = "default", **kwargs: object) -> None:
+    from fangkong.venues.services.venues import capacity_tiers_ensure
+
+    capacity_tiers_ensure(by=None)

@@ -118,8 +118,15 @@ class Limits:
         self.restriction = {r.venue_id: r for r in restrictions}
 
     def ratio(self, venue: Venue) -> tuple[Decimal, CapacityTier, EnforcementAction | None]:
-        tier = self.category_tier[venue.category]
-        restriction = self.restriction.get(venue.pk)
+        return self.ratio_of(venue.pk, venue.category)
+
+    def ratio_of(
+        self, venue_id: int, category: str
+    ) -> tuple[Decimal, CapacityTier, EnforcementAction | None]:
+        """The ratio in force for a venue known by id and category (no model instance needed
+        when thousands of venues are checked at once)."""
+        tier = self.category_tier[category]
+        restriction = self.restriction.get(venue_id)
         ratio = tier.ratio
         if restriction is not None:
             if restriction.kind == EnforcementKind.CLOSURE:

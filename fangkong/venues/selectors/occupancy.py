@@ -16,9 +16,10 @@ from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from fangkong.accounts.scope import Scope
+from fangkong.accounts.capabilities import user_can
+from fangkong.accounts.scope import Scope, scope_of
 from fangkong.venues.limits import LimitBasis, Limits, ratio_timeline
-from fangkong.venues.models import CheckIn, Venue, VenueStatus
+from fangkong.venues.models import CheckIn, EnforcementKind, Venue, capacity_limit
 from fangkong.venues.models.checkins import default_stay, occupancy_window
 from fangkong.venues.selectors.venues import venue_scope_q, venues_in_scope
 
@@ -56,29 +57,39 @@ class OccupancyRow:
         return self.occupancy > self.limit
 
 
-def _over_limit(venues: QuerySet[Venue], at: dt.datetime) -> list[OccupancyRow]:
-    counts = occupancy_by_venue(at=at, venues=venues)
+def _over_limit(venues: QuerySet[Venue], at: dt.datetime, *, city: bool) -> list[OccupancyRow]:
+    # City-wide, the count needs no join with the venues: it reads the time index alone.
+    counts = occupancy_by_venue(at=at, venues=None if city else venues)
     if not counts:
         return []
-    occupied = list(
-        venues.filter(pk__in=list(counts)).select_related("jurisdiction", "operator_unit")
-    )
-    limits = Limits(at, venue_ids=[v.pk for v in occupied])
-    rows = [OccupancyRow(v, counts[v.pk], limits.basis(v)) for v in occupied]
-    # A closed venue's people are the closure's business (it has its own record), not a
-    # capacity breach: the list is of venues trading above what they may hold.
-    over = [r for r in rows if r.over and not r.basis.closed]
-    return sorted(over, key=lambda r: (-r.excess, r.venue.name, r.venue.pk))
+    limits = Limits(at)
+    over: list[int] = []
+    # Limits are checked on three columns; only the venues found over are loaded whole.
+    for pk, category, capacity in venues.values_list("pk", "category", "approved_capacity"):
+        people = counts.get(pk)
+        if people is None:
+            continue
+        ratio, _tier, restriction = limits.ratio_of(pk, category)
+        # A closed venue's people are the closure's business (it has its own record), not a
+        # capacity breach: the list is of venues trading above what they may hold.
+        if people > capacity_limit(capacity, ratio) and not (
+            restriction is not None and restriction.kind == EnforcementKind.CLOSURE
+        ):
+            over.append(pk)
+    loaded = Venue.objects.filter(pk__in=over).select_related("jurisdiction", "operator_unit")
+    rows = [OccupancyRow(v, counts[v.pk], limits.basis(v)) for v in loaded]
+    return sorted(rows, key=lambda r: (-r.excess, r.venue.name, r.venue.pk))
 
 
 def over_limit_list(*, viewer: Any, at: dt.datetime | None = None) -> list[OccupancyRow]:
     """Venues the viewer sees that hold more people than their limit at the instant."""
-    return _over_limit(Venue.objects.filter(venue_scope_q(viewer)), at or timezone.now())
+    city = user_can(viewer, "venue.view_area") and scope_of(viewer).city_wide
+    return _over_limit(Venue.objects.filter(venue_scope_q(viewer)), at or timezone.now(), city=city)
 
 
 def over_limit_in_scope(scope: Scope, *, at: dt.datetime) -> list[OccupancyRow]:
     """The over-limit list of a part of the city, for jobs and the briefing."""
-    return _over_limit(venues_in_scope(scope), at)
+    return _over_limit(venues_in_scope(scope), at, city=scope.city_wide)
 
 
 def venue_occupancy_row(venue: Venue, *, at: dt.datetime | None = None) -> OccupancyRow:
@@ -141,7 +152,3 @@ def occupancy_curve(venue: Venue, *, day: dt.date) -> OccupancyCurve:
         venue.limit_at_ratio(timeline[bisect.bisect_right(changes, t) - 1].ratio) for t in times
     ]
     return OccupancyCurve(times, occupancy, limits)
-
-
-def is_closed(venue: Venue) -> bool:
-    return venue.status == VenueStatus.CLOSED

@@ -209,13 +209,13 @@ def venue_reopen(
     reinspection = latest_reinspection(venue, since=closure.issued_at)
     if reinspection is None:
         raise ReinspectionRequired(_("关停场所须经复查合格后方可批准复业，尚无复查记录"))
-    if moment < reinspection.inspected_at:
-        raise ValidationError({"at": _("复业批准不能早于复查时间")})
     if reinspection.verdict != Verdict.PASSED:
         raise ReinspectionRequired(
             _("最近一次复查（%(time)s）结论为不合格，维持关停")
             % {"time": timezone.localtime(reinspection.inspected_at).strftime("%Y-%m-%d %H:%M")}
         )
+    if moment < reinspection.inspected_at:
+        raise ValidationError({"at": _("复业批准不能早于复查时间")})
     before = snapshot(venue, ["status"])
     _lift(
         closure,

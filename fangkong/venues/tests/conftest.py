@@ -10,25 +10,12 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from fangkong.venues.models import Venue, VenueCategory
-from fangkong.venues.services.venues import capacity_tiers_ensure, venue_create
+from fangkong.venues.services.venues import venue_create
 
 
 @pytest.fixture(autouse=True)
 def _private_files_in_tmp(settings, tmp_path):
     settings.FANGKONG_VENUE_PHOTO_ROOT = tmp_path / "private"
-
-
-@pytest.fixture(autouse=True)
-def _tiers(request):
-    """Transactional tests elsewhere flush the seeded tiers; put them back when needed."""
-    if "django_db" in request.keywords or {"db", "transactional_db"} & set(request.fixturenames):
-        request.getfixturevalue("transactional_db" if _transactional(request) else "db")
-        capacity_tiers_ensure(by=None)
-
-
-def _transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    return bool(marker and marker.kwargs.get("transaction"))
 
 
 @pytest.fixture(autouse=True)

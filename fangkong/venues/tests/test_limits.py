@@ -144,3 +144,15 @@ def test_every_category_is_a_subject_of_the_measure_kind():
     from fangkong.policy.kinds import measure_kind
 
     assert [s for s, _label in measure_kind(TIER_KIND).subjects()] == VenueCategory.values
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_gets_the_national_plans_tiers_back():
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert {t.code: t.percent for t in CapacityTier.objects.all()} == {
+        "normal": 75,
+        "tightened": 50,
+        "closed": 0,
+    }

@@ -161,3 +161,16 @@ def test_a_forged_visitor_cookie_identifies_nobody(visitor, bar, zhang_san):
     visitor.cookies[COOKIE] = f'[{zhang_san.pk}, "138****5678"]'
     visitor.post(url(bar), {"action": "enter"})
     assert not CheckIn.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_taps_at_the_same_instant_record_one_stay(bar, zhang_san):
+    from fangkong.testing.concurrency import run_concurrently
+
+    outcomes = run_concurrently(
+        [lambda: checkin_enter(venue=bar, person=zhang_san, by=None) for _ in range(6)]
+    )
+    assert outcomes.errors == []
+    assert sum(tap.created for tap in outcomes.results) == 1
+    assert CheckIn.objects.filter(person=zhang_san, venue=bar).count() == 1
