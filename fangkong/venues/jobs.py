@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.scope import CITY
 from fangkong.alerts.models import Alert, Severity
 from fangkong.alerts.services import alert_raise, alert_resolve
+from fangkong.jurisdictions.models import ResponsibleUnit
 from fangkong.venues.models import EnforcementAction, EnforcementKind, Venue
 from fangkong.venues.selectors.occupancy import over_limit_in_scope
 from fangkong.venues.services.enforcement import (
@@ -30,10 +31,18 @@ def _open_alerts(kind: str, model: type) -> dict[str, Alert]:
     }
 
 
+def _responsible_unit(venue: Venue) -> ResponsibleUnit | None:
+    """The operator's unit, or else the unit of the venue's manager."""
+    if venue.operator_unit is not None:
+        return venue.operator_unit
+    return venue.manager.unit if venue.manager is not None else None
+
+
 @transaction.atomic
 def run(now: dt.datetime) -> int:
-    """Raise `venues.over_limit` for every venue above its limit at `now` (to its operator
-    unit, its district and the HQ through the venue's jurisdiction), and resolve the alerts
+    """Raise `venues.over_limit` for every venue above its limit at `now` (to the operator's or
+    the manager's unit, and to the district and the HQ through the venue's jurisdiction), and
+    resolve the alerts
     of venues back within their limit. Returns how many alerts it raised or resolved."""
     over = over_limit_in_scope(CITY, at=now)
     still_open = _open_alerts(OVER_LIMIT_ALERT, Venue)
@@ -60,7 +69,7 @@ def run(now: dt.datetime) -> int:
             severity=Severity.CRITICAL if row.limit == 0 else Severity.WARNING,
             subject=venue,
             jurisdiction=venue.jurisdiction,
-            unit=venue.operator_unit,
+            unit=_responsible_unit(venue),
             by=None,
         )
         done += int(raised.created)
@@ -77,7 +86,7 @@ def run_rectification_overdue(now: dt.datetime) -> int:
     done = 0
     overdue = EnforcementAction.objects.filter(
         kind=EnforcementKind.RECTIFICATION, rectified_at__isnull=True, deadline__lt=now
-    ).select_related("venue", "venue__jurisdiction", "venue__operator_unit")
+    ).select_related("venue", "venue__jurisdiction", "venue__operator_unit", "venue__manager__unit")
     for action in overdue:
         venue = action.venue
         raised = alert_raise(
@@ -92,7 +101,7 @@ def run_rectification_overdue(now: dt.datetime) -> int:
             detail=action.reason,
             subject=action,
             jurisdiction=venue.jurisdiction,
-            unit=venue.operator_unit,
+            unit=_responsible_unit(venue),
             by=None,
         )
         done += int(raised.created)

@@ -76,7 +76,9 @@ def _over_limit(venues: QuerySet[Venue], at: dt.datetime, *, city: bool) -> list
             restriction is not None and restriction.kind == EnforcementKind.CLOSURE
         ):
             over.append(pk)
-    loaded = Venue.objects.filter(pk__in=over).select_related("jurisdiction", "operator_unit")
+    loaded = Venue.objects.filter(pk__in=over).select_related(
+        "jurisdiction", "operator_unit", "manager__unit"
+    )
     rows = [OccupancyRow(v, counts[v.pk], limits.basis(v)) for v in loaded]
     return sorted(rows, key=lambda r: (-r.excess, r.venue.name, r.venue.pk))
 

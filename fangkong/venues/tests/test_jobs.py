@@ -81,3 +81,13 @@ def test_an_overdue_rectification_raises_an_alert_once(bar, inspector, now):
     assert jobs.run_rectification_overdue(later) == 1
     assert jobs.run_rectification_overdue(later) == 0
     assert Alert.objects.get(kind="venues.rectification_overdue").subject == order
+
+
+def test_without_an_operator_the_alert_goes_to_the_managers_unit(
+    bar, venue_manager, jiankang_committee, now
+):
+    venue_manager.unit = jiankang_committee
+    venue_manager.save(update_fields=["unit"])
+    crowd(bar, persons(80), at=now)
+    jobs.run(now)
+    assert Alert.objects.get().unit == jiankang_committee
