@@ -104,6 +104,13 @@ class CheckIn(models.Model):
             # Live occupancy of every venue at an instant reads one range of this index and
             # nothing else (it carries venue and check-out), on both databases.
             models.Index(fields=["check_in", "venue", "check_out"], name="checkin_time_venue"),
+            # Near the present, the stays still running are the few leaving after t: this
+            # index finds them without reading the whole window of check-ins.
+            models.Index(
+                fields=["check_out", "check_in", "venue"],
+                condition=Q(check_out__isnull=False),
+                name="checkin_out_time",
+            ),
             models.Index(
                 fields=["data_import"],
                 condition=Q(data_import__isnull=False),

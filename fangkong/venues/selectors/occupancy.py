@@ -2,7 +2,7 @@
 
 Occupancy at t counts the stays with check_in <= t < end, where end is the check-out or, when
 none was recorded, check_in + FANGKONG_TRACE_DEFAULT_STAY_MINUTES (the tracing spec's rule).
-The city-wide count reads one range of the (check_in, venue, check_out) index.
+The count over many venues is `occupancy_sql.occupancy_counts` (two index ranges).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from fangkong.accounts.capabilities import user_can
@@ -21,6 +21,7 @@ from fangkong.accounts.scope import Scope, scope_of
 from fangkong.venues.limits import LimitBasis, Limits, ratio_timeline
 from fangkong.venues.models import CheckIn, EnforcementKind, Venue, capacity_limit
 from fangkong.venues.models.checkins import default_stay, occupancy_window
+from fangkong.venues.selectors.occupancy_sql import occupancy_counts
 from fangkong.venues.selectors.venues import venue_scope_q, venues_in_scope
 
 
@@ -31,11 +32,7 @@ def venue_occupancy(venue: Venue, *, at: dt.datetime | None = None) -> int:
 
 def occupancy_by_venue(*, at: dt.datetime, venues: QuerySet[Venue] | None = None) -> dict[int, int]:
     """People inside every venue (restricted to `venues` if given) with anyone inside."""
-    stays = CheckIn.objects.present_at(at)
-    if venues is not None:
-        stays = stays.filter(venue_id__in=venues.values("pk"))
-    rows = stays.order_by().values_list("venue_id").annotate(people=Count("*"))
-    return dict(rows.values_list("venue_id", "people"))
+    return occupancy_counts(at=at, venues=venues)
 
 
 @dataclass(frozen=True)

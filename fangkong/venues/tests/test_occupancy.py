@@ -128,3 +128,21 @@ def test_a_venue_manager_sees_only_the_venues_they_manage(bar, ktv, venue_manage
 def test_nobody_without_the_capability_sees_any_venue(bar, site_staff, now):
     crowd(bar, persons(90), at=now)
     assert over_limit_list(viewer=site_staff) == []
+
+
+def test_both_index_paths_count_the_same_stays(bar, second_bar, ktv, now):
+    # Near the present the count reads stays leaving after t; further back, the window of
+    # check-ins. Each must agree with the plain per-venue count.
+    people = persons(60)
+    for moment in (now, now - dt.timedelta(days=2)):
+        crowd(bar, people[:20], at=moment, minutes_ago=30)
+        for i, p in enumerate(people[20:40]):
+            stay(p, ktv, moment - dt.timedelta(hours=i % 5), moment + dt.timedelta(minutes=1 + i))
+        stay(people[40], second_bar, moment - dt.timedelta(hours=2), moment)  # left at t: out
+        counts = occupancy_by_venue(at=moment)
+        assert counts == {
+            v.pk: venue_occupancy(v, at=moment)
+            for v in (bar, second_bar, ktv)
+            if venue_occupancy(v, at=moment)
+        }
+        assert counts[ktv.pk] == 20
