@@ -61,8 +61,8 @@ def occupancy_counts(*, at: dt.datetime, venues: QuerySet[Venue] | None = None) 
     ]
     counts: dict[int, int] = {}
     with connection.cursor() as cursor:
-        for sql, params in queries:
-            cursor.execute(sql, params)
+        for sql, values in queries:
+            cursor.execute(sql, values)
             for venue_id, people in cursor.fetchall():
                 counts[venue_id] = counts.get(venue_id, 0) + people
     return counts
