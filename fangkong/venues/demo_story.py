@@ -213,7 +213,9 @@ def build_story(ctx: DemoContext, venues: list[Venue], persons: list[int], days:
             reason="超过限流人数经营，未落实扫码登记",
             by=officer,
         )
-        recheck = _inspect(rng, reopened, closed_at + dt.timedelta(days=3), team, comply=True)
+        # in the morning, hours before a KTV opens: nobody is inside a closed venue
+        recheck_at = ctx.at(closed_at.date() + dt.timedelta(days=3), 10, 30)
+        recheck = _inspect(rng, reopened, recheck_at, team, comply=True)
         venue_reopen(
             venue=reopened,
             by=officer,
