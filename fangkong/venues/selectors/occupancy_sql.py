@@ -8,7 +8,7 @@ A stay is inside at t when check_in <= t < end. Two disjoint parts are counted:
 * stays with a check-out after t, begun in (t - window, t]. Near the present the stays
   leaving after t are few, and the partial (check_out, check_in, venue) index finds them;
   further back the window of check-ins is the smaller range. PostgreSQL's planner picks
-  the right index from its statistics; SQLite's cannot tell and is told.
+  the right index from its statistics; SQLite's cannot tell and is told (INDEXED BY).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from fangkong.venues.models import CheckIn, Venue
 from fangkong.venues.models.checkins import default_stay, occupancy_window
 
 CHECK_OUT_INDEX = "checkin_out_time"
+CHECK_IN_INDEX = "checkin_time_venue"
 
 
 def occupancy_counts(*, at: dt.datetime, venues: QuerySet[Venue] | None = None) -> dict[int, int]:
@@ -45,16 +46,19 @@ def occupancy_counts(*, at: dt.datetime, venues: QuerySet[Venue] | None = None) 
         except EmptyResultSet:  # a scope that holds no venue
             return {}
         scope_sql, scope_params = f" AND {venue} IN ({subquery})", list(params)
+    sqlite = connection.vendor == "sqlite"
     recent = timezone.now() - at < occupancy_window()
-    hint = f" INDEXED BY {CHECK_OUT_INDEX}" if connection.vendor == "sqlite" and recent else ""
+    # Left alone, SQLite skip-scans the (venue, check_in) index, ten times slower.
+    by_check_in = f" INDEXED BY {CHECK_IN_INDEX}" if sqlite else ""
+    leaving = f" INDEXED BY {CHECK_OUT_INDEX if recent else CHECK_IN_INDEX}" if sqlite else ""
     queries = [
         (
-            f"SELECT {venue}, COUNT(*) FROM {table} WHERE {check_out} IS NULL "
+            f"SELECT {venue}, COUNT(*) FROM {table}{by_check_in} WHERE {check_out} IS NULL "
             f"AND {check_in} > %s AND {check_in} <= %s{scope_sql} GROUP BY {venue}",
             [moment(at - default_stay()), moment(at), *scope_params],
         ),
         (
-            f"SELECT {venue}, COUNT(*) FROM {table}{hint} WHERE {check_out} > %s "
+            f"SELECT {venue}, COUNT(*) FROM {table}{leaving} WHERE {check_out} > %s "
             f"AND {check_in} > %s AND {check_in} <= %s{scope_sql} GROUP BY {venue}",
             [moment(at), moment(at - occupancy_window()), moment(at), *scope_params],
         ),
