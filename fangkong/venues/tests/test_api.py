@@ -95,3 +95,23 @@ def test_ingest_needs_its_capability(bar, liangxi_officer):
 
 def test_the_schema_documents_the_venues_api_without_warnings(db, capsys):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_campaigns_carry_their_progress(bar, liangxi, inspector, hq_admin):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from fangkong.venues.services.campaigns import TeamPlan, campaign_launch
+
+    campaign_launch(
+        title="夜查",
+        categories=["bar"],
+        districts=[liangxi],
+        starts_at=timezone.now(),
+        ends_at=timezone.now() + dt.timedelta(hours=4),
+        teams=[TeamPlan("一组", [inspector])],
+        by=hq_admin,
+    )
+    [body] = api(hq_admin).get("/api/v1/venues/campaigns/").json()["results"]
+    assert body["progress"]["targets"] == 1 and body["teams"][0]["label"] == "一组"
