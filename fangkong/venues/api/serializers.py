@@ -132,7 +132,7 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
 
     def _progress(self, campaign: Campaign) -> Any:
         # one computation for both fields of a campaign
-        cache = self.context.setdefault("progress", {})
+        cache: dict[int, Any] = self.__dict__.setdefault("_progress_cache", {})
         if campaign.pk not in cache:
             cache[campaign.pk] = campaign_progress(campaign)
         return cache[campaign.pk]
