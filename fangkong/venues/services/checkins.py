@@ -105,11 +105,12 @@ def checkin_enter(
     at: dt.datetime | None = None,
 ) -> Tap:
     """Check a person in now; refused at a closed venue with the closure notice."""
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    # Read the clock once the lock is held: a tap that waited sees the stay just recorded.
     moment = at or timezone.now()
     why_not = refusal(venue, moment)
     if why_not is not None:
         raise why_not
-    Person.objects.select_for_update().filter(pk=person.pk).first()
     current = (
         CheckIn.objects.open_for(person_id=person.pk, venue_id=venue.pk, at=moment)
         .order_by("-check_in")
@@ -127,8 +128,8 @@ def checkin_leave(
     *, venue: Venue, person: Person, by: User | None, at: dt.datetime | None = None
 ) -> CheckIn:
     """Record the check-out of the person's running stay at the venue."""
-    moment = at or timezone.now()
     Person.objects.select_for_update().filter(pk=person.pk).first()
+    moment = at or timezone.now()
     current = (
         CheckIn.objects.open_for(person_id=person.pk, venue_id=venue.pk, at=moment)
         .order_by("-check_in")
