@@ -258,6 +258,28 @@ FANGKONG_DEMO_PASSWORD = env_str("FANGKONG_DEMO_PASSWORD", "fangkong-demo-2021")
 FANGKONG_DEMO_SEED = env_int("FANGKONG_DEMO_SEED", 20210728)
 
 # --- Venues ---
+# The capacity tier (a CapacityTier code) of every category until a notice sets another.
+FANGKONG_VENUE_DEFAULT_TIER = env_str("FANGKONG_VENUE_DEFAULT_TIER", "normal")
+# Live occupancy counts stays begun at most this long ago (bounds the scan at a city's scale).
+FANGKONG_VENUE_OCCUPANCY_MAX_STAY_HOURS = env_int("FANGKONG_VENUE_OCCUPANCY_MAX_STAY_HOURS", 12)
+# Step of a venue's daily occupancy curve.
+FANGKONG_VENUE_CURVE_STEP_MINUTES = env_int("FANGKONG_VENUE_CURVE_STEP_MINUTES", 15)
+# Public check-in page: requests per client address per minute, and how long a phone keeps
+# the visitor's identity.
+FANGKONG_VENUE_CHECKIN_RATE_PER_MINUTE = env_int("FANGKONG_VENUE_CHECKIN_RATE_PER_MINUTE", 30)
+FANGKONG_VENUE_VISITOR_REMEMBER_DAYS = env_int("FANGKONG_VENUE_VISITOR_REMEMBER_DAYS", 180)
+# Ingest: records per batch, and how far in the future a check-in may lie (clock skew).
+FANGKONG_CHECKIN_BATCH_MAX_RECORDS = env_int("FANGKONG_CHECKIN_BATCH_MAX_RECORDS", 200_000)
+FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES = env_int("FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES", 5)
+# Inspection photos: kept outside MEDIA_ROOT and served only to authorised users.
+FANGKONG_VENUE_PHOTO_ROOT = env_path("FANGKONG_VENUE_PHOTO_ROOT", VAR_DIR / "private" / "venues")
+FANGKONG_VENUE_PHOTO_MAX_BYTES = env_int("FANGKONG_VENUE_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
+FANGKONG_VENUE_PHOTO_FORMATS = env_list("FANGKONG_VENUE_PHOTO_FORMATS", ["JPEG", "PNG", "WEBP"])
+FANGKONG_VENUE_PHOTOS_PER_INSPECTION = env_int("FANGKONG_VENUE_PHOTOS_PER_INSPECTION", 12)
+# Default time given by a rectification order (整改期限), in hours.
+FANGKONG_VENUE_RECTIFICATION_HOURS = env_int("FANGKONG_VENUE_RECTIFICATION_HOURS", 72)
+# How often the over-limit list and a campaign's progress refresh themselves on screen.
+FANGKONG_VENUE_LIVE_REFRESH_SECONDS = env_int("FANGKONG_VENUE_LIVE_REFRESH_SECONDS", 15)
 
 # --- Quarantine sites ---
 # Observation schemes (periods, test days) are policy rows (quarantine.ObservationScheme), the

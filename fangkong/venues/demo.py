@@ -2,6 +2,8 @@
 
 Popularity is Zipf-like (a few venues draw most visits), visiting hours and stay lengths
 follow each category, and one stay in five has no check-out, as with real venue codes.
+On top of them `demo_story` plays the night of notice No. 33: tightened tiers, crowded bars,
+alerts, an unannounced sweep with closures, routine inspections and rectifications.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.db import transaction
 from fangkong.accounts.roles import Role
 from fangkong.demo.context import DemoContext
 from fangkong.people.models import Person
+from fangkong.venues.demo_story import build_story
 from fangkong.venues.models import CheckIn, CheckInSource, Venue, VenueCategory
 
 ORDER = 10
@@ -127,4 +130,5 @@ def build(ctx: DemoContext) -> None:
             CheckIn.objects.bulk_create(batch)
             batch.clear()
     CheckIn.objects.bulk_create(batch)
-    ctx.shared["venues"] = {"bars": [b.pk for b in bars], "days": DAYS}
+    story = build_story(ctx, venues, persons, DAYS)
+    ctx.shared["venues"] = {"bars": [b.pk for b in bars], "days": DAYS, **story}

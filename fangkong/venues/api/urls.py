@@ -1,5 +1,19 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter()
+from fangkong.venues.api import views
 
-urlpatterns = router.urls
+router = SimpleRouter()
+router.register("inspections", views.InspectionViewSet, basename="venue-inspection")
+router.register("actions", views.EnforcementActionViewSet, basename="venue-action")
+router.register("campaigns", views.CampaignViewSet, basename="venue-campaign")
+# The area's root lists the venues themselves: /api/v1/venues/ and /api/v1/venues/{id}/.
+router.register("", views.VenueViewSet, basename="venue")
+
+urlpatterns = [
+    path("figures/", views.FiguresView.as_view(), name="venue-figures"),
+    path("over-limit/", views.OverLimitView.as_view(), name="venue-over-limit"),
+    path("tiers/", views.TiersView.as_view(), name="venue-tiers"),
+    path("checkins/ingest/", views.CheckInIngestView.as_view(), name="checkin-ingest"),
+    *router.urls,
+]

@@ -1,0 +1,316 @@
+"""Venue check-ins at a city's scale: ingest throughput and the over-limit query.
+
+Builds a throwaway database (SQLite file under bench/data/, or a PostgreSQL database named
+fangkong_bench_venues), fills it with venues, people and days of check-ins shaped like the
+demo's (Zipf popularity, visits by hour, one stay in five without check-out), then times
+
+* `checkin_ingest` of a batch of new records, and of the same batch sent again;
+* `over_limit_in_scope` (live occupancy of every venue against its limit) at the evening
+  peak: the synthetic days are laid so that the last one's 21:00 is the present, which is
+  the live list the pages and the alert job ask for; the same a day earlier (a look back),
+  and for one district.
+
+    .venv/bin/python -m bench.venues_ingest                       # SQLite, defaults below
+    .venv/bin/python -m bench.venues_ingest --postgres            # PostgreSQL at 127.0.0.1
+    .venv/bin/python -m bench.venues_ingest --per-day 200000 --days 2   # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+POSTGRES_SERVER = "postgres://postgres@127.0.0.1:5432/"
+POSTGRES_DB = "fangkong_bench_venues"
+ZONE = dt.timezone(dt.timedelta(hours=8))
+# Evening-heavy arrivals, as the demo city's categories add up to (share of a day per hour).
+HOURLY = [1, 1, 0, 0, 0, 0, 2, 4, 6, 6, 7, 8, 9, 7, 6, 6, 6, 7, 8, 9, 8, 6, 4, 2]
+
+
+def _database(postgres: bool) -> str:
+    if not postgres:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path = DATA_DIR / "venues-bench.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    with psycopg.connect(POSTGRES_SERVER + "postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DB}")
+        admin.execute(f"CREATE DATABASE {POSTGRES_DB}")
+    return POSTGRES_SERVER + POSTGRES_DB
+
+
+def _median(run: Callable[[], object], repeat: int) -> float:
+    run()  # warm caches and plans once
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        run()
+        samples.append(time.perf_counter() - began)
+    return statistics.median(samples)
+
+
+def _copy_rows(table: str, columns: list[str], rows: Iterator[tuple[Any, ...]]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        batch: list[tuple[Any, ...]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= 50_000:
+                cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", batch
+                )
+                batch.clear()
+        if batch:
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", batch
+            )
+
+
+def _moment(value: dt.datetime) -> Any:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return str(value.astimezone(dt.UTC).replace(tzinfo=None))
+    return value
+
+
+def build_city(args: argparse.Namespace, rng: random.Random) -> tuple[Any, list[str], list[str]]:
+    from django.db import transaction
+
+    from fangkong.jurisdictions.models import Level
+    from fangkong.jurisdictions.services import jurisdiction_create
+    from fangkong.venues.demo import PROFILES
+
+    with transaction.atomic():
+        city = jurisdiction_create(
+            code="320200", name="无锡市", level=Level.CITY, parent=None, by=None
+        )
+        communities = []
+        for d in range(args.districts):
+            district = jurisdiction_create(
+                code=f"3202{d + 10:02d}",
+                name=f"第{d + 1}区",
+                level=Level.DISTRICT,
+                parent=city,
+                by=None,
+            )
+            street = jurisdiction_create(
+                code=f"{district.code}001",
+                name=f"第{d + 1}街道",
+                level=Level.STREET,
+                parent=district,
+                by=None,
+            )
+            for c in range(10):
+                communities.append(
+                    jurisdiction_create(
+                        code=f"{street.code}{c + 1:03d}",
+                        name=f"社区{d}-{c}",
+                        level=Level.COMMUNITY,
+                        parent=street,
+                        by=None,
+                    )
+                )
+    categories = list(PROFILES)
+    shares = [PROFILES[c].share for c in categories]
+    venue_codes = [f"b{n:07d}" for n in range(args.venues)]
+    now = _moment(dt.datetime.now(dt.UTC))
+    _copy_rows(
+        "venues_venue",
+        [
+            "name",
+            "category",
+            "address",
+            "jurisdiction_id",
+            "approved_capacity",
+            "status",
+            "code",
+            "created_at",
+        ],
+        (
+            (
+                f"场所{n}",
+                cat,
+                "",
+                rng.choice(communities).pk,
+                rng.randint(*PROFILES[cat].capacity),
+                "open",
+                code,
+                now,
+            )
+            for n, code in enumerate(venue_codes)
+            for cat in [rng.choices(categories, shares)[0]]
+        ),
+    )
+    id_numbers = [f"BENCH{n:013d}" for n in range(args.persons)]
+    _copy_rows(
+        "people_person",
+        ["name", "id_type", "id_number", "phone", "address", "sex", "created_at", "updated_at"],
+        (
+            (f"居民{n}", "other", number, "", "", "unknown", now, now)
+            for n, number in enumerate(id_numbers)
+        ),
+    )
+    return city, venue_codes, id_numbers
+
+
+def _stays(
+    args: argparse.Namespace,
+    rng: random.Random,
+    venue_ids: list[int],
+    person_ids: list[int],
+    first_midnight: dt.datetime,
+) -> Iterator[tuple[Any, ...]]:
+    ranks = list(range(1, len(venue_ids) + 1))
+    rng.shuffle(ranks)
+    weights = [1.0 / r**1.1 for r in ranks]
+    cumulative = list(itertools.accumulate(weights))
+    for day in range(args.days):
+        midnight = first_midnight + dt.timedelta(days=day)
+        venues = rng.choices(venue_ids, cum_weights=cumulative, k=args.per_day)
+        hours = rng.choices(range(24), weights=HOURLY, k=args.per_day)
+        for venue_id, hour in zip(venues, hours, strict=True):
+            arrival = midnight + dt.timedelta(hours=hour, minutes=rng.randint(0, 59))
+            leaves = (
+                None if rng.random() < 0.2 else arrival + dt.timedelta(minutes=rng.randint(20, 240))
+            )
+            yield (
+                rng.choice(person_ids),
+                venue_id,
+                _moment(arrival),
+                _moment(leaves) if leaves else None,
+                "venue_code",
+                _moment(arrival),
+            )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--venues", type=int, default=20_000)
+    parser.add_argument("--persons", type=int, default=300_000)
+    parser.add_argument("--districts", type=int, default=7)
+    parser.add_argument("--days", type=int, default=2)
+    parser.add_argument("--per-day", type=int, default=1_000_000, help="check-ins per day")
+    parser.add_argument("--batch", type=int, default=100_000, help="records per ingest batch")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=20210728)
+    args = parser.parse_args(argv)
+
+    os.environ["DATABASE_URL"] = _database(args.postgres)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from fangkong.accounts.scope import CITY, Scope
+    from fangkong.venues.models import CheckIn, Venue
+    from fangkong.venues.selectors.occupancy import over_limit_in_scope
+    from fangkong.venues.services.ingest import checkin_ingest
+
+    rng = random.Random(args.seed)
+    began = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    city, venue_codes, id_numbers = build_city(args, rng)
+    venue_ids = list(Venue.objects.order_by("pk").values_list("pk", flat=True))
+    from fangkong.people.models import Person
+
+    person_ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    # The last synthetic day's 21:00, the evening peak, is the present.
+    peak = dt.datetime.now(ZONE).replace(second=0, microsecond=0)
+    first_midnight = peak - dt.timedelta(hours=21, days=args.days - 1)
+    _copy_rows(
+        "venues_checkin",
+        ["person_id", "venue_id", "check_in", "check_out", "source", "created_at"],
+        _stays(args, rng, venue_ids, person_ids, first_midnight),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    total = CheckIn.objects.count()
+    built = time.perf_counter() - began
+    print(
+        f"{connection.vendor}: {len(venue_ids):,} venues, {len(person_ids):,} people, "
+        f"{total:,} check-ins over {args.days} days, built in {built:.0f} s",
+        file=sys.stderr,
+    )
+
+    in_window = CheckIn.objects.filter(
+        check_in__gt=peak - dt.timedelta(hours=12), check_in__lte=peak
+    ).count()
+    city_wide = _median(lambda: over_limit_in_scope(CITY, at=peak), args.repeat)
+    day_before = peak - dt.timedelta(days=1)
+    looking_back = _median(lambda: over_limit_in_scope(CITY, at=day_before), args.repeat)
+    district = Scope(root_path=city.children.order_by("code").first().path)
+    one_district = _median(lambda: over_limit_in_scope(district, at=peak), args.repeat)
+    over = len(over_limit_in_scope(CITY, at=peak))
+
+    batch_start = peak - dt.timedelta(hours=2)
+    records = [
+        {
+            "record_id": f"HC{n:09d}",
+            "venue_code": rng.choice(venue_codes),
+            "id_type": "other",
+            "id_number": rng.choice(id_numbers),
+            "check_in": (batch_start + dt.timedelta(seconds=n % 3600)).isoformat(),
+        }
+        for n in range(args.batch)
+    ]
+    with transaction.atomic():
+        began = time.perf_counter()
+        first = checkin_ingest(records=records, source="health_code", by=None)
+        first_seconds = time.perf_counter() - began
+    with transaction.atomic():
+        began = time.perf_counter()
+        again = checkin_ingest(records=records, source="health_code", by=None)
+        again_seconds = time.perf_counter() - began
+    assert (first.created, again.created, again.existing) == (args.batch, 0, args.batch)
+
+    rows = [
+        ("check-ins in the table", f"{total:,}"),
+        ("stays in the 12 h window at the peak", f"{in_window:,}"),
+        (
+            f"over-limit list, whole city, now (median of {args.repeat})",
+            f"{city_wide * 1000:.0f} ms ({over} venues over)",
+        ),
+        ("over-limit list, one district, now", f"{one_district * 1000:.0f} ms"),
+        ("over-limit list, whole city, 21:00 the day before", f"{looking_back * 1000:.0f} ms"),
+        (
+            f"ingest {args.batch:,} new records",
+            f"{first_seconds:.1f} s ({args.batch / first_seconds:,.0f} records/s)",
+        ),
+        (
+            "the same batch again (all existing)",
+            f"{again_seconds:.1f} s ({args.batch / again_seconds:,.0f} records/s)",
+        ),
+    ]
+    print(f"\n| {connection.vendor} | value |\n| --- | --- |")
+    for label, value in rows:
+        print(f"| {label} | {value} |")
+
+
+if __name__ == "__main__":
+    main()

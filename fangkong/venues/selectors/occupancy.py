@@ -1,0 +1,153 @@
+"""Live occupancy against the limit: one venue, the over-limit list, a day's curve.
+
+Occupancy at t counts the stays with check_in <= t < end, where end is the check-out or, when
+none was recorded, check_in + FANGKONG_TRACE_DEFAULT_STAY_MINUTES (the tracing spec's rule).
+The count over many venues is `occupancy_sql.occupancy_counts` (two index ranges).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from fangkong.accounts.capabilities import user_can
+from fangkong.accounts.scope import Scope, scope_of
+from fangkong.venues.limits import LimitBasis, Limits, ratio_timeline
+from fangkong.venues.models import CheckIn, EnforcementKind, Venue, capacity_limit
+from fangkong.venues.models.checkins import default_stay, occupancy_window
+from fangkong.venues.selectors.occupancy_sql import occupancy_counts
+from fangkong.venues.selectors.venues import venue_scope_q, venues_in_scope
+
+
+def venue_occupancy(venue: Venue, *, at: dt.datetime | None = None) -> int:
+    """How many people are inside the venue at the instant (now by default)."""
+    return CheckIn.objects.filter(venue=venue).present_at(at or timezone.now()).count()
+
+
+def occupancy_by_venue(*, at: dt.datetime, venues: QuerySet[Venue] | None = None) -> dict[int, int]:
+    """People inside every venue (restricted to `venues` if given) with anyone inside."""
+    return occupancy_counts(at=at, venues=venues)
+
+
+@dataclass(frozen=True)
+class OccupancyRow:
+    venue: Venue
+    occupancy: int
+    basis: LimitBasis
+
+    @property
+    def limit(self) -> int:
+        return self.basis.limit
+
+    @property
+    def excess(self) -> int:
+        return self.occupancy - self.limit
+
+    @property
+    def over(self) -> bool:
+        return self.occupancy > self.limit
+
+
+def _over_limit(venues: QuerySet[Venue], at: dt.datetime, *, city: bool) -> list[OccupancyRow]:
+    # City-wide, the count needs no join with the venues: it reads the time index alone.
+    counts = occupancy_by_venue(at=at, venues=None if city else venues)
+    if not counts:
+        return []
+    limits = Limits(at)
+    over: list[int] = []
+    # Limits are checked on three columns; only the venues found over are loaded whole.
+    for pk, category, capacity in venues.values_list("pk", "category", "approved_capacity"):
+        people = counts.get(pk)
+        if people is None:
+            continue
+        ratio, _tier, restriction = limits.ratio_of(pk, category)
+        # A closed venue's people are the closure's business (it has its own record), not a
+        # capacity breach: the list is of venues trading above what they may hold.
+        if people > capacity_limit(capacity, ratio) and not (
+            restriction is not None and restriction.kind == EnforcementKind.CLOSURE
+        ):
+            over.append(pk)
+    loaded = Venue.objects.filter(pk__in=over).select_related(
+        "jurisdiction", "operator_unit", "manager__unit"
+    )
+    rows = [OccupancyRow(v, counts[v.pk], limits.basis(v)) for v in loaded]
+    return sorted(rows, key=lambda r: (-r.excess, r.venue.name, r.venue.pk))
+
+
+def over_limit_list(*, viewer: Any, at: dt.datetime | None = None) -> list[OccupancyRow]:
+    """Venues the viewer sees that hold more people than their limit at the instant."""
+    city = user_can(viewer, "venue.view_area") and scope_of(viewer).city_wide
+    return _over_limit(Venue.objects.filter(venue_scope_q(viewer)), at or timezone.now(), city=city)
+
+
+def over_limit_in_scope(scope: Scope, *, at: dt.datetime) -> list[OccupancyRow]:
+    """The over-limit list of a part of the city, for jobs and the briefing."""
+    return _over_limit(venues_in_scope(scope), at, city=scope.city_wide)
+
+
+def venue_occupancy_row(venue: Venue, *, at: dt.datetime | None = None) -> OccupancyRow:
+    moment = at or timezone.now()
+    return OccupancyRow(
+        venue, venue_occupancy(venue, at=moment), Limits(moment, venue_ids=[venue.pk]).basis(venue)
+    )
+
+
+@dataclass(frozen=True)
+class OccupancyCurve:
+    times: list[dt.datetime]
+    occupancy: list[int]
+    limits: list[int]
+
+    @property
+    def peak(self) -> int:
+        return max(self.occupancy, default=0)
+
+    def as_dict(self) -> dict[str, list[Any]]:
+        return {
+            "times": [timezone.localtime(t).strftime("%H:%M") for t in self.times],
+            "occupancy": self.occupancy,
+            "limits": self.limits,
+        }
+
+
+def occupancy_curve(venue: Venue, *, day: dt.date) -> OccupancyCurve:
+    """Occupancy and limit through one local day, every FANGKONG_VENUE_CURVE_STEP_MINUTES."""
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
+    end = start + dt.timedelta(days=1)
+    step = dt.timedelta(minutes=settings.FANGKONG_VENUE_CURVE_STEP_MINUTES)
+    times: list[dt.datetime] = []
+    moment = start
+    while moment < end:
+        times.append(moment)
+        moment += step
+    stays = CheckIn.objects.filter(
+        venue=venue, check_in__gt=start - occupancy_window(), check_in__lt=end
+    ).values_list("check_in", "check_out")
+    fallback = default_stay()
+    # Each stay adds one from its first sample at or after check_in to the last before its end.
+    delta = [0] * (len(times) + 1)
+    for check_in, check_out in stays:
+        stay_end = check_out or check_in + fallback
+        first = bisect.bisect_left(times, check_in)
+        after = bisect.bisect_left(times, stay_end)
+        if first < after:
+            delta[first] += 1
+            delta[after] -= 1
+    occupancy: list[int] = []
+    running = 0
+    for index in range(len(times)):
+        running += delta[index]
+        occupancy.append(running)
+    timeline = ratio_timeline(venue, start=start, end=end)
+    changes = [change.at for change in timeline]
+    limits = [
+        venue.limit_at_ratio(timeline[bisect.bisect_right(changes, t) - 1].ratio) for t in times
+    ]
+    return OccupancyCurve(times, occupancy, limits)

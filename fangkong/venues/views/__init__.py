@@ -1,0 +1,1 @@
+"""Pages of the venues area, one module per topic."""
