@@ -4,6 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from fangkong.core.api.serializers import FigureSerializer
 from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
 from fangkong.venues.models import (
     Campaign,
@@ -144,14 +145,7 @@ class CampaignSerializer(serializers.ModelSerializer[Campaign]):
         return [dict(ProgressSerializer(t).data) for t in self._progress(campaign)[1]]
 
 
-class FigureSerializer(serializers.Serializer[Any]):
-    key = serializers.CharField()
-    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
-    value = serializers.IntegerField()
-    unit = serializers.CharField()
-
-
-class FiguresSerializer(serializers.Serializer[Any]):
+class VenueFiguresSerializer(serializers.Serializer[Any]):
     day = serializers.DateField()
     at = serializers.DateTimeField()
     figures = FigureSerializer(many=True)

@@ -26,12 +26,12 @@ from fangkong.venues.api.serializers import (
     CapacityTierSerializer,
     CurveSerializer,
     EnforcementActionSerializer,
-    FiguresSerializer,
     IngestRejectedSerializer,
     IngestRequestSerializer,
     IngestResultSerializer,
     InspectionSerializer,
     OccupancyRowSerializer,
+    VenueFiguresSerializer,
     VenueSerializer,
     VenueWriteSerializer,
 )
@@ -165,7 +165,7 @@ class FiguresView(APIView):
     permission_classes = [HasCapability("venue.view")]
 
     @extend_schema(
-        parameters=[OpenApiParameter("day", OpenApiTypes.DATE)], responses=FiguresSerializer
+        parameters=[OpenApiParameter("day", OpenApiTypes.DATE)], responses=VenueFiguresSerializer
     )
     def get(self, request: Request) -> Response:
         figures = venue_figures(viewer=request.user, day=_day(request.query_params.get("day")))
