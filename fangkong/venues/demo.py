@@ -2,8 +2,9 @@
 
 Popularity is Zipf-like (a few venues draw most visits), visiting hours and stay lengths
 follow each category, and one stay in five has no check-out, as with real venue codes.
-On top of them `demo_story` plays the night of notice No. 33: tightened tiers, crowded bars,
-alerts, an unannounced sweep with closures, routine inspections and rectifications.
+Later, once the command area has issued notice No. 33, `demo_story` plays the night of its
+enforcement: crowded bars, alerts, an unannounced sweep with closures, routine inspections
+and rectifications.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from fangkong.venues.demo_story import build_story
 from fangkong.venues.models import CheckIn, CheckInSource, Venue, VenueCategory
 
 ORDER = 10
+STORY_ORDER = 60  # after the command area's notices (50) have set the tiers
 VENUES = 3_000
 DAYS = 14
 VISITS_PER_PERSON_DAY = 1.4
@@ -130,5 +132,13 @@ def build(ctx: DemoContext) -> None:
             CheckIn.objects.bulk_create(batch)
             batch.clear()
     CheckIn.objects.bulk_create(batch)
-    story = build_story(ctx, venues, persons, DAYS)
-    ctx.shared["venues"] = {"bars": [b.pk for b in bars], "days": DAYS, **story}
+    ctx.shared["venues"] = {"bars": [b.pk for b in bars], "days": DAYS}
+
+
+def build_enforcement(ctx: DemoContext) -> None:
+    venues = list(Venue.objects.select_related("jurisdiction").order_by("pk"))
+    persons = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    ctx.shared["venues"].update(build_story(ctx, venues, persons, DAYS))
+
+
+STEPS = [(ORDER, build), (STORY_ORDER, build_enforcement)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import random
-from types import ModuleType
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
@@ -24,9 +24,13 @@ from fangkong.people.models import Person
 RESIDENTS = 10_000
 
 
-def area_builders() -> list[ModuleType]:
-    """Each area's `demo` module (with `ORDER` and `build(ctx)`), in dependency order."""
-    modules: list[ModuleType] = []
+DemoStep = tuple[int, str, Callable[[DemoContext], None]]
+
+
+def area_steps() -> list[DemoStep]:
+    """Every area's demo steps in order. An area's `demo` module has `ORDER` and `build(ctx)`,
+    or `STEPS = [(order, build), ...]` when part of its story must wait for later areas."""
+    steps: list[DemoStep] = []
     for config in apps.get_app_configs():
         if not config.name.startswith("fangkong.") or config.name == "fangkong.demo":
             continue
@@ -36,8 +40,9 @@ def area_builders() -> list[ModuleType]:
             if error.name != f"{config.name}.demo":
                 raise
             continue
-        modules.append(module)
-    return sorted(modules, key=lambda m: m.ORDER)
+        declared = getattr(module, "STEPS", None) or [(module.ORDER, module.build)]
+        steps.extend((order, config.label, build) for order, build in declared)
+    return sorted(steps, key=lambda step: step[0])
 
 
 class Command(BaseCommand):
@@ -95,9 +100,9 @@ class Command(BaseCommand):
             residents = ctx.scaled(RESIDENTS)
             self.stdout.write(f"生成 {residents} 名居民…")
             build_population(ctx, count=residents)
-            for module in area_builders():
-                self.stdout.write(f"生成 {module.__name__.split('.')[1]} 演示数据…")
-                module.build(ctx)
+            for _order, area, build in area_steps():
+                self.stdout.write(f"生成 {area} 演示数据（{build.__name__}）…")
+                build(ctx)
         self.stdout.write(self.style.SUCCESS("演示城市已生成。"))
         self.print_logins()
 
