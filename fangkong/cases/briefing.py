@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,8 +27,12 @@ def _moment(day: dt.date) -> dt.datetime:
 
 def briefing_section(*, day: dt.date) -> BriefingSection:
     now = _moment(day)
-    cases = Case.objects.filter(created_at__lte=now)
-    contacts = Contact.objects.filter(created_at__lte=now)
+    # What was known by then: cases found by that moment (a past day's briefing does not
+    # count later cases), and their contacts as they stand.
+    cases = Case.objects.filter(
+        Q(detected_at__lte=now) | Q(detected_at__isnull=True, created_at__lte=now)
+    )
+    contacts = Contact.objects.filter(case__in=cases.values("pk"))
     graph: ChainGraph = chain_graph_of(cases)
     clusters = graph.clusters()
     figures = numbers(cases, contacts, day=day, now=now, clusters=len(clusters))

@@ -42,10 +42,12 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     investigation = investigation_of(case)
+    now = timezone.now()
     context: dict[str, Any] = {
+        "now": now,
         "case": case,
         "investigation": investigation,
-        "timeline": case_timeline(case, timezone.now()),
+        "timeline": case_timeline(case, now),
         "itinerary": investigation.itinerary.select_related("venue", "recorded_by"),
         "interviewed": contact_list(viewer=request.user, case=case)
         .filter(source=ContactSource.INTERVIEW)
