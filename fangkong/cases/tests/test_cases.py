@@ -82,7 +82,7 @@ def test_a_person_in_quarantine_is_taken_as_isolated_from_the_start_of_the_place
     person = make_person()
     placement = placement_start(
         person=person,
-        room=Room.objects.filter(site=site, kind="single").first(),
+        room=Room.objects.get(site=site, number="301"),
         category=ObservationCategory.CLOSE_CONTACT,
         starts_at=at("2021-07-29T10:00"),
         by=None,
@@ -163,7 +163,7 @@ def test_venue_code_scans_in_the_window_become_itinerary_entries_once(
     case = make_case(spec_city.persons["case1"], isolated="2021-07-29T00:00")
     entries = itinerary_from_checkins(investigation=case.investigation, by=investigator)
     # The bar on the 28th is inside [07-26, isolation); the café on the 25th is not.
-    assert [(e.venue.name, e.starts_at) for e in entries] == [("barA", at("2021-07-28T20:00"))]
+    assert [(e.where, e.starts_at) for e in entries] == [("barA", at("2021-07-28T20:00"))]
     assert itinerary_from_checkins(investigation=case.investigation, by=investigator) == []
     assert ItineraryEntry.objects.count() == 1
     case.investigation.refresh_from_db()
@@ -196,8 +196,7 @@ def test_the_current_place_is_the_active_quarantine_room(make_person, make_case,
     person = make_person()
     case = make_case(person)
     assert case_place(case) is None
-    room = Room.objects.filter(site=site, kind="single").first()
-    assert room is not None
+    room = Room.objects.get(site=site, number="301")
     placement_start(
         person=person,
         room=room,
@@ -220,7 +219,7 @@ def test_another_area_can_say_the_case_is_in_hospital_before_the_site_is_asked(
     case = make_case(person)
     placement_start(
         person=person,
-        room=Room.objects.filter(site=site, kind="single").first(),
+        room=Room.objects.get(site=site, number="301"),
         category=ObservationCategory.CLOSE_CONTACT,
         starts_at=timezone.now(),
         by=None,

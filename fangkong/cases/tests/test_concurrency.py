@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from fangkong.cases.models import Case, Contact, TraceRun
@@ -37,8 +39,12 @@ def test_two_different_cases_registered_at_once_get_different_numbers(make_perso
     people = [make_person() for _ in range(4)]
     outcomes = run_concurrently(
         [
-            lambda p=p: case_register(
-                person=p, classification="confirmed", detected_at=at("2021-07-30T20:00"), by=None
+            partial(
+                case_register,
+                person=p,
+                classification="confirmed",
+                detected_at=at("2021-07-30T20:00"),
+                by=None,
             )
             for p in people
         ]

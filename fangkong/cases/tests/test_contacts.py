@@ -49,9 +49,11 @@ def test_confirming_a_proposal_starts_the_control_clock(traced, investigator, se
     p2 = contact_confirm(contact=contacts["p2"], by=investigator)
     assert p2.status == ContactStatus.IDENTIFIED and p2.investigator == investigator
     hours = settings.FANGKONG_CONTACT_CONTROL_HOURS
-    assert p2.control_due_at() == p2.identified_at + dt.timedelta(hours=hours)
-    just_before = p2.identified_at + dt.timedelta(hours=hours, minutes=-1)
-    just_after = p2.identified_at + dt.timedelta(hours=hours, minutes=1)
+    identified = p2.identified_at
+    assert identified is not None
+    assert p2.control_due_at() == identified + dt.timedelta(hours=hours)
+    just_before = identified + dt.timedelta(hours=hours, minutes=-1)
+    just_after = identified + dt.timedelta(hours=hours, minutes=1)
     assert not Contact.objects.control_overdue(just_before).filter(pk=p2.pk).exists()
     assert Contact.objects.control_overdue(just_after).filter(pk=p2.pk).exists()
     assert p2.control_overdue(just_after) and not p2.control_overdue(just_before)

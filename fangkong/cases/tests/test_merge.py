@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def _twin(person: Person, **changes: object) -> Person:
     """The same person entered again under another document type (a passport slip)."""
-    fields = {
+    fields: dict[str, object] = {
         "name": person.name,
         "id_type": IdType.PASSPORT,
         "id_number": person.id_number,
@@ -112,7 +112,7 @@ def test_a_merge_moves_cases_contacts_placements_and_check_ins_and_says_what_mov
     assert merge.filled == {"address": "梁溪路 1 号"}
     event = AuditEvent.objects.filter(action="person.merge").get()
     assert (event.object_id, event.actor) == (str(p2.pk), hq_admin)
-    assert event.before["removed"]["id"] == twin_pk
+    assert event.before is not None and event.before["removed"]["id"] == twin_pk
     assert PersonMerge.objects.get().kept == p2
 
 
@@ -185,7 +185,8 @@ def test_two_records_on_one_case_list_become_one_keeping_the_record_further_alon
     assert [(r.pk, r.person_id, r.status) for r in rows] == [
         (confirmed.pk, first.pk, ContactStatus.IDENTIFIED)
     ]
-    assert [d["id"] for d in merge.moved["resolved:cases.contact"]["deleted"]] == [proposed.pk]
+    resolved = merge.moved["resolved:cases.contact"]
+    assert [d["id"] for d in resolved["deleted"]] == [proposed.pk]
 
 
 def test_records_that_share_neither_id_number_nor_name_and_phone_are_not_merged(
