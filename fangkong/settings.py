@@ -283,5 +283,7 @@ FANGKONG_CLUSTER_MIN_CASES = env_int("FANGKONG_CLUSTER_MIN_CASES", 2)
 FANGKONG_CLUSTER_DAYS = env_int("FANGKONG_CLUSTER_DAYS", 14)
 # The chain view draws a case's own contacts up to this many (the cases of the chain always).
 FANGKONG_CHAIN_MAX_CONTACTS = env_int("FANGKONG_CHAIN_MAX_CONTACTS", 300)
+# A case page lists this many contacts of the chosen status (the export has them all).
+FANGKONG_CASE_CONTACTS_SHOWN = env_int("FANGKONG_CASE_CONTACTS_SHOWN", 200)
 
 # --- Command ---

@@ -1,7 +1,11 @@
-"""The evidence behind a traced contact: how long the two stays overlapped at the venue of
-the first exposure, and when the last shared stay ended (the anchor of the observation
-period). The engines answer who and when first; this reads the few stays of those persons
-back through the `(person_id, check_in)` index and applies the same rules (spec, step 3).
+"""The evidence behind a traced contact, read back from the check-ins the engine matched.
+
+The engines answer who, when first, where and through whom. For the investigator and for the
+quarantine period this adds how long the two stays overlapped at that first exposure, and
+for a close contact when the last shared stay with the case ended (the anchor of the
+14-day observation; a secondary contact is observed from the day they are placed, so only
+the overlap is read for them). The stays are fetched through the `(person_id, check_in)`
+index in time-ordered chunks, and the pairs are judged by the spec's rules (step 3).
 """
 
 from __future__ import annotations
@@ -11,13 +15,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from fangkong.analytics.tracing import TracingParams
 from fangkong.venues.models import CheckIn
 
-# Persons per query: keeps IN lists well under every database's parameter limit.
-_CHUNK = 500
+# Contacts per query: keeps IN lists well under every database's parameter limit, and (the
+# chunks being in exposure order) each query's time range narrow.
+_CHUNK = 400
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class Exposure:
 @dataclass(frozen=True)
 class Evidence:
     overlap: dt.timedelta
-    last_exposure: dt.datetime
+    last_exposure: dt.datetime | None  # read for close contacts only
 
     @property
     def overlap_minutes(self) -> int:
@@ -42,61 +47,92 @@ class Evidence:
 
 Window = tuple[dt.datetime, dt.datetime | None]
 _Stay = tuple[dt.datetime, dt.datetime]  # [start, end)
+_Stays = dict[int, dict[int, list[_Stay]]]  # person -> venue -> stays
 
 
-def _stays_by_person_and_venue(
-    person_ids: Iterable[int], since: dt.datetime, until: dt.datetime | None, default: dt.timedelta
-) -> dict[int, dict[int, list[_Stay]]]:
-    stays: dict[int, dict[int, list[_Stay]]] = defaultdict(lambda: defaultdict(list))
-    ids = sorted(set(person_ids))
-    reaches_window = Q(check_out__gt=since) | Q(
-        check_out__isnull=True, check_in__gt=since - default
+def _stays(
+    person_ids: Iterable[int],
+    *,
+    since: dt.datetime,
+    until: dt.datetime | None,
+    venue_ids: Iterable[int] | None,
+    default: dt.timedelta,
+) -> _Stays:
+    """Stays of these persons (at these venues) that reach [since, until)."""
+    found: _Stays = defaultdict(lambda: defaultdict(list))
+    rows = CheckIn.objects.filter(person_id__in=sorted(set(person_ids))).filter(
+        Q(check_out__gt=since) | Q(check_out__isnull=True, check_in__gt=since - default)
     )
-    for start in range(0, len(ids), _CHUNK):
-        rows = CheckIn.objects.filter(person_id__in=ids[start : start + _CHUNK]).filter(
-            reaches_window
-        )
-        if until is not None:
-            rows = rows.filter(check_in__lt=until)
-        for person_id, venue_id, check_in, check_out in rows.values_list(
-            "person_id", "venue_id", "check_in", "check_out"
-        ):
-            stays[person_id][venue_id].append((check_in, check_out or check_in + default))
-    return stays
+    if until is not None:
+        rows = rows.filter(check_in__lt=until)
+    if venue_ids is not None:
+        # `venue_id + 0` keeps the planner on the person index: the venue index would read
+        # every earlier stay at a busy venue, the person index only these persons' few.
+        rows = rows.annotate(at_venue=F("venue_id") + 0).filter(at_venue__in=sorted(set(venue_ids)))
+    for person_id, venue_id, check_in, check_out in rows.values_list(
+        "person_id", "venue_id", "check_in", "check_out"
+    ):
+        found[person_id][venue_id].append((check_in, check_out or check_in + default))
+    return found
+
+
+def _judge(
+    contact: Exposure, window: Window, stays: _Stays, params: TracingParams, *, last: bool
+) -> Evidence | None:
+    lo, hi = window
+    at_first: dt.timedelta | None = None
+    last_end: dt.datetime | None = None
+    theirs = stays.get(contact.via_id, {})
+    for venue_id, own in stays.get(contact.person_id, {}).items():
+        if not last and venue_id != contact.venue_id:
+            continue
+        for via_start, via_end in theirs.get(venue_id, ()):
+            start_c, end_c = max(via_start, lo), via_end if hi is None else min(via_end, hi)
+            if start_c >= end_c:
+                continue
+            for start, end in own:
+                shared_start, shared_end = max(start, start_c), min(end, end_c)
+                if shared_end - shared_start < params.min_overlap:
+                    continue
+                last_end = shared_end if last_end is None else max(last_end, shared_end)
+                if venue_id == contact.venue_id and shared_start == contact.first_exposure:
+                    length = shared_end - shared_start
+                    at_first = length if at_first is None else max(at_first, length)
+    if at_first is None:
+        return None
+    return Evidence(at_first, last_end if last else None)
 
 
 def exposure_evidence(
-    found: list[Exposure], windows: Mapping[int, Window], params: TracingParams
+    close: list[Exposure],
+    secondary: list[Exposure],
+    windows: Mapping[int, Window],
+    params: TracingParams,
 ) -> dict[int, Evidence]:
     """Evidence per contact person. `windows` gives each `via` person's window (the case's
     W, or a close contact's [first exposure, control)); the via's stays are clipped to it."""
-    if not found:
-        return {}
-    since = min(lo for lo, _hi in windows.values())
-    ends = [hi for _lo, hi in windows.values()]
-    until = None if any(hi is None for hi in ends) else max(hi for hi in ends if hi is not None)
-    persons = {f.person_id for f in found} | {f.via_id for f in found}
-    stays = _stays_by_person_and_venue(persons, since, until, params.default_stay)
     evidence: dict[int, Evidence] = {}
-    for contact in found:
-        lo, hi = windows[contact.via_id]
-        overlap_at_first: dt.timedelta | None = None
-        last_end: dt.datetime | None = None
-        theirs = stays.get(contact.via_id, {})
-        for venue_id, own in stays.get(contact.person_id, {}).items():
-            for via_start, via_end in theirs.get(venue_id, ()):
-                via_start, via_end = max(via_start, lo), via_end if hi is None else min(via_end, hi)
-                if via_start >= via_end:
-                    continue
-                for start, end in own:
-                    shared_start, shared_end = max(start, via_start), min(end, via_end)
-                    if shared_end - shared_start < params.min_overlap:
-                        continue
-                    last_end = shared_end if last_end is None else max(last_end, shared_end)
-                    if venue_id == contact.venue_id and shared_start == contact.first_exposure:
-                        length = shared_end - shared_start
-                        if overlap_at_first is None or length > overlap_at_first:
-                            overlap_at_first = length
-        if overlap_at_first is not None and last_end is not None:
-            evidence[contact.person_id] = Evidence(overlap_at_first, last_end)
+    for last, contacts in ((True, close), (False, secondary)):
+        ordered = sorted(contacts, key=lambda c: c.first_exposure)
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start : start + _CHUNK]
+            if last:
+                # Every shared stay counts for the last exposure: the whole case window.
+                lo, hi = windows[chunk[0].via_id]
+                venues = None
+            else:
+                lo = chunk[0].first_exposure
+                hi = chunk[-1].first_exposure + dt.timedelta(microseconds=1)
+                venues = {c.venue_id for c in chunk}
+            stays = _stays(
+                [c.person_id for c in chunk] + [c.via_id for c in chunk],
+                since=lo,
+                until=hi,
+                venue_ids=venues,
+                default=params.default_stay,
+            )
+            for contact in chunk:
+                found = _judge(contact, windows[contact.via_id], stays, params, last=last)
+                if found is not None:
+                    evidence[contact.person_id] = found
     return evidence

@@ -57,7 +57,7 @@ def contact_export_rows(contacts: ContactQuerySet, *, full: bool) -> Iterator[Se
             _local(c.last_exposure),
             c.venue.name if c.venue is not None else "",
             c.get_category_display(),
-            c.evidence,
+            c.evidence_text,
             c.get_status_display(),
             _local(c.identified_at),
             _local(c.control_due_at()),

@@ -130,7 +130,7 @@ class Case(models.Model):
 
     def investigation_due_at(self) -> dt.datetime | None:
         start = self.reported_at or self.detected_at
-        if start is None:
+        if start is None or self.classification == CaseClassification.EXCLUDED:
             return None
         return start + dt.timedelta(hours=settings.FANGKONG_CASE_INVESTIGATION_HOURS)
 
@@ -142,7 +142,7 @@ class Case(models.Model):
 
     def investigation_overdue(self, now: dt.datetime) -> bool:
         due = self.investigation_due_at()
-        if due is None or self.classification == CaseClassification.EXCLUDED:
+        if due is None:
             return False
         investigation = getattr(self, "investigation", None)
         finished = investigation.completed_at if investigation is not None else None

@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -180,6 +181,18 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_degree_display()})"
+
+    @property
+    def evidence_text(self) -> str:
+        """What the judgement rests on: the interview's words, or the venue-code match."""
+        if self.evidence or self.venue is None:
+            return self.evidence
+        if self.overlap_minutes is None:
+            return gettext("同在 %s") % self.venue.name
+        return gettext("同在 %(venue)s，共处 %(minutes)s 分钟") % {
+            "venue": self.venue.name,
+            "minutes": self.overlap_minutes,
+        }
 
     @property
     def is_open(self) -> bool:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from fangkong.cases.models import Case, Contact, ContactDegree, ContactStatus
 from fangkong.cases.selectors.chains import Cluster
 
+GROUP_OVER = 60  # secondary contacts drawn one by one up to this many
 CASE_SIZE = 34
 CLOSE_SIZE = 14
 SECONDARY_SIZE = 9
@@ -63,9 +65,19 @@ def chain_data(cluster: Cluster | None, *, focus: Case, contacts: list[Contact])
                     "kind": "transmission",
                 }
             )
-    shown = [
+    listed = [
         c for c in contacts if c.status != ContactStatus.DISMISSED and c.person_id not in case_node
-    ][: settings.FANGKONG_CHAIN_MAX_CONTACTS]
+    ]
+    # A big list draws its secondaries as one node per close contact they came through
+    # (a chart of a thousand dots says less than ten counted groups).
+    grouped = sum(1 for c in listed if c.degree == ContactDegree.SECONDARY) > GROUP_OVER
+    groups: dict[int, int] = {}
+    if grouped:
+        for contact in listed:
+            if contact.degree == ContactDegree.SECONDARY:
+                groups[contact.via_id] = groups.get(contact.via_id, 0) + 1
+        listed = [c for c in listed if c.degree == ContactDegree.CLOSE]
+    shown = listed[: settings.FANGKONG_CHAIN_MAX_CONTACTS]
     node_of = dict(case_node)
     node_of.setdefault(focus.person_id, f"case-{focus.pk}")
     for contact in shown:
@@ -84,18 +96,37 @@ def chain_data(cluster: Cluster | None, *, focus: Case, contacts: list[Contact])
                 "url": reverse("cases:contact", args=[contact.pk]),
             }
         )
-        source = node_of.get(contact.via_id, f"case-{focus.pk}")
         links.append(
             {
-                "source": source,
+                "source": node_of.get(contact.via_id, f"case-{focus.pk}"),
                 "target": f"person-{contact.person_id}",
                 "label": f"{_where(contact)} {_when(contact.first_exposure)}".strip(),
                 "kind": "close" if close else "secondary",
+            }
+        )
+    for via_id, count in groups.items():
+        nodes.append(
+            {
+                "id": f"group-{via_id}",
+                "name": _("次密接 %s 人") % count,
+                "category": secondary_category,
+                "symbolSize": SECONDARY_SIZE + 3 * math.log2(count + 1),
+                "kind": "contact",
+                "detail": _("经同一密接暴露"),
+                "url": reverse("cases:detail", args=[focus.pk]) + "?status=proposed#contacts",
+            }
+        )
+        links.append(
+            {
+                "source": node_of.get(via_id, f"case-{focus.pk}"),
+                "target": f"group-{via_id}",
+                "label": "",
+                "kind": "secondary",
             }
         )
     return {
         "nodes": nodes,
         "links": links,
         "categories": categories,
-        "hidden": max(0, len([c for c in contacts if c.person_id not in case_node]) - len(shown)),
+        "hidden": max(0, len(listed) - len(shown)),
     }

@@ -38,13 +38,14 @@ def contact_get(*, viewer: Any, pk: int) -> Contact:
     return contact_list(viewer=viewer).get(pk=pk)
 
 
-def case_contacts(*, viewer: Any, case: Case, status: str = "") -> list[Contact]:
+def case_contacts(
+    *, viewer: Any, case: Case, status: str = "", limit: int | None = None
+) -> list[Contact]:
     """The case's list in the spec's order (degree, first exposure), proposals and all."""
-    return list(
-        contact_list(viewer=viewer, case=case, status=status).order_by(
-            "degree", "first_exposure", "person_id"
-        )
+    ordered = contact_list(viewer=viewer, case=case, status=status).order_by(
+        "degree", "first_exposure", "person_id"
     )
+    return list(ordered if limit is None else ordered[:limit])
 
 
 def status_counts(contacts: QuerySet[Contact]) -> dict[str, int]:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from fangkong.analytics.timestamps import datetime_from_us
 from fangkong.analytics.tracing import CaseQuery, TraceResult, TracingParams
 from fangkong.cases.engines import configured_engine_name, platform_engine, platform_params
-from fangkong.cases.evidence import Evidence, Exposure, Window, exposure_evidence
+from fangkong.cases.evidence import Exposure, Window, exposure_evidence
 from fangkong.cases.models import (
     OPEN,
     Case,
@@ -78,19 +78,6 @@ def _trace(
     return result, controls, window_start
 
 
-def _evidence_text(venue_name: str, exposure: dt.datetime, evidence: Evidence | None) -> str:
-    local = timezone.localtime(exposure)
-    if evidence is None:
-        return _("%(at)s 同在 %(venue)s") % {"at": f"{local:%m-%d %H:%M}", "venue": venue_name}
-    until = timezone.localtime(exposure + evidence.overlap)
-    return _("%(at)s–%(until)s 同在 %(venue)s，共处 %(minutes)s 分钟") % {
-        "at": f"{local:%m-%d %H:%M}",
-        "until": f"{until:%H:%M}",
-        "venue": venue_name,
-        "minutes": evidence.overlap_minutes,
-    }
-
-
 @transaction.atomic
 def trace_run_start(
     *,
@@ -100,8 +87,6 @@ def trace_run_start(
     trigger: str = TraceTrigger.MANUAL,
 ) -> TraceRun:
     """Trace the case over the platform's check-ins and propose what it finds."""
-    from fangkong.venues.models import Venue
-
     case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
     if case.tracing_onset is None:
         raise ValidationError({"onset_date": _("请先填写发病日期（无症状感染者填写采样日期）")})
@@ -112,17 +97,20 @@ def trace_run_start(
     found = _found(result)
     degrees = _degrees(result)
     windows: dict[int, Window] = {case.person_id: (window_start, case.isolated_at)}
-    for exposure in found:
-        if degrees[exposure.person_id] == ContactDegree.CLOSE:
-            windows[exposure.person_id] = (
-                exposure.first_exposure,
-                controls.get(exposure.person_id),
-            )
-    evidence = exposure_evidence(found, windows, params)
-    venue_names = dict(
-        Venue.objects.filter(pk__in={f.venue_id for f in found}).values_list("pk", "name")
-    )
-    existing = {c.person_id: c for c in Contact.objects.select_for_update().filter(case=case)}
+    close = [f for f in found if degrees[f.person_id] == ContactDegree.CLOSE]
+    for exposure in close:
+        windows[exposure.person_id] = (exposure.first_exposure, controls.get(exposure.person_id))
+    secondary = [f for f in found if degrees[f.person_id] == ContactDegree.SECONDARY]
+    evidence = exposure_evidence(close, secondary, windows, params)
+    # Only what the comparison below reads: a big outbreak's list runs to thousands of rows.
+    listed = Contact.objects.select_for_update().filter(case=case)
+    existing = {
+        c.person_id: c
+        for c in listed.only(
+            "person_id", "degree", "status", "source", "via_id", "first_exposure",
+            "last_exposure", "venue_id", "overlap_minutes", "evidence", "case_id",
+        )
+    }  # fmt: skip
     run = TraceRun.objects.create(
         case=case,
         engine=configured_engine_name(),
@@ -148,9 +136,6 @@ def trace_run_start(
     upgraded: list[Contact] = []
     for exposure in found:
         proof = evidence.get(exposure.person_id)
-        text = _evidence_text(
-            venue_names.get(exposure.venue_id, ""), exposure.first_exposure, proof
-        )
         contact = existing.get(exposure.person_id)
         if contact is None:
             new.append(
@@ -165,7 +150,6 @@ def trace_run_start(
                     overlap_minutes=proof.overlap_minutes if proof else None,
                     category=ContactCategory.VENUE_CODE,
                     source=ContactSource.CHECKIN,
-                    evidence=text[:300],
                     status=ContactStatus.PROPOSED,
                     trace_run=run,
                 )
@@ -191,11 +175,10 @@ def trace_run_start(
         contact.first_exposure = exposure.first_exposure
         contact.venue_id = exposure.venue_id
         contact.overlap_minutes = proof.overlap_minutes if proof else None
-        contact.evidence = text[:300]
-        if proof is not None and (
-            contact.last_exposure is None or proof.last_exposure > contact.last_exposure
-        ):
-            contact.last_exposure = proof.last_exposure
+        contact.evidence = ""
+        later = proof.last_exposure if proof is not None else None
+        if later is not None and (contact.last_exposure is None or later > contact.last_exposure):
+            contact.last_exposure = later
         contact.save()
         updated.append(contact)
         if closer:

@@ -122,11 +122,16 @@ def _contacts_context(request: AuthenticatedRequest, case: Case) -> dict[str, ob
     from fangkong.quarantine.models import Site, SiteStatus
 
     status = request.GET.get("status", "")
+    counts = status_counts(contact_list(viewer=request.user, case=case))
+    listed = sum(counts.values()) if not status else counts.get(status, 0)
+    shown = settings.FANGKONG_CASE_CONTACTS_SHOWN
     return {
         "sites": Site.objects.filter(status=SiteStatus.IN_USE).order_by("name"),
         "case": case,
-        "contacts": case_contacts(viewer=request.user, case=case, status=status),
-        "counts": status_counts(contact_list(viewer=request.user, case=case)),
+        "contacts": case_contacts(viewer=request.user, case=case, status=status, limit=shown),
+        "listed": listed,
+        "more": max(0, listed - shown),
+        "counts": counts,
         "status": status,
         "statuses": ContactStatus.choices,
         "now": timezone.now(),
@@ -142,7 +147,7 @@ def case_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     audit_read(by=request.user, action="case.view", obj=case)
     now = timezone.now()
     context = _contacts_context(request, case)
-    contacts = case_contacts(viewer=request.user, case=case)
+    contacts = case_contacts(viewer=request.user, case=case, limit=None)
     cluster = cluster_of(viewer=request.user, case=case)
     context.update(
         {
