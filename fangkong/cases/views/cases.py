@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.decorators import capability_required
@@ -42,10 +43,10 @@ from fangkong.core.tabular_export import csv_response, xlsx_response
 from fangkong.people.selectors import may_see_identifiers
 
 FLAGS = [
-    (CaseFilter.ALL, _("全部")),
-    (CaseFilter.UNREPORTED, _("未报告")),
-    (CaseFilter.REPORT_OVERDUE, _("超时未报告")),
-    (CaseFilter.INVESTIGATION_OVERDUE, _("流调超时")),
+    (CaseFilter.ALL, gettext_lazy("全部")),
+    (CaseFilter.UNREPORTED, gettext_lazy("未报告")),
+    (CaseFilter.REPORT_OVERDUE, gettext_lazy("超时未报告")),
+    (CaseFilter.INVESTIGATION_OVERDUE, gettext_lazy("流调超时")),
 ]
 
 
