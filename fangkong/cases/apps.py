@@ -22,11 +22,7 @@ class CasesConfig(AppConfig):
         from fangkong.cases.services import merge  # noqa: F401 - registers its resolver
         from fangkong.cases.visibility import contacts_of_cases_in_scope
         from fangkong.people.visibility import register_person_visibility
-        from fangkong.quarantine.signals import (
-            placement_ended,
-            placement_started,
-            positive_result,
-        )
+        from fangkong.quarantine.signals import placement_ended, placement_started
 
         workers = [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, Role.INVESTIGATOR]
         grant("cases.view", [*workers, Role.LEADER])
@@ -42,8 +38,5 @@ class CasesConfig(AppConfig):
         )
         placement_ended.connect(
             receivers.on_placement_ended, dispatch_uid="fangkong.cases.placement_ended"
-        )
-        positive_result.connect(
-            receivers.on_positive_result, dispatch_uid="fangkong.cases.positive_result"
         )
         checks.register(check_engine_setting, "fangkong")

@@ -1,10 +1,12 @@
-"""What the tracing area does when other areas speak (signals from the quarantine area)."""
+"""What the tracing area does when other areas speak (signals from the quarantine area).
+
+A positive test in a site (`positive_result`) is not acted on here: the quarantine area
+flags that person's secondary contacts for review, and a confirmed positive becomes a case,
+whose registration upgrades them in every list (services/upgrades.py)."""
 
 from __future__ import annotations
 
 from typing import Any
-
-from django.utils import timezone
 
 
 def on_placement_started(sender: Any, *, placement: Any, by: Any = None, **kwargs: Any) -> None:
@@ -19,13 +21,3 @@ def on_placement_ended(sender: Any, *, placement: Any, by: Any = None, **kwargs:
 
     if placement.end_reason == PlacementEnd.RELEASED:
         contacts_release_with(placement=placement, by=by)
-
-
-def on_positive_result(
-    sender: Any, *, person: Any, sampled_at: Any = None, by: Any = None, **kwargs: Any
-) -> None:
-    """A person under observation tested positive: those exposed through them are close
-    contacts from now on (2021 plan), before anyone has registered the case."""
-    from fangkong.cases.services.upgrades import contacts_upgrade_via
-
-    contacts_upgrade_via(person=person, at=sampled_at or timezone.now(), by=by)

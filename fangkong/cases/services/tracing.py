@@ -28,7 +28,6 @@ from fangkong.cases.models import (
     OPEN,
     Case,
     Contact,
-    ContactCategory,
     ContactDegree,
     ContactSource,
     ContactStatus,
@@ -36,6 +35,7 @@ from fangkong.cases.models import (
     TraceTrigger,
 )
 from fangkong.cases.places import control_times
+from fangkong.cases.services.proposals import Proposal, proposals_insert
 from fangkong.cases.services.upgrades import announce_degree
 from fangkong.core.audit import audit_write
 from fangkong.people.models import Person
@@ -131,7 +131,7 @@ def trace_run_start(
         updated=0,
         by=by,
     )
-    new: list[Contact] = []
+    new: list[Proposal] = []
     updated: list[Contact] = []
     upgraded: list[Contact] = []
     for exposure in found:
@@ -139,8 +139,7 @@ def trace_run_start(
         contact = existing.get(exposure.person_id)
         if contact is None:
             new.append(
-                Contact(
-                    case=case,
+                Proposal(
                     person_id=exposure.person_id,
                     degree=degrees[exposure.person_id],
                     via_id=exposure.via_id,
@@ -148,10 +147,6 @@ def trace_run_start(
                     last_exposure=proof.last_exposure if proof else None,
                     venue_id=exposure.venue_id,
                     overlap_minutes=proof.overlap_minutes if proof else None,
-                    category=ContactCategory.VENUE_CODE,
-                    source=ContactSource.CHECKIN,
-                    status=ContactStatus.PROPOSED,
-                    trace_run=run,
                 )
             )
             continue
@@ -183,7 +178,7 @@ def trace_run_start(
         updated.append(contact)
         if closer:
             upgraded.append(contact)
-    Contact.objects.bulk_create(new)
+    proposals_insert(case=case, run=run, proposals=new)
     run.proposed, run.updated = len(new), len(updated)
     run.duration_ms = round((time.perf_counter() - clock) * 1000)
     run.save(update_fields=["proposed", "updated", "duration_ms"])

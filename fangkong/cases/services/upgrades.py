@@ -1,6 +1,6 @@
-"""When a contact turns positive (2021 plan): the secondary contacts exposed through them are
-managed as close contacts from then on, and when they become a case, those people are close
-contacts of the new case and the new case is traced in turn.
+"""When a close contact becomes a case (2021 plan): the secondary contacts exposed through
+them are managed as close contacts from then on, in every list they are on; those people
+become close contacts of the new case; and the new case is traced in turn.
 
 Every degree change is announced with `cases.signals.contact_degree_changed`, inside the
 transaction, so the quarantine area re-plans that person's placement in the same commit.
@@ -38,8 +38,7 @@ def announce_degree(*, person: Person, degree: int, via: Person, by: User | None
 
 @transaction.atomic
 def contacts_upgrade_via(*, person: Person, at: dt.datetime, by: User | None) -> list[Contact]:
-    """Secondary contacts exposed through `person` (who tested positive or became a case)
-    become close contacts, in every case's list; each such person is announced once."""
+    """Secondary contacts exposed through `person` (who became a case) become close contacts, in every case's list; each such person is announced once."""
     rows = list(
         Contact.objects.select_for_update()
         .filter(via=person, degree=ContactDegree.SECONDARY, status__in=OPEN)

@@ -219,3 +219,20 @@ def test_an_unknown_engine_name_is_refused_clearly(spec_city, make_case, investi
     settings.FANGKONG_TRACE_ENGINE = "spark"
     with pytest.raises(ImproperlyConfigured, match="known: sql"):
         trace_run_start(case=case, by=investigator)
+
+
+def test_a_stay_begun_days_before_the_exposure_still_has_its_evidence(
+    spec_city, make_case, investigator, make_person, stay
+):
+    # A hotel guest at the shop's building since the 27th (a forgotten check-out) shares
+    # p2's hour there on the 29th.
+    guest = make_person("长住客")
+    stay(guest, spec_city.venues["shopB"], "2021-07-27T08:00", "2021-07-29T12:00")
+    case = make_case(spec_city.persons["case1"])
+    trace_run_start(case=case, by=investigator)
+    contact = Contact.objects.get(case=case, person=guest)
+    assert (contact.degree, contact.first_exposure, contact.overlap_minutes) == (
+        2,
+        at("2021-07-29T10:10"),
+        60,
+    )

@@ -16,9 +16,9 @@ from fangkong.cases.models import (
 from fangkong.cases.services.cases import case_reclassify
 from fangkong.cases.services.contacts import contact_confirm
 from fangkong.cases.services.tracing import trace_run_start
+from fangkong.cases.services.upgrades import contacts_upgrade_via
 from fangkong.cases.signals import contact_degree_changed
 from fangkong.cases.tests.conftest import at
-from fangkong.quarantine.signals import positive_result
 
 pytestmark = pytest.mark.django_db
 
@@ -82,28 +82,11 @@ def test_a_close_contact_who_becomes_a_case_takes_over_and_upgrades_their_second
     assert ("case1", 1, "p2", ContactStatus.PROPOSED) in _rows(p2_case)
 
 
-def test_a_positive_test_in_quarantine_upgrades_secondaries_before_any_case_is_registered(
-    confirmed, spec_city, heard
-):
-    positive_result.send(
-        sender=None,
-        person=spec_city.persons["p2"],
-        placement=None,
-        sampled_at=at("2021-07-30T08:00"),
-        by=None,
-    )
-    assert sorted(heard) == [("p3", 1, "p2"), ("p4", 1, "p2"), ("p5", 1, "p2")]
-    assert not Contact.objects.filter(case=confirmed, degree=ContactDegree.SECONDARY).exists()
-    assert not TraceRun.objects.exclude(case=confirmed).exists()
-
-
 def test_upgrading_twice_announces_nothing_new(confirmed, spec_city, make_case, heard):
-    positive_result.send(
-        sender=None, person=spec_city.persons["p2"], sampled_at=at("2021-07-30T08:00"), by=None
-    )
-    heard.clear()
     make_case(spec_city.persons["p2"], onset="2021-07-31", detected="2021-07-31T20:00")
-    assert heard == []
+    heard.clear()
+    again = contacts_upgrade_via(person=spec_city.persons["p2"], at=at("2021-08-01T08:00"), by=None)
+    assert again == [] and heard == []
 
 
 def test_a_proposed_secondary_is_upgraded_but_not_announced(
