@@ -38,7 +38,8 @@ def announce_degree(*, person: Person, degree: int, via: Person, by: User | None
 
 @transaction.atomic
 def contacts_upgrade_via(*, person: Person, at: dt.datetime, by: User | None) -> list[Contact]:
-    """Secondary contacts exposed through `person` (who became a case) become close contacts, in every case's list; each such person is announced once."""
+    """Secondary contacts exposed through `person` (who became a case) become close
+    contacts, in every case's list; each such person is announced once."""
     rows = list(
         Contact.objects.select_for_update()
         .filter(via=person, degree=ContactDegree.SECONDARY, status__in=OPEN)
