@@ -60,18 +60,18 @@ def _ensure_database() -> None:
             c.execute("CREATE DATABASE fangkong_bench_cases")
 
 
-def _rows(records: Any, vendor: str) -> Iterator[tuple[Any, ...]]:
+def _rows(records: Any) -> Iterator[tuple[Any, ...]]:
+    from django.db import connection
+
     from fangkong.analytics.checkin_files import iter_records
     from fangkong.analytics.timestamps import datetime_from_us
 
-    loaded = dt.datetime.now(dt.UTC)
-
     def stamp(us: int) -> Any:
-        moment = datetime_from_us(us, dt.UTC)
-        # SQLite holds Django's UTC text; PostgreSQL takes the aware datetime.
-        return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if vendor == "sqlite" else moment
+        # Exactly as the ORM stores it: Django's UTC text on SQLite (no fraction when there
+        # is none, which the engine's text comparisons rely on), timestamptz on PostgreSQL.
+        return connection.ops.adapt_datetimefield_value(datetime_from_us(us, dt.UTC))
 
-    created = stamp(int(loaded.timestamp() * 1_000_000))
+    created = connection.ops.adapt_datetimefield_value(dt.datetime.now(dt.UTC))
     for person, venue, start, end in iter_records(records):
         yield (int(person), int(venue), stamp(start), None if end is None else stamp(end),
                "import", created)  # fmt: skip
@@ -109,7 +109,7 @@ def load_city(records: Any, out: Callable[[str], None]) -> None:
             batch_size=5000,
         )  # fmt: skip
         with connection.cursor() as cursor:
-            rows = list(_rows(records, connection.vendor))
+            rows = list(_rows(records))
             cursor.executemany(
                 "INSERT INTO venues_checkin (person_id, venue_id, check_in, check_out, source, "
                 "created_at) VALUES (%s, %s, %s, %s, %s, %s)",

@@ -1,4 +1,4 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from fangkong.cases.api.views import (
     CaseViewSet,
@@ -7,7 +7,7 @@ from fangkong.cases.api.views import (
     TraceRunViewSet,
 )
 
-router = DefaultRouter()
+router = SimpleRouter()
 router.register("contacts", ContactViewSet, basename="cases-contact")
 router.register("investigations", InvestigationViewSet, basename="cases-investigation")
 router.register("trace-runs", TraceRunViewSet, basename="cases-trace-run")

@@ -74,14 +74,21 @@ class Contact(models.Model):
     close contact for a secondary one (the spec's `via`). A person appears once per case.
     """
 
+    # Both lead a composite index below (the unique (case, person), and (person, status)), so
+    # their single-column indexes would only slow down writing a big trace's proposals.
     case = models.ForeignKey(
-        "cases.Case", verbose_name=_("病例"), on_delete=models.PROTECT, related_name="contacts"
+        "cases.Case",
+        verbose_name=_("病例"),
+        on_delete=models.PROTECT,
+        related_name="contacts",
+        db_index=False,
     )
     person = models.ForeignKey(
         "people.Person",
         verbose_name=_("人员"),
         on_delete=models.PROTECT,
         related_name="contact_records",
+        db_index=False,
     )
     degree = models.PositiveSmallIntegerField(_("类别"), choices=ContactDegree.choices)
     via = models.ForeignKey(

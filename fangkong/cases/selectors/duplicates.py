@@ -52,9 +52,10 @@ def duplicate_groups(*, viewer: Any, limit: int = 100) -> list[DuplicateGroup]:
         .filter(n__gt=1)
         .values_list("name", "phone")[:limit]
     )
+    seen = {tuple(p.pk for p in group.persons) for group in groups}
     for name, phone in pairs:
         persons = list(visible.filter(name=name, phone=phone).order_by("pk"))
-        if len({p.id_number for p in persons}) > 1 or len(persons) > 1:
+        if tuple(p.pk for p in persons) not in seen:  # already listed by its ID number
             groups.append(DuplicateGroup(MergeMatch.NAME_PHONE, persons))
     return groups
 

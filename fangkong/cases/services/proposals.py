@@ -49,7 +49,7 @@ def proposals_insert(*, case: Case, run: TraceRun, proposals: Sequence[Proposal]
         return
     meta = Contact._meta
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(str(getattr(meta.get_field(name), "column", ""))) for name in _FIELDS)
+    columns = ", ".join(quote(str(getattr(meta.get_field(n), "column", ""))) for n in _FIELDS)
     marks = ", ".join(["%s"] * len(_FIELDS))
     stamp = connection.ops.adapt_datetimefield_value
     now = stamp(timezone.now())
@@ -75,5 +75,14 @@ def proposals_insert(*, case: Case, run: TraceRun, proposals: Sequence[Proposal]
         )
         for p in proposals
     ]
+    # Many rows per statement (one round trip each), as many as the database takes.
+    fields = [meta.get_field(name) for name in _FIELDS]
+    size = connection.ops.bulk_batch_size(fields, rows) or len(rows)
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})", rows)
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            values = ", ".join([f"({marks})"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values}",
+                [value for row in batch for value in row],
+            )

@@ -236,3 +236,12 @@ def test_a_stay_begun_days_before_the_exposure_still_has_its_evidence(
         at("2021-07-29T10:10"),
         60,
     )
+
+
+def test_the_system_check_names_a_misspelt_engine(settings):
+    from fangkong.cases.engines import check_engine_setting
+
+    assert check_engine_setting() == []
+    settings.FANGKONG_TRACE_ENGINE = "sq1"
+    [error] = check_engine_setting()
+    assert error.id == "fangkong.cases.E001" and "sq1" in error.msg and "sql" in str(error.hint)
