@@ -192,12 +192,17 @@ def build(ctx: DemoContext) -> None:
     )
     story.investigate(c1, complete_at=None, source="与病例 B1 同桌就餐")
     infected = set(Case.objects.infected().values_list("person_id", flat=True))
+    held = set(
+        Contact.objects.filter(status=ContactStatus.UNDER_CONTROL).values_list(
+            "person_id", flat=True
+        )
+    )
     fresh = [
         c
         for c in Contact.objects.filter(case=c1, status=ContactStatus.PROPOSED).order_by(
             "degree", "first_exposure", "person_id"
         )
-        if c.person_id not in infected
+        if c.person_id not in infected | held
     ]
     # Two confirmed in the night and still not held; three this morning, one told.
     for contact in fresh[:2]:

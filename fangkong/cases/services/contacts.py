@@ -72,14 +72,26 @@ def _active_placement(person_id: int) -> Placement | None:
 
 
 def _identify(contact: Contact, *, at: dt.datetime, by: User | None) -> None:
-    """Confirmed now; someone already held in a site is under control from this moment."""
+    """Confirmed now; someone already held (in a site, or under control as another case's
+    contact) is under control from this moment, where they are held."""
     contact.identified_at = at
     contact.investigator = by or contact.investigator
     placement = _active_placement(contact.person_id)
+    held = (
+        Contact.objects.filter(person_id=contact.person_id, status=ContactStatus.UNDER_CONTROL)
+        .exclude(pk=contact.pk)
+        .order_by("controlled_at", "pk")
+        .first()
+    )
     if placement is not None:
         contact.status = ContactStatus.UNDER_CONTROL
         contact.controlled_at = at
         contact.placement = placement
+    elif held is not None:
+        contact.status = ContactStatus.UNDER_CONTROL
+        contact.controlled_at = at
+        contact.placement = held.placement
+        contact.control_note = held.control_note
     else:
         contact.status = ContactStatus.IDENTIFIED
 

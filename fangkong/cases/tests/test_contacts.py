@@ -329,3 +329,22 @@ def test_overdue_contacts_are_listed_by_the_district_where_they_live(
     # The case is Liangxi's: its officer follows all of its contacts, wherever they live.
     officer_view = control_overdue_by_district(viewer=liangxi_officer, now=timezone.now())
     assert sum(len(g.contacts) for g in officer_view) == 2
+
+
+def test_someone_held_at_home_for_another_case_is_under_control_as_soon_as_confirmed(
+    traced, investigator, make_person, make_case, spec_city
+):
+    _case, contacts = traced
+    contact_confirm(contact=contacts["p3"], by=investigator)
+    contact_control_record(contact=contacts["p3"], note="居家隔离（门磁）", by=investigator)
+    other = make_case(make_person("另一病例"), detected="2021-07-31T20:00")
+    again = contact_add(
+        case=other,
+        person=spec_city.persons["p3"],
+        degree=1,
+        category="workplace",
+        evidence="同一办公室",
+        by=investigator,
+    )
+    assert (again.status, again.control_note) == (ContactStatus.UNDER_CONTROL, "居家隔离（门磁）")
+    assert not again.control_overdue(timezone.now() + dt.timedelta(days=1))
