@@ -71,6 +71,7 @@ bench: install-dev ## The benchmarks (see bench/README.md)
 	$(BIN)/python -m bench.hospitals_beds
 	$(BIN)/python -m bench.quarantine_site
 	$(BIN)/python -m bench.venues_ingest
+	$(BIN)/python -m bench.cases_trace
 	FANGKONG_VAR_DIR=bench/data/demo-city $(BIN)/python -m bench.command_dashboard
 
 clean:

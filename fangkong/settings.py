@@ -346,6 +346,20 @@ FANGKONG_TRACE_DEFAULT_STAY_MINUTES = env_int("FANGKONG_TRACE_DEFAULT_STAY_MINUT
 FANGKONG_CONTACT_CONTROL_HOURS = env_int("FANGKONG_CONTACT_CONTROL_HOURS", 12)
 FANGKONG_CASE_REPORT_HOURS = env_int("FANGKONG_CASE_REPORT_HOURS", 2)
 FANGKONG_CASE_INVESTIGATION_HOURS = env_int("FANGKONG_CASE_INVESTIGATION_HOURS", 24)
+# The engine a case page's "trace" runs over the platform's check-ins (fangkong.cases.engines),
+# and how far it goes: 2 finds secondary contacts too.
+FANGKONG_TRACE_ENGINE = env_str("FANGKONG_TRACE_ENGINE", "sql")
+FANGKONG_TRACE_DEGREE = env_int("FANGKONG_TRACE_DEGREE", 2)
+# Case numbers read PREFIX-YEAR-SEQUENCE (WX-2021-001).
+FANGKONG_CASE_NUMBER_PREFIX = env_str("FANGKONG_CASE_NUMBER_PREFIX", "WX")
+# A cluster (聚集性疫情): this many cases or more linked by contacts or by one venue, the venue
+# visits counted within the cases' tracing windows, no more than this many days apart.
+FANGKONG_CLUSTER_MIN_CASES = env_int("FANGKONG_CLUSTER_MIN_CASES", 2)
+FANGKONG_CLUSTER_DAYS = env_int("FANGKONG_CLUSTER_DAYS", 14)
+# The chain view draws a case's own contacts up to this many (the cases of the chain always).
+FANGKONG_CHAIN_MAX_CONTACTS = env_int("FANGKONG_CHAIN_MAX_CONTACTS", 300)
+# A case page lists this many contacts of the chosen status (the export has them all).
+FANGKONG_CASE_CONTACTS_SHOWN = env_int("FANGKONG_CASE_CONTACTS_SHOWN", 200)
 
 # --- Command ---
 # The HQ's name heads notices and the daily briefing; the briefing's issue number counts days

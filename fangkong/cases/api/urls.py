@@ -1,5 +1,16 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter()
+from fangkong.cases.api.views import (
+    CaseViewSet,
+    ContactViewSet,
+    InvestigationViewSet,
+    TraceRunViewSet,
+)
+
+router = SimpleRouter()
+router.register("contacts", ContactViewSet, basename="cases-contact")
+router.register("investigations", InvestigationViewSet, basename="cases-investigation")
+router.register("trace-runs", TraceRunViewSet, basename="cases-trace-run")
+router.register("", CaseViewSet, basename="cases-case")
 
 urlpatterns = router.urls

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from fangkong.cases.models import (
+    Case,
+    CaseClassification,
+    Contact,
+    ContactCategory,
+    ContactDegree,
+    Investigation,
+    ItineraryEntry,
+    TraceRun,
+)
+from fangkong.people.models import Person
+
+
+class PersonBriefSerializer(serializers.ModelSerializer[Person]):
+    """Name and masked identifiers (full ones for roles that may see them)."""
+
+    id_number = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "id_number", "phone", "home_jurisdiction"]
+
+    def _full(self) -> bool:
+        return bool(self.context.get("full_identifiers"))
+
+    def get_id_number(self, person: Person) -> str:
+        return person.id_number if self._full() else person.masked_id_number
+
+    def get_phone(self, person: Person) -> str:
+        return person.phone if self._full() else person.masked_phone
+
+
+class CaseSerializer(serializers.ModelSerializer[Case]):
+    person = PersonBriefSerializer(read_only=True)
+    report_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    report_overdue = serializers.SerializerMethodField()
+    investigation_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    investigation_overdue = serializers.SerializerMethodField()
+    investigation_completed_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id", "number", "person", "classification", "onset_date", "sampling_date",
+            "detected_at", "reported_at", "isolated_at", "reporting_hospital", "jurisdiction",
+            "detection_note", "report_due_at", "report_overdue", "investigation_due_at",
+            "investigation_overdue", "investigation_completed_at", "created_at",
+        ]  # fmt: skip
+
+    def to_representation(self, case: Case) -> dict[str, Any]:
+        data = super().to_representation(case)
+        data["report_due_at"] = _iso(case.report_due_at())
+        data["investigation_due_at"] = _iso(case.investigation_due_at())
+        return data
+
+    def get_report_overdue(self, case: Case) -> bool:
+        return case.report_overdue(timezone.now())
+
+    def get_investigation_overdue(self, case: Case) -> bool:
+        return case.investigation_overdue(timezone.now())
+
+    def get_investigation_completed_at(self, case: Case) -> str | None:
+        investigation = getattr(case, "investigation", None)
+        return _iso(investigation.completed_at if investigation else None)
+
+
+def _iso(moment: Any) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+class CaseRegisterSerializer(serializers.Serializer[Any]):
+    person = serializers.IntegerField(help_text="人员编号（/api/v1/persons/）")
+    classification = serializers.ChoiceField(
+        choices=CaseClassification.choices, help_text="确诊、无症状或疑似（不能以已排除登记）"
+    )
+    detected_at = serializers.DateTimeField()
+    onset_date = serializers.DateField(required=False, allow_null=True, default=None)
+    sampling_date = serializers.DateField(required=False, allow_null=True, default=None)
+    reported_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    isolated_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    reporting_hospital = serializers.IntegerField(required=False, allow_null=True, default=None)
+    detection_note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=200
+    )
+
+
+class ReclassifySerializer(serializers.Serializer[Any]):
+    classification = serializers.ChoiceField(choices=CaseClassification.choices)
+    changed_at = serializers.DateTimeField()
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class ReportSerializer(serializers.Serializer[Any]):
+    reported_at = serializers.DateTimeField()
+
+
+class TraceStartSerializer(serializers.Serializer[Any]):
+    degree = serializers.ChoiceField(choices=ContactDegree.choices, required=False)
+
+
+class TraceRunSerializer(serializers.ModelSerializer[TraceRun]):
+    class Meta:
+        model = TraceRun
+        fields = [
+            "id", "case", "engine", "trigger", "onset", "window_start", "window_end",
+            "lookback_days", "min_overlap_minutes", "default_stay_minutes", "degree",
+            "control_times", "started_at", "duration_ms", "close_found", "secondary_found",
+            "proposed", "updated", "by",
+        ]  # fmt: skip
+
+
+class ContactSerializer(serializers.ModelSerializer[Contact]):
+    person = PersonBriefSerializer(read_only=True)
+    via_name = serializers.CharField(source="via.name", read_only=True)
+    venue_name = serializers.CharField(source="venue.name", read_only=True, default=None)
+    control_due_at = serializers.SerializerMethodField()
+    control_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id", "case", "person", "degree", "via", "via_name", "first_exposure",
+            "last_exposure", "venue", "venue_name", "overlap_minutes", "category", "source",
+            "evidence", "status", "trace_run", "investigator", "identified_at", "notified_at",
+            "controlled_at", "released_at", "dismissed_at", "dismiss_reason", "notify_note",
+            "control_note", "placement", "upgraded_at", "control_due_at", "control_overdue",
+        ]  # fmt: skip
+
+    def get_control_due_at(self, contact: Contact) -> str | None:
+        return _iso(contact.control_due_at())
+
+    def get_control_overdue(self, contact: Contact) -> bool:
+        return contact.control_overdue(timezone.now())
+
+
+class ContactAddSerializer(serializers.Serializer[Any]):
+    case = serializers.IntegerField()
+    person = serializers.IntegerField()
+    degree = serializers.ChoiceField(choices=ContactDegree.choices)
+    via = serializers.IntegerField(required=False, allow_null=True, default=None)
+    category = serializers.ChoiceField(choices=ContactCategory.choices)
+    evidence = serializers.CharField(max_length=300)
+    first_exposure = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    last_exposure = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class NoteSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+    at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class DismissSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=200)
+
+
+class ItineraryEntrySerializer(serializers.ModelSerializer[ItineraryEntry]):
+    venue_name = serializers.CharField(source="venue.name", read_only=True, default=None)
+
+    class Meta:
+        model = ItineraryEntry
+        fields = [
+            "id", "starts_at", "ends_at", "venue", "venue_name", "place", "activity",
+            "companions", "checkin", "recorded_by", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["checkin", "recorded_by", "created_at"]
+
+
+class InvestigationSerializer(serializers.ModelSerializer[Investigation]):
+    itinerary = ItineraryEntrySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Investigation
+        fields = [
+            "id", "case", "investigator", "started_at", "completed_at", "likely_source",
+            "summary", "itinerary",
+        ]  # fmt: skip
+        read_only_fields = ["case", "started_at", "completed_at"]
+
+
+class FigureSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    value = serializers.JSONField()
+    unit = serializers.CharField()

@@ -1,0 +1,358 @@
+"""The tracing API: cases (register, report, reclassify, trace), contacts and what is done
+to them, investigations with their itinerary, and trace runs. Every write is a service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from fangkong.accounts.api.permissions import HasCapability
+from fangkong.accounts.capabilities import user_can
+from fangkong.accounts.http import acting_user
+from fangkong.cases.api import serializers as s
+from fangkong.cases.models import Case, Contact, Investigation, TraceRun
+from fangkong.cases.selectors.cases import case_list
+from fangkong.cases.selectors.contacts import contact_list
+from fangkong.cases.selectors.figures import case_numbers
+from fangkong.cases.services.cases import case_reclassify, case_register, case_report
+from fangkong.cases.services.contacts import (
+    contact_add,
+    contact_confirm,
+    contact_control_record,
+    contact_dismiss,
+    contact_notify,
+    contact_release,
+)
+from fangkong.cases.services.investigations import (
+    investigation_complete,
+    investigation_update,
+    itinerary_add,
+)
+from fangkong.cases.services.tracing import trace_run_start
+from fangkong.cases.visibility import case_scope_q
+from fangkong.core.audit import audit_read
+from fangkong.hospitals.models import Hospital
+from fangkong.people.models import Person
+from fangkong.people.selectors import may_see_identifiers, person_list
+
+
+def _require(request: Request, capability: str) -> None:
+    if not user_can(request.user, capability):
+        raise PermissionDenied
+
+
+def _person(request: Request, pk: int | None) -> Person | None:
+    if pk is None:
+        return None
+    person = person_list(viewer=request.user).filter(pk=pk).first()
+    if person is None:
+        raise NotFound(f"person {pk}")
+    return person
+
+
+def _identifiers_context(view: Any) -> dict[str, Any]:
+    context = dict(super(type(view), view).get_serializer_context())
+    context["full_identifiers"] = may_see_identifiers(view.request.user)
+    return context
+
+
+class CaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Case],
+):
+    """Cases the caller may see. `?q=` number, name or ID; `?classification=`;
+    `?flag=unreported|report_overdue|investigation_overdue`."""
+
+    serializer_class = s.CaseSerializer
+    permission_classes = [HasCapability("cases.view", write="cases.register")]
+
+    def get_queryset(self) -> QuerySet[Case]:
+        params = self.request.query_params
+        return case_list(
+            viewer=self.request.user,
+            search=params.get("q", ""),
+            classification=params.get("classification", ""),
+            flag=params.get("flag", ""),
+            now=timezone.now(),
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return _identifiers_context(self)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="病例编号、姓名或证件号码"),
+            OpenApiParameter("classification", str),
+            OpenApiParameter(
+                "flag", str, enum=["unreported", "report_overdue", "investigation_overdue"]
+            ),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case = self.get_object()
+        audit_read(by=acting_user(request), action="case.view", obj=case)
+        return Response(self.get_serializer(case).data)
+
+    @extend_schema(request=s.CaseRegisterSerializer, responses={201: s.CaseSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = s.CaseRegisterSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        person = _person(request, data.pop("person"))
+        hospital_pk = data.pop("reporting_hospital")
+        hospital = Hospital.objects.filter(pk=hospital_pk).first() if hospital_pk else None
+        case = case_register(
+            person=person,  # type: ignore[arg-type]
+            reporting_hospital=hospital,
+            by=acting_user(request),
+            **data,
+        )
+        return Response(self.get_serializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReclassifySerializer, responses=s.CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def reclassify(self, request: Request, pk: str | None = None) -> Response:
+        incoming = s.ReclassifySerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        case = case_reclassify(
+            case=self.get_object(), by=acting_user(request), **incoming.validated_data
+        )
+        return Response(self.get_serializer(case).data)
+
+    @extend_schema(request=s.ReportSerializer, responses=s.CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def report(self, request: Request, pk: str | None = None) -> Response:
+        incoming = s.ReportSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        case = case_report(
+            case=self.get_object(),
+            reported_at=incoming.validated_data["reported_at"],
+            by=acting_user(request),
+        )
+        return Response(self.get_serializer(case).data)
+
+    @extend_schema(request=s.TraceStartSerializer, responses={201: s.TraceRunSerializer})
+    @action(detail=True, methods=["post"])
+    def trace(self, request: Request, pk: str | None = None) -> Response:
+        """Run the configured engine over the platform's check-ins; findings become
+        proposed contacts (`/api/v1/cases/contacts/?case=<id>&status=proposed`)."""
+        _require(request, "cases.investigate")
+        incoming = s.TraceStartSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        run = trace_run_start(
+            case=self.get_object(),
+            degree=incoming.validated_data.get("degree"),
+            by=acting_user(request),
+        )
+        return Response(s.TraceRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.FigureSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def figures(self, request: Request) -> Response:
+        """New cases by classification, contacts identified and under control, overdue."""
+        return Response([f.as_dict() for f in case_numbers(viewer=request.user).figures()])
+
+
+class ContactViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet[Contact],
+):
+    """Contacts the caller may see. `?case=`, `?status=`, `?degree=1|2`, `?overdue=1`
+    (past the control deadline). Creating one records a contact named in the interview."""
+
+    serializer_class = s.ContactSerializer
+    permission_classes = [HasCapability("cases.view", write="cases.investigate")]
+
+    def get_queryset(self) -> QuerySet[Contact]:
+        params = self.request.query_params
+        contacts = contact_list(
+            viewer=self.request.user,
+            status=params.get("status", ""),
+            degree=int(params["degree"]) if params.get("degree", "").isdigit() else None,
+        )
+        if params.get("case", "").isdigit():
+            contacts = contacts.filter(case_id=int(params["case"]))
+        if params.get("overdue") == "1":
+            contacts = contacts.control_overdue(timezone.now())
+        return contacts
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return _identifiers_context(self)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("case", int),
+            OpenApiParameter("status", str),
+            OpenApiParameter("degree", int, enum=[1, 2]),
+            OpenApiParameter("overdue", str, enum=["1"]),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=s.ContactAddSerializer, responses={201: s.ContactSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        incoming = s.ContactAddSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = dict(incoming.validated_data)
+        case = Case.objects.filter(case_scope_q(request.user), pk=data.pop("case")).first()
+        if case is None:
+            raise NotFound("case")
+        person = _person(request, data.pop("person"))
+        contact = contact_add(
+            case=case,
+            person=person,  # type: ignore[arg-type]
+            via=_person(request, data.pop("via")),
+            by=acting_user(request),
+            **data,
+        )
+        return Response(self.get_serializer(contact).data, status=status.HTTP_201_CREATED)
+
+    def _answer(self, contact: Contact) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=contact.pk)).data)
+
+    @extend_schema(request=None, responses=s.ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str | None = None) -> Response:
+        return self._answer(contact_confirm(contact=self.get_object(), by=acting_user(request)))
+
+    @extend_schema(request=s.DismissSerializer, responses=s.ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request: Request, pk: str | None = None) -> Response:
+        incoming = s.DismissSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        contact = contact_dismiss(
+            contact=self.get_object(),
+            reason=incoming.validated_data["reason"],
+            by=acting_user(request),
+        )
+        return self._answer(contact)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def notify(self, request: Request, pk: str | None = None) -> Response:
+        _require(request, "cases.control")
+        incoming = s.NoteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        contact = contact_notify(
+            contact=self.get_object(), by=acting_user(request), **incoming.validated_data
+        )
+        return self._answer(contact)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def control(self, request: Request, pk: str | None = None) -> Response:
+        """Under control outside a platform site (home, another city); `note` says where."""
+        _require(request, "cases.control")
+        incoming = s.NoteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        contact = contact_control_record(
+            contact=self.get_object(), by=acting_user(request), **incoming.validated_data
+        )
+        return self._answer(contact)
+
+    @extend_schema(request=s.NoteSerializer, responses=s.ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def release(self, request: Request, pk: str | None = None) -> Response:
+        _require(request, "cases.control")
+        incoming = s.NoteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        contact = contact_release(
+            contact=self.get_object(), by=acting_user(request), **incoming.validated_data
+        )
+        return self._answer(contact)
+
+
+class InvestigationViewSet(viewsets.ReadOnlyModelViewSet[Investigation]):
+    """Investigations of the cases the caller may see, with their itinerary. `?case=`."""
+
+    serializer_class = s.InvestigationSerializer
+    permission_classes = [HasCapability("cases.view", write="cases.investigate")]
+
+    def get_queryset(self) -> QuerySet[Investigation]:
+        rows = Investigation.objects.filter(
+            case__in=Case.objects.filter(case_scope_q(self.request.user))
+        )
+        case = self.request.query_params.get("case", "")
+        if case.isdigit():
+            rows = rows.filter(case_id=int(case))
+        return rows.prefetch_related("itinerary__venue").order_by("-pk")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("case", int)],
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=s.InvestigationSerializer, responses=s.InvestigationSerializer)
+    @action(detail=True, methods=["post"])
+    def conclude(self, request: Request, pk: str | None = None) -> Response:
+        """Set investigator, likely source and summary; `?complete=1` also closes it."""
+        incoming = s.InvestigationSerializer(data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        investigation = investigation_update(
+            investigation=self.get_object(),
+            investigator=data.get("investigator"),
+            likely_source=data.get("likely_source", ""),
+            summary=data.get("summary", ""),
+            by=acting_user(request),
+        )
+        if request.query_params.get("complete") == "1":
+            investigation = investigation_complete(
+                investigation=investigation, by=acting_user(request)
+            )
+        return Response(self.get_serializer(investigation).data)
+
+    @extend_schema(request=s.ItineraryEntrySerializer, responses={201: s.ItineraryEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def itinerary(self, request: Request, pk: str | None = None) -> Response:
+        incoming = s.ItineraryEntrySerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        entry = itinerary_add(
+            investigation=self.get_object(),
+            starts_at=data["starts_at"],
+            ends_at=data.get("ends_at"),
+            venue=data.get("venue"),
+            place=data.get("place", ""),
+            activity=data.get("activity", ""),
+            companions=data.get("companions", ""),
+            by=acting_user(request),
+        )
+        return Response(s.ItineraryEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class TraceRunViewSet(viewsets.ReadOnlyModelViewSet[TraceRun]):
+    """Trace runs of the cases the caller may see: parameters, timing, counts. `?case=`."""
+
+    serializer_class = s.TraceRunSerializer
+    permission_classes = [HasCapability("cases.view")]
+
+    def get_queryset(self) -> QuerySet[TraceRun]:
+        rows = TraceRun.objects.filter(
+            case__in=Case.objects.filter(case_scope_q(self.request.user))
+        )
+        case = self.request.query_params.get("case", "")
+        if case.isdigit():
+            rows = rows.filter(case_id=int(case))
+        return rows
+
+    @extend_schema(parameters=[OpenApiParameter("case", int)])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)

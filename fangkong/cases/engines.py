@@ -1,0 +1,91 @@
+"""Which tracing engine the platform runs over its own check-ins (`FANGKONG_TRACE_ENGINE`).
+
+`sql` (the default) reads the `venues_checkin` table through the database connection Django
+already holds, on the covering tracing index (migration cases/0002), so a trace reads index
+ranges only and sees the uncommitted rows of the transaction it runs in. A deployment whose
+check-ins live elsewhere (a Spark cluster over the provincial health-code platform, say)
+registers another factory by name from its AppConfig.ready():
+
+    from fangkong.cases.engines import register_platform_engine
+    register_platform_engine("spark", lambda zone: SparkEngine(session, zone=zone))
+
+The factory receives the deployment's zone and returns any `fangkong.analytics.tracing.
+TracingEngine`; ids it answers must be the platform's person and venue primary keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta, tzinfo
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+
+from fangkong.analytics.tracing import TracingEngine, TracingParams
+
+PlatformEngineFactory = Callable[[tzinfo], TracingEngine]
+
+_ENGINES: dict[str, PlatformEngineFactory] = {}
+
+
+def register_platform_engine(name: str, factory: PlatformEngineFactory) -> None:
+    _ENGINES[name] = factory
+
+
+def platform_engine_names() -> list[str]:
+    return sorted(_ENGINES)
+
+
+def _sql_engine(zone: tzinfo) -> TracingEngine:
+    from fangkong.analytics.sql_engine import SqlEngine
+
+    # The engine writes its own placeholders, so it needs the raw DB-API connection.
+    connection.ensure_connection()
+    return SqlEngine(connection.connection, zone=zone)
+
+
+register_platform_engine("sql", _sql_engine)
+
+
+def configured_engine_name() -> str:
+    return str(settings.FANGKONG_TRACE_ENGINE)
+
+
+def platform_engine() -> TracingEngine:
+    name = configured_engine_name()
+    try:
+        factory = _ENGINES[name]
+    except KeyError:
+        known = ", ".join(platform_engine_names())
+        raise ImproperlyConfigured(
+            f"FANGKONG_TRACE_ENGINE={name!r} is not a platform tracing engine; known: {known}"
+        ) from None
+    return factory(ZoneInfo(settings.TIME_ZONE))
+
+
+def platform_params(*, degree: int | None = None) -> TracingParams:
+    """The deployment's tracing rules (settings), for a run of the given degree."""
+    return TracingParams(
+        lookback_days=settings.FANGKONG_TRACE_LOOKBACK_DAYS,
+        min_overlap=timedelta(minutes=settings.FANGKONG_TRACE_MIN_OVERLAP_MINUTES),
+        default_stay=timedelta(minutes=settings.FANGKONG_TRACE_DEFAULT_STAY_MINUTES),
+        degree=degree if degree is not None else settings.FANGKONG_TRACE_DEGREE,
+    )
+
+
+def check_engine_setting(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """`fangkong check` names a misspelt FANGKONG_TRACE_ENGINE before a trace would."""
+    name = configured_engine_name()
+    if name in _ENGINES:
+        return []
+    return [
+        checks.Error(
+            f"FANGKONG_TRACE_ENGINE={name!r} is not a platform tracing engine",
+            hint=f"known: {', '.join(platform_engine_names())}",
+            id="fangkong.cases.E001",
+        )
+    ]

@@ -1,0 +1,1 @@
+"""Reads of the tracing area that depend on the viewer or span apps."""

@@ -1,0 +1,105 @@
+"""Contacts as the viewer may see them: a case's list, the control-overdue list by district."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from fangkong.cases.models import INFECTED, Case, Contact, ContactQuerySet, ContactStatus
+from fangkong.cases.visibility import contact_scope_q
+from fangkong.jurisdictions.models import Jurisdiction, Level
+
+
+def contact_list(
+    *,
+    viewer: Any,
+    case: Case | None = None,
+    status: str = "",
+    degree: int | None = None,
+) -> ContactQuerySet:
+    contacts = Contact.objects.filter(contact_scope_q(viewer))
+    if case is not None:
+        contacts = contacts.filter(case=case)
+    if status:
+        contacts = contacts.filter(status=status)
+    if degree:
+        contacts = contacts.filter(degree=degree)
+    infected = Case.objects.filter(person=OuterRef("person_id"), classification__in=INFECTED)
+    return contacts.select_related(
+        "person__home_jurisdiction", "via", "venue", "case__person", "placement__room__site"
+    ).annotate(became_case=Exists(infected))
+
+
+def contact_get(*, viewer: Any, pk: int) -> Contact:
+    return contact_list(viewer=viewer).get(pk=pk)
+
+
+def case_contacts(
+    *, viewer: Any, case: Case, status: str = "", limit: int | None = None
+) -> list[Contact]:
+    """The case's list in the spec's order (degree, first exposure), proposals and all."""
+    ordered = contact_list(viewer=viewer, case=case, status=status).order_by(
+        "degree", "first_exposure", "person_id"
+    )
+    return list(ordered if limit is None else ordered[:limit])
+
+
+def status_counts(contacts: QuerySet[Contact]) -> dict[str, int]:
+    counts = dict(contacts.order_by().values_list("status").annotate(n=Count("pk")))
+    return {status: counts.get(status, 0) for status in ContactStatus.values}
+
+
+@dataclass
+class DistrictOverdue:
+    district: Jurisdiction | None  # None: persons without a home in the city
+    contacts: list[Contact] = field(default_factory=list)
+
+
+def district_codes() -> dict[str, Jurisdiction]:
+    return {j.code: j for j in Jurisdiction.objects.filter(level=Level.DISTRICT)}
+
+
+def district_of(jurisdiction: Jurisdiction | None, districts: dict[str, Jurisdiction]) -> Any:
+    """The district above a jurisdiction, read from its path (no query per row)."""
+    if jurisdiction is None:
+        return None
+    for code in jurisdiction.path.split("/"):
+        if code in districts:
+            return districts[code]
+    return None
+
+
+def control_overdue_by_district(*, viewer: Any, now: dt.datetime) -> list[DistrictOverdue]:
+    """Confirmed contacts past the control target and still not under control, grouped by
+    the district where they live (the district that must place them), most overdue first."""
+    overdue = contact_list(viewer=viewer).control_overdue(now).order_by("identified_at", "pk")
+    districts = district_codes()
+    groups: dict[int | None, DistrictOverdue] = {}
+    for contact in overdue:
+        district = district_of(contact.person.home_jurisdiction, districts)
+        key = district.pk if district is not None else None
+        groups.setdefault(key, DistrictOverdue(district=district)).contacts.append(contact)
+    return sorted(
+        groups.values(),
+        key=lambda g: (-len(g.contacts), g.district.code if g.district else "~"),
+    )
+
+
+def control_overdue_counts(*, viewer: Any, now: dt.datetime) -> dict[str, int]:
+    """District name → how many of its contacts are overdue (for the figures and the API)."""
+    counts: dict[str, int] = defaultdict(int)
+    for group in control_overdue_by_district(viewer=viewer, now=now):
+        counts[group.district.name if group.district else "—"] += len(group.contacts)
+    return dict(counts)
+
+
+def via_choices(case: Case) -> QuerySet[Any]:
+    """The confirmed close contacts a secondary contact may have come through."""
+    from fangkong.people.models import Person
+
+    close = Contact.objects.confirmed().filter(case=case, degree=1).values("person_id")
+    return Person.objects.filter(Q(pk__in=close)).order_by("name")

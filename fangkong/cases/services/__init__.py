@@ -1,0 +1,1 @@
+"""Writes of the tracing area, one service function each (see docs/architecture.md)."""

@@ -1,0 +1,277 @@
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from fangkong.accounts.decorators import capability_required
+from fangkong.accounts.http import AuthenticatedRequest
+from fangkong.cases.exporting import contact_export_header, contact_export_rows
+from fangkong.cases.forms import CaseEditForm, CaseRegisterForm, ReclassifyForm, ReportForm
+from fangkong.cases.models import Case, CaseClassification, ContactStatus
+from fangkong.cases.selectors.cases import (
+    CaseFilter,
+    case_list,
+    case_place,
+    case_timeline,
+    investigation_of,
+    trace_runs_of,
+)
+from fangkong.cases.selectors.chain_view import chain_data
+from fangkong.cases.selectors.chains import cluster_of
+from fangkong.cases.selectors.contacts import case_contacts, contact_list, status_counts
+from fangkong.cases.selectors.figures import case_numbers
+from fangkong.cases.services.cases import case_reclassify, case_register, case_report, case_update
+from fangkong.cases.services.tracing import trace_run_start
+from fangkong.cases.views.common import register_person, say_refusal, visible_case
+from fangkong.core.audit import audit_read
+from fangkong.core.errors import Conflict
+from fangkong.core.forms import apply_validation_error
+from fangkong.core.pagination import keyset_page
+from fangkong.core.rendering import is_htmx, render_page
+from fangkong.core.tabular_export import csv_response, xlsx_response
+from fangkong.people.selectors import may_see_identifiers
+
+FLAGS = [
+    (CaseFilter.ALL, gettext_lazy("全部")),
+    (CaseFilter.UNREPORTED, gettext_lazy("未报告")),
+    (CaseFilter.REPORT_OVERDUE, gettext_lazy("超时未报告")),
+    (CaseFilter.INVESTIGATION_OVERDUE, gettext_lazy("流调超时")),
+]
+
+
+@capability_required("cases.view")
+def case_list_page(request: AuthenticatedRequest) -> HttpResponse:
+    now = timezone.now()
+    search = request.GET.get("q", "")
+    classification = request.GET.get("classification", "")
+    flag = request.GET.get("flag", "")
+    page = keyset_page(
+        case_list(
+            viewer=request.user,
+            search=search,
+            classification=classification,
+            flag=flag,
+            now=now,
+        ),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=settings.FANGKONG_LIST_PAGE_SIZE,
+    )
+    filters = {
+        k: v for k, v in {"q": search, "classification": classification, "flag": flag}.items() if v
+    }
+    context = {
+        "page": page,
+        "now": now,
+        "search": search,
+        "classification": classification,
+        "flag": flag,
+        "flags": FLAGS,
+        "classifications": CaseClassification.choices,
+        "query": urlencode(filters),
+        "figures": case_numbers(viewer=request.user, now=now).figures(),
+    }
+    return render_page(request, "cases/case_list.html", context, fragment="cases/_case_table.html")
+
+
+@capability_required("cases.register")
+def case_create_page(request: AuthenticatedRequest) -> HttpResponse:
+    form = CaseRegisterForm(
+        request.POST or None,
+        viewer=request.user,
+        initial={"detected_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                person = register_person(request, form.person_fields())
+                case = case_register(
+                    person=person,
+                    classification=data["classification"],
+                    detected_at=data["detected_at"],
+                    onset_date=data["onset_date"],
+                    sampling_date=data["sampling_date"],
+                    reported_at=data["reported_at"],
+                    isolated_at=data["isolated_at"],
+                    reporting_hospital=data["reporting_hospital"],
+                    detection_note=data["detection_note"],
+                    by=request.user,
+                )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已登记病例 %s。") % case.number)
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form, "creating": True})
+
+
+def _contacts_context(request: AuthenticatedRequest, case: Case) -> dict[str, object]:
+    from fangkong.quarantine.models import Site, SiteStatus
+
+    status = request.GET.get("status", "")
+    counts = status_counts(contact_list(viewer=request.user, case=case))
+    listed = sum(counts.values()) if not status else counts.get(status, 0)
+    shown = settings.FANGKONG_CASE_CONTACTS_SHOWN
+    return {
+        "sites": Site.objects.filter(status=SiteStatus.IN_USE).order_by("name"),
+        "case": case,
+        "contacts": case_contacts(viewer=request.user, case=case, status=status, limit=shown),
+        "listed": listed,
+        "more": max(0, listed - shown),
+        "counts": counts,
+        "status": status,
+        "statuses": ContactStatus.choices,
+        "now": timezone.now(),
+        "full_identifiers": may_see_identifiers(request.user),
+    }
+
+
+@capability_required("cases.view")
+def case_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = visible_case(request, pk)
+    if is_htmx(request):
+        return render(request, "cases/_contacts.html", _contacts_context(request, case))
+    audit_read(by=request.user, action="case.view", obj=case)
+    now = timezone.now()
+    context = _contacts_context(request, case)
+    contacts = case_contacts(viewer=request.user, case=case, limit=None)
+    cluster = cluster_of(viewer=request.user, case=case)
+    context.update(
+        {
+            "timeline": case_timeline(case, now),
+            "place": case_place(case),
+            "investigation": investigation_of(case),
+            "classifications": case.classifications.select_related("by"),
+            "runs": trace_runs_of(case),
+            "cluster": cluster,
+            "chain": chain_data(cluster, focus=case, contacts=contacts),
+            "reclassify_form": ReclassifyForm(
+                initial={"changed_at": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")}
+            ),
+            "report_form": ReportForm(
+                initial={"reported_at": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")}
+            ),
+        }
+    )
+    return render(request, "cases/case_detail.html", context)
+
+
+@capability_required("cases.register")
+def case_edit_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = visible_case(request, pk)
+    initial = {
+        "onset_date": case.onset_date,
+        "sampling_date": case.sampling_date,
+        "isolated_at": timezone.localtime(case.isolated_at).strftime("%Y-%m-%dT%H:%M")
+        if case.isolated_at
+        else None,
+        "reporting_hospital": case.reporting_hospital,
+        "jurisdiction": case.jurisdiction,
+        "detection_note": case.detection_note,
+    }
+    form = CaseEditForm(request.POST or None, initial=initial, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_update(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form, "creating": False, "case": case})
+
+
+@require_POST
+@capability_required("cases.register")
+def case_reclassify_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = visible_case(request, pk)
+    form = ReclassifyForm(request.POST)
+    if form.is_valid():
+        try:
+            case_reclassify(case=case, by=request.user, **form.cleaned_data)
+        except (ValidationError, Conflict) as error:
+            say_refusal(request, error)
+        else:
+            messages.success(request, _("分类已变更。"))
+    else:
+        messages.error(request, _("请填写新分类和变更时间。"))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@require_POST
+@capability_required("cases.register")
+def case_report_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    case = visible_case(request, pk)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            case_report(case=case, reported_at=form.cleaned_data["reported_at"], by=request.user)
+        except (ValidationError, Conflict) as error:
+            say_refusal(request, error)
+        else:
+            messages.success(request, _("已登记网络直报时间。"))
+    else:
+        messages.error(request, _("请填写报告时间。"))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@require_POST
+@capability_required("cases.investigate")
+def case_trace_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Run the configured engine; an htmx request gets the refreshed contact list back."""
+    case = visible_case(request, pk)
+    try:
+        run = trace_run_start(case=case, by=request.user)
+    except (ValidationError, Conflict) as error:
+        say_refusal(request, error)
+    else:
+        messages.success(
+            request,
+            _(
+                "追踪完成（%(ms)s 毫秒）：密接 %(close)s 人、次密接 %(second)s 人，"
+                "新增待核实 %(new)s 人。"
+            )
+            % {
+                "ms": run.duration_ms,
+                "close": run.close_found,
+                "second": run.secondary_found,
+                "new": run.proposed,
+            },
+        )
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return redirect("cases:detail", pk=case.pk)
+
+
+@capability_required("cases.export")
+def case_contacts_export(request: AuthenticatedRequest, pk: int, fmt: str) -> HttpResponseBase:
+    """The case's confirmed contacts (or one status) for the teams who place them."""
+    case = visible_case(request, pk)
+    status = request.GET.get("status", "")
+    contacts = contact_list(viewer=request.user, case=case, status=status)
+    if not status:
+        contacts = contacts.confirmed()
+    rows = contact_export_rows(
+        contacts.order_by("degree", "first_exposure", "pk"), full=may_see_identifiers(request.user)
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    name = f"{case.number}-密接名单-{stamp}"
+    if fmt == "xlsx":
+        return xlsx_response(f"{name}.xlsx", contact_export_header(), rows, title=_("密接名单"))
+    return csv_response(f"{name}.csv", contact_export_header(), rows)
