@@ -183,10 +183,3 @@ class InvestigationSerializer(serializers.ModelSerializer[Investigation]):
             "summary", "itinerary",
         ]  # fmt: skip
         read_only_fields = ["case", "started_at", "completed_at"]
-
-
-class FigureSerializer(serializers.Serializer[Any]):
-    key = serializers.CharField()
-    label = serializers.CharField()  # type: ignore[assignment]
-    value = serializers.JSONField()
-    unit = serializers.CharField()

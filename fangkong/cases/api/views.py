@@ -38,6 +38,7 @@ from fangkong.cases.services.investigations import (
 )
 from fangkong.cases.services.tracing import trace_run_start
 from fangkong.cases.visibility import case_scope_q
+from fangkong.core.api.serializers import FigureSerializer
 from fangkong.core.audit import audit_read
 from fangkong.hospitals.models import Hospital
 from fangkong.people.models import Person
@@ -159,7 +160,7 @@ class CaseViewSet(
         )
         return Response(s.TraceRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=s.FigureSerializer(many=True))
+    @extend_schema(responses=FigureSerializer(many=True))
     @action(detail=False, methods=["get"])
     def figures(self, request: Request) -> Response:
         """New cases by classification, contacts identified and under control, overdue."""

@@ -47,13 +47,13 @@ class RoomSerializer(serializers.ModelSerializer[Room]):
         fields = ["id", "site", "floor", "number", "kind", "zone", "in_service"]
 
 
-class PersonBriefSerializer(serializers.Serializer[Any]):
+class PlacedPersonSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
 class PlacementSerializer(serializers.ModelSerializer[Placement]):
-    person = PersonBriefSerializer(read_only=True)
+    person = PlacedPersonSerializer(read_only=True)
     site = serializers.IntegerField(source="room.site_id", read_only=True)
     room_number = serializers.CharField(source="room.number", read_only=True)
     scheme_edition = serializers.CharField(source="scheme.edition", read_only=True)
@@ -245,7 +245,7 @@ class ReviewFlagSerializer(serializers.ModelSerializer[ReviewFlag]):
 
 
 class StaffSerializer(serializers.ModelSerializer[StaffMember]):
-    person = PersonBriefSerializer(read_only=True)
+    person = PlacedPersonSerializer(read_only=True)
 
     class Meta:
         model = StaffMember
