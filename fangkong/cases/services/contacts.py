@@ -327,37 +327,40 @@ def contact_place(
 
 def free_rooms(site: Site) -> list[Room]:
     """Rooms of the site that take guests and hold nobody, in floor and number order."""
-    from fangkong.quarantine.models import Placement, Room, RoomKind
+    from fangkong.quarantine.models import Room
 
-    taken = Placement.objects.filter(ended_at__isnull=True).values("room_id")
-    return list(
-        Room.objects.filter(site=site, in_service=True)
-        .exclude(kind=RoomKind.STAFF)
-        .exclude(pk__in=taken)
-        .order_by("floor", "number")
-    )
+    return list(Room.objects.filter(site=site).free().order_by("floor", "number"))
 
 
 @transaction.atomic
 def contacts_place(
     *, contacts: Sequence[Contact], site: Site, by: User | None, at: dt.datetime | None = None
 ) -> list[Placement]:
-    """Take several confirmed contacts into a site's free rooms in order, one per room:
-    all of them or, if the site is short of rooms or one is refused, none.
+    """Take several confirmed contacts into a site as one batch of the quarantine area's
+    intake (free rooms assigned floor by floor): all of them or, if the site is short of
+    rooms or one is refused, none. Each placement puts its contact under control."""
+    from fangkong.quarantine.services.batches import IntakeEntry, batch_intake
 
-    Until the quarantine area's `batch_intake` is on this branch, each person is one
-    `placement_start`; where both are merged this becomes one batch (see README)."""
-    waiting = [c for c in contacts if c.status in AWAITING_CONTROL]
+    waiting = [c for c in (_locked(c) for c in contacts) if c.status in AWAITING_CONTROL]
     if not waiting:
         raise ValidationError({"contacts": _("请选择已判定、尚未管控的人员")})
-    rooms = free_rooms(site)
-    if len(rooms) < len(waiting):
-        raise Conflict(
-            _("%(site)s 只有 %(free)s 间空房，需要 %(needed)s 间")
-            % {"site": site.name, "free": len(rooms), "needed": len(waiting)},
-            code="not_enough_rooms",
+    cases = sorted({c.case.number for c in waiting})
+    entries = [
+        IntakeEntry(
+            person=contact.person,
+            category=_category_for(contact),
+            last_exposure_at=contact.last_exposure or contact.first_exposure,
+            # A secondary contact's release waits on the close contact they came through.
+            exposed_via=contact.via if contact.degree == ContactDegree.SECONDARY else None,
+            source=_("病例 %s 的接触者") % contact.case.number,
         )
-    return [
-        contact_place(contact=contact, room=room, by=by, at=at)
-        for contact, room in zip(waiting, rooms, strict=False)
+        for contact in waiting
     ]
+    result = batch_intake(
+        site=site,
+        entries=entries,
+        by=by,
+        arrived_at=_moment(at),
+        source=_("流调转运：%s") % "、".join(cases),
+    )
+    return result.placements

@@ -18,7 +18,8 @@ from fangkong.cases.services.cases import case_register
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import Person
 from fangkong.people.services import person_register
-from fangkong.quarantine.models import Room, RoomKind, Site
+from fangkong.quarantine.models import RoomKind, Site
+from fangkong.quarantine.services.sites import rooms_create, site_create
 from fangkong.testing.identities import mobile, resident_id
 from fangkong.venues.models import CheckIn, Venue, VenueCategory
 
@@ -98,13 +99,10 @@ def make_case(investigator: object) -> Callable[..., Case]:
 @pytest.fixture
 def site(liangxi: Jurisdiction) -> Site:
     """A hotel with six guest rooms on two floors and one staff room."""
-    hotel = Site.objects.create(name="锡惠大酒店", jurisdiction=liangxi)
-    for floor in (3, 4):
-        for number in (1, 2, 3):
-            Room.objects.create(
-                site=hotel, floor=floor, number=f"{floor}0{number}", kind=RoomKind.SINGLE
-            )
-    Room.objects.create(site=hotel, floor=1, number="101", kind=RoomKind.STAFF)
+    # Laid out by the quarantine area's own services, so its rules (zones, numbering) hold.
+    hotel = site_create(name="锡惠大酒店", jurisdiction=liangxi, by=None)
+    rooms_create(site=hotel, floors=[3, 4], per_floor=3, by=None)
+    rooms_create(site=hotel, floors=[1], per_floor=1, kind=RoomKind.STAFF, by=None)
     return hotel
 
 

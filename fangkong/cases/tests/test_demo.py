@@ -68,27 +68,15 @@ def test_the_demo_outbreak_is_the_same_every_time():
 
 
 @pytest.mark.django_db
-def test_with_quarantine_sites_in_the_city_the_demo_places_contacts_in_their_free_rooms(
-    monkeypatch,
-):
-    from fangkong.quarantine.models import Placement, Room, RoomKind, Site
-    from fangkong.venues import demo as venues_demo
+def test_the_demo_places_contacts_in_free_rooms_of_the_quarantine_sites_in_use():
+    from fangkong.quarantine.models import Placement, SiteStatus
 
-    built = venues_demo.build
-
-    def venues_then_a_hotel(ctx):  # as the quarantine demo (ORDER 30) would leave the city
-        built(ctx)
-        hotel = Site.objects.create(name="锡惠大酒店", jurisdiction=ctx.districts[0])
-        for number in range(1, 9):
-            Room.objects.create(site=hotel, floor=3, number=f"30{number}", kind=RoomKind.SINGLE)
-
-    monkeypatch.setattr(venues_demo, "build", venues_then_a_hotel)
     _build()
-    placed = Contact.objects.filter(placement__isnull=False)
+    placed = Contact.objects.filter(placement__isnull=False).select_related("placement__room__site")
     assert placed.exists()
     assert all(
-        c.placement is not None and c.placement.room.site.name == "锡惠大酒店" for c in placed
+        c.placement is not None and c.placement.room.site.status == SiteStatus.IN_USE
+        for c in placed
     )
-    assert Placement.objects.filter(ended_at__isnull=True).count() <= 8
     # The positive in a room went to hospital: that placement ended with a transfer.
-    assert Placement.objects.filter(end_reason="transferred").count() >= 1
+    assert Placement.objects.filter(end_reason="transferred").exists()
