@@ -12,6 +12,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from fangkong.accounts.models import User
@@ -74,6 +76,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.migrate_if_needed()
         loaded = Jurisdiction.objects.exists() or Person.objects.exists()
         if loaded and options["if_empty"]:
             self.stdout.write("数据库中已有数据，跳过演示城市的生成。")
@@ -105,6 +108,14 @@ class Command(BaseCommand):
                 build(ctx)
         self.stdout.write(self.style.SUCCESS("演示城市已生成。"))
         self.print_logins()
+
+    def migrate_if_needed(self) -> None:
+        # A fresh database file is the common case for a demo: bring it to the schema
+        # rather than fail on the first missing table.
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            self.stdout.write("数据库尚未迁移到最新结构，先执行 migrate…")
+            call_command("migrate", interactive=False, verbosity=0)
 
     def print_logins(self) -> None:
         self.stdout.write(f"\n演示账号（密码均为 {settings.FANGKONG_DEMO_PASSWORD}）：")
