@@ -1,8 +1,9 @@
 """What the tracing area does when other areas speak (signals from the quarantine area).
 
 A positive test in a site (`positive_result`) is not acted on here: the quarantine area
-flags that person's secondary contacts for review, and a confirmed positive becomes a case,
-whose registration upgrades them in every list (services/upgrades.py)."""
+flags that person's secondary contacts for review, the case list shows the positive until an
+investigator registers the case (selectors/site_positives.py), and that registration upgrades
+their contacts in every list (services/upgrades.py)."""
 
 from __future__ import annotations
 

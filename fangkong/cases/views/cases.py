@@ -31,6 +31,10 @@ from fangkong.cases.selectors.chain_view import chain_data
 from fangkong.cases.selectors.chains import cluster_of
 from fangkong.cases.selectors.contacts import case_contacts, contact_list, status_counts
 from fangkong.cases.selectors.figures import case_numbers
+from fangkong.cases.selectors.site_positives import (
+    site_positive_get,
+    site_positives_awaiting_case,
+)
 from fangkong.cases.services.cases import case_reclassify, case_register, case_report, case_update
 from fangkong.cases.services.tracing import trace_run_start
 from fangkong.cases.views.common import register_person, say_refusal, visible_case
@@ -41,6 +45,7 @@ from fangkong.core.pagination import keyset_page
 from fangkong.core.rendering import is_htmx, render_page
 from fangkong.core.tabular_export import csv_response, xlsx_response
 from fangkong.people.selectors import may_see_identifiers
+from fangkong.quarantine.models import NucleicAcidTest
 
 FLAGS = [
     (CaseFilter.ALL, gettext_lazy("全部")),
@@ -82,16 +87,47 @@ def case_list_page(request: AuthenticatedRequest) -> HttpResponse:
         "query": urlencode(filters),
         "figures": case_numbers(viewer=request.user, now=now).figures(),
     }
+    if not is_htmx(request):
+        context["site_positives"] = site_positives_awaiting_case(viewer=request.user)
     return render_page(request, "cases/case_list.html", context, fragment="cases/_case_table.html")
+
+
+def _initial_from_site_positive(request: AuthenticatedRequest, test_pk: str) -> dict[str, object]:
+    """What a positive in a site already tells the case form: who, sampled when, isolated
+    since when, found how. An ID number is filled in only for roles that may read it."""
+    try:
+        positive = site_positive_get(viewer=request.user, test_pk=int(test_pk))
+    except (ValueError, NucleicAcidTest.DoesNotExist):
+        return {}
+    person, placement = positive.person, positive.placement
+    initial: dict[str, object] = {
+        "name": person.name,
+        "id_type": person.id_type,
+        "phone": person.phone,
+        "home_jurisdiction": person.home_jurisdiction_id,
+        "isolated_at": timezone.localtime(placement.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "detection_note": _("隔离点核酸筛查：%(site)s %(room)s")
+        % {"site": placement.room.site.name, "room": placement.room.number},
+    }
+    if may_see_identifiers(request.user):
+        initial["id_number"] = person.id_number
+    if positive.sampled_at is not None:
+        initial["sampling_date"] = timezone.localdate(positive.sampled_at).isoformat()
+    if positive.test.concluded_at is not None:
+        initial["detected_at"] = timezone.localtime(positive.test.concluded_at).strftime(
+            "%Y-%m-%dT%H:%M"
+        )
+    return initial
 
 
 @capability_required("cases.register")
 def case_create_page(request: AuthenticatedRequest) -> HttpResponse:
-    form = CaseRegisterForm(
-        request.POST or None,
-        viewer=request.user,
-        initial={"detected_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
-    )
+    initial: dict[str, object] = {
+        "detected_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+    }
+    if "test" in request.GET:
+        initial.update(_initial_from_site_positive(request, request.GET["test"]))
+    form = CaseRegisterForm(request.POST or None, viewer=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
