@@ -214,17 +214,23 @@ def inspection_photo_add(
         uploaded_by=by,
     )
     photo.file.save(f"photo{_EXTENSIONS.get(image_format, '')}", upload, save=False)
-    photo.save()
-    audit_write(
-        by=by,
-        action="inspection.photo_add",
-        obj=photo,
-        # the file by its stored name: a private file has no URL to snapshot
-        after={
-            "inspection": inspection.pk,
-            "file": photo.file.name,
-            "content_type": photo.content_type,
-            "size": photo.size,
-        },
-    )
+    try:
+        photo.save()
+        audit_write(
+            by=by,
+            action="inspection.photo_add",
+            obj=photo,
+            # the file by its stored name: a private file has no URL to snapshot
+            after={
+                "inspection": inspection.pk,
+                "file": photo.file.name,
+                "content_type": photo.content_type,
+                "size": photo.size,
+            },
+        )
+    except BaseException:
+        # Storage is not transactional: a row that is never written must not leave its
+        # file behind, out of reach of every page and of the audit trail.
+        photo.file.delete(save=False)
+        raise
     return photo

@@ -1,4 +1,5 @@
 import io
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -174,3 +175,24 @@ def test_an_inspector_closes_a_venue_from_the_inspection_page(bar, inspector):
     action = inspection.actions.get()
     assert answer["Location"] == action.get_absolute_url()
     assert client.get(action.get_absolute_url()).status_code == 200
+
+
+def test_a_photo_whose_record_is_not_written_leaves_no_file_behind(
+    inspection, inspector, monkeypatch
+):
+    from fangkong.venues.services import inspections as service
+
+    root = Path(settings.FANGKONG_VENUE_PHOTO_ROOT)
+    before = {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+    def audit_fails(**kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(service, "audit_write", audit_fails)
+    upload = SimpleUploadedFile("p.png", image_bytes("PNG"), content_type="image/png")
+    with pytest.raises(RuntimeError):
+        inspection_photo_add(inspection=inspection, upload=upload, by=inspector)
+
+    after = {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+    assert after == before
+    assert not InspectionPhoto.objects.exists()
