@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from fangkong.command.services.tasks import task_issue
@@ -65,7 +66,8 @@ def test_the_reporter_files_a_daily_report_with_their_profiles_figures(client, r
     assert report.figures["home_monitoring"] == 12 and report.needs == "需增派采样人员"
 
 
-def test_the_dashboard_speaks_english_to_an_english_reader(client, hq_admin):
+def test_the_dashboard_speaks_english_to_a_reader_who_chose_english(client, hq_admin):
     client.login(username="hq_admin", password=PASSWORD)
-    page = client.get(reverse("command:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("command:dashboard")).content.decode()
     assert "Daily reporting trend" in page and "Supervised tasks trend" in page
