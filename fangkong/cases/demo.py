@@ -39,8 +39,51 @@ from fangkong.cases.services.contacts import (
 from fangkong.cases.services.tracing import trace_run_start
 from fangkong.demo.context import DemoContext
 from fangkong.hospitals.models import Hospital
+from fangkong.quarantine.models import NucleicAcidTest, ObservationCategory, Outcome
 
 ORDER = 40
+
+
+def earlier_site_positives(
+    story: Story, *, hospital: Hospital | None, until: dt.datetime | None = None
+) -> None:
+    """The quarantine demo's year holds people who tested positive in a site before the
+    story; each was a case in its day (registered, reported, investigated), so the case list
+    does not show them as positives still waiting for one."""
+    positives = (
+        NucleicAcidTest.objects.filter(outcome=Outcome.POSITIVE, concluded_at__isnull=False)
+        .select_related("placement__person", "placement__room__site")
+        .order_by("concluded_at", "pk")
+    )
+    if until is not None:
+        positives = positives.filter(concluded_at__lt=until)
+    seen: set[int] = set()
+    for test in positives:
+        placement = test.placement
+        if placement.person_id in seen or Case.objects.filter(person=placement.person).exists():
+            continue
+        seen.add(placement.person_id)
+        assert test.concluded_at is not None
+        sampled = test.samples.order_by("sampled_at").first()
+        sampled_on = timezone.localdate(sampled.sampled_at if sampled else test.concluded_at)
+        inbound = placement.category == ObservationCategory.INBOUND_TRAVELLER
+        case = story.register(
+            placement.person,
+            classification="confirmed",
+            detected_at=test.concluded_at,
+            onset_date=sampled_on,
+            sampling_date=sampled_on,
+            reported_at=test.concluded_at + dt.timedelta(hours=1),
+            isolated_at=placement.starts_at,
+            reporting_hospital=hospital,
+            detection_note=f"集中隔离点核酸筛查阳性（{placement.room.site.name} "
+            f"{placement.room.number}）",
+        )
+        story.investigate(
+            case,
+            complete_at=test.concluded_at + dt.timedelta(hours=20),
+            source="境外输入" if inbound else "集中隔离期间检出，与前序病例关联",
+        )
 
 
 @transaction.atomic
@@ -63,6 +106,9 @@ def build(ctx: DemoContext) -> None:
         story.quiet(member.pk, story.day(-20, 18), story.day(-6, 18))
     story.quiet(people.a.pk, story.day(-3, 14))
     hospital = Hospital.objects.order_by("pk").first()
+    # Numbered in the order they were found: the site positives before the imported case F
+    # first, the rest after it.
+    earlier_site_positives(story, hospital=hospital, until=story.day(-20, 9))
 
     # T-20: an imported case, its household at home for 14 days and released.
     f = story.register(
@@ -98,6 +144,7 @@ def build(ctx: DemoContext) -> None:
             note="14 天居家隔离期满，核酸均阴性",
         )
     story.investigate(f, complete_at=story.day(-19, 8), source="境外输入")
+    earlier_site_positives(story, hospital=hospital)
 
     # T-3: the index case, found at a fever clinic.
     a = story.register(

@@ -70,10 +70,8 @@ def _check_dates(
             errors["sampling_date"] = _("采样日期不能晚于发现时间")
         if reported_at is not None and reported_at < detected_at:
             errors["reported_at"] = _("报告时间不能早于发现时间")
-    if isolated_at is not None and onset_date is not None:
-        window_start = onset_date - dt.timedelta(days=settings.FANGKONG_TRACE_LOOKBACK_DAYS)
-        if timezone.localdate(isolated_at) < window_start:
-            errors["isolated_at"] = _("隔离时间早于追踪窗口起点，请核对")
+    # An isolation before the tracing window is not an error: it is the case found on day 7
+    # of a quarantine, held throughout its infectious period; its window is empty.
     if errors:
         raise ValidationError(errors)
 

@@ -12,6 +12,7 @@ from fangkong.accounts.models import User
 from fangkong.cases.models import Case, Contact, ContactStatus, TraceRun, TraceTrigger
 from fangkong.cases.selectors.chains import cluster_of
 from fangkong.cases.selectors.contacts import control_overdue_by_district
+from fangkong.cases.selectors.site_positives import site_positives_awaiting_case
 
 TODAY = dt.date(2021, 8, 5)
 
@@ -80,3 +81,13 @@ def test_the_demo_places_contacts_in_free_rooms_of_the_quarantine_sites_in_use()
     )
     # The positive in a room went to hospital: that placement ended with a transfer.
     assert Placement.objects.filter(end_reason="transferred").exists()
+
+
+@pytest.mark.django_db
+def test_the_positives_of_the_quarantine_sites_year_were_cases_in_their_day():
+    _build()
+    hq = User.objects.get(username="hq")
+    from_sites = Case.objects.filter(detection_note__startswith="集中隔离点核酸筛查阳性（")
+    assert from_sites.exists()
+    assert all(c.investigation.completed_at for c in from_sites)
+    assert site_positives_awaiting_case(viewer=hq) == []

@@ -8,6 +8,7 @@ from django.urls import reverse
 from fangkong.cases.models import CaseClassification
 from fangkong.cases.selectors.site_positives import site_positives_awaiting_case
 from fangkong.cases.services.cases import case_reclassify
+from fangkong.cases.services.tracing import trace_run_start
 from fangkong.cases.tests.conftest import at
 from fangkong.quarantine.models import ObservationCategory, Room, SampleResult
 from fangkong.quarantine.services.placements import placement_start
@@ -105,3 +106,30 @@ def test_a_test_out_of_reach_fills_in_nothing(client, tested_positive, binhu_off
     test = tested_positive.tests.get(outcome="positive")
     form = client.get(reverse("cases:create"), {"test": test.pk}).context["form"]
     assert "name" not in form.initial
+
+
+def test_a_positive_on_day_ten_of_quarantine_is_a_case_whose_tracing_window_is_empty(
+    site, make_person, make_venue, stay, make_case, investigator
+):
+    # Given a person held in room 302 since 20 July, and a check-in recorded on their ID at a
+    # bar on 28 July next to someone else (inside the lookback, after the isolation)
+    person, neighbour = make_person("第十天阳性"), make_person("酒吧邻座")
+    placement = placement_start(
+        person=person,
+        room=Room.objects.get(site=site, number="302"),
+        category=ObservationCategory.CLOSE_CONTACT,
+        starts_at=at("2021-07-20T10:00"),
+        by=None,
+    )
+    bar = make_venue("某酒吧")
+    stay(person, bar, "2021-07-28T20:00", "2021-07-28T22:00")
+    stay(neighbour, bar, "2021-07-28T20:00", "2021-07-28T22:00")
+
+    # When they test positive on day 11 and the case is registered and traced
+    case = make_case(person, onset="2021-07-31", detected="2021-07-31T16:00")
+    run = trace_run_start(case=case, by=investigator)
+
+    # Then the case was isolated from the placement's start, before its window opened, and
+    # nobody is a contact of it
+    assert case.isolated_at == placement.starts_at
+    assert (run.close_found, run.secondary_found) == (0, 0), "window not empty"
