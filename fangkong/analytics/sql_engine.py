@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from fangkong.analytics.checkin_files import CheckinRecords, iter_records
+from fangkong.analytics.sql_candidate_matching import exposures_from_candidates
 from fangkong.analytics.sql_dialects import (
     CheckinTable,
     PostgresDialect,
@@ -95,7 +96,11 @@ class SqlEngine:
             )
             contact_stays = self._fetch(d.contact_stays_sql(source), args)
             excluded = {case.case_id, *windows}
-            second = self._exposures(_clip(contact_stays, windows, stay, m), params)
+            probes = _clip(contact_stays, windows, stay, m)
+            if d.matches_in_memory:
+                second = exposures_from_candidates(self._fetch, d, probes, m, stay)
+            else:
+                second = self._exposures(probes, params)
             found.append([row for row in second if row[1] not in excluded])
         return TraceResult(
             case_id=case.case_id,

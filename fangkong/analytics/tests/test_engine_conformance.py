@@ -124,7 +124,7 @@ def write_parquet(stays: Sequence[Stay], path: Path) -> None:
     pq.write_table(table, path)
 
 
-def sqlite_engine(csv_path: Path) -> TracingEngine:
+def sqlite_engine(csv_path: Path) -> SqlEngine:
     import sqlite3
 
     connection = sqlite3.connect(":memory:")
@@ -143,24 +143,33 @@ class PostgresTable:
         create_checkin_table(connection, "postgresql", id_type="text")
         create_tracing_indexes(connection, "postgresql")
 
-    def engine(self, csv_path: Path) -> TracingEngine:
+    def engine(self, csv_path: Path) -> SqlEngine:
         self.connection.execute("TRUNCATE venues_checkin")
         rows = iter_records(load_checkins(csv_path, zone=ZONE))
         insert_checkins(self.connection, "postgresql", rows)
         return SqlEngine(self.connection, zone=ZONE)
 
 
+# Each database runs degree 2 one way (the dialect's `matches_in_memory`); the "-other-way"
+# kinds run the other, so both ways stay exact on both databases.
 ENGINE_KINDS = [
     "sql-sqlite",
+    "sql-sqlite-other-way",
     pytest.param("sql-postgresql", marks=pytest.mark.postgres),
+    pytest.param("sql-postgresql-other-way", marks=pytest.mark.postgres),
     "duckdb-csv",
     "duckdb-parquet",
 ]
 
 
+def _other_way(engine: SqlEngine) -> SqlEngine:
+    engine.dialect.matches_in_memory = not engine.dialect.matches_in_memory
+    return engine
+
+
 @pytest.fixture
 def build_engine(request: pytest.FixtureRequest, engine_kind: str) -> Callable[..., TracingEngine]:
-    if engine_kind == "sql-postgresql":
+    if engine_kind.startswith("sql-postgresql"):
         table = PostgresTable(request.getfixturevalue("postgres_connection"))
 
     def build(stays: Sequence[Stay], folder: Path) -> TracingEngine:
@@ -168,8 +177,12 @@ def build_engine(request: pytest.FixtureRequest, engine_kind: str) -> Callable[.
         write_csv(stays, csv_path)
         if engine_kind == "sql-sqlite":
             return sqlite_engine(csv_path)
+        if engine_kind == "sql-sqlite-other-way":
+            return _other_way(sqlite_engine(csv_path))
         if engine_kind == "sql-postgresql":
             return table.engine(csv_path)
+        if engine_kind == "sql-postgresql-other-way":
+            return _other_way(table.engine(csv_path))
         if engine_kind == "duckdb-parquet":
             parquet_path = folder / "events.parquet"
             write_parquet(stays, parquet_path)
