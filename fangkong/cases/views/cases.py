@@ -94,7 +94,7 @@ def case_list_page(request: AuthenticatedRequest) -> HttpResponse:
 
 def _initial_from_site_positive(request: AuthenticatedRequest, test_pk: str) -> dict[str, object]:
     """What a positive in a site already tells the case form: who, sampled when, isolated
-    since when, found how. An ID number is filled in only for roles that may read it."""
+    since when, found how. ID number and phone only for roles that may read them."""
     try:
         positive = site_positive_get(viewer=request.user, test_pk=int(test_pk))
     except (ValueError, NucleicAcidTest.DoesNotExist):
@@ -103,14 +103,13 @@ def _initial_from_site_positive(request: AuthenticatedRequest, test_pk: str) -> 
     initial: dict[str, object] = {
         "name": person.name,
         "id_type": person.id_type,
-        "phone": person.phone,
         "home_jurisdiction": person.home_jurisdiction_id,
         "isolated_at": timezone.localtime(placement.starts_at).strftime("%Y-%m-%dT%H:%M"),
         "detection_note": _("隔离点核酸筛查：%(site)s %(room)s")
         % {"site": placement.room.site.name, "room": placement.room.number},
     }
     if may_see_identifiers(request.user):
-        initial["id_number"] = person.id_number
+        initial.update(id_number=person.id_number, phone=person.phone)
     if positive.sampled_at is not None:
         initial["sampling_date"] = timezone.localdate(positive.sampled_at).isoformat()
     if positive.test.concluded_at is not None:
