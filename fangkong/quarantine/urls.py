@@ -11,6 +11,7 @@ urlpatterns = [
     path("sites/<int:pk>/", sites.site_page, name="site"),
     path("sites/<int:pk>/rooms/new/", sites.rooms_create_page, name="rooms_create"),
     path("sites/<int:pk>/floors/<int:floor>/", sites.floor_page, name="floor"),
+    path("sites/<int:pk>/floor-plan/", sites.floor_plan_fragment, name="floor_plan"),
     path(
         "sites/<int:pk>/floors/<int:floor>/observations/",
         health.observation_grid,

@@ -62,6 +62,34 @@ def test_every_site_page_renders_for_the_staff(client, worker, site, recent):
     assert "在住甲" in client.get(f"/quarantine/sites/{site.pk}/").content.decode()
 
 
+def test_the_floor_plan_refreshes_itself_and_shows_who_arrived_since(
+    client, worker, site, recent, place, new_person
+):
+    # Given the site page, whose floor plan polls its own fragment
+    client.force_login(worker)
+    fragment = f"/quarantine/sites/{site.pk}/floor-plan/"
+    assert f'hx-get="{fragment}"' in client.get(f"/quarantine/sites/{site.pk}/").content.decode()
+    assert (
+        f'hx-get="{fragment}?floor=3"'
+        in client.get(f"/quarantine/sites/{site.pk}/floors/3/").content.decode()
+    )
+
+    # When someone is placed on floor 3 after the page was drawn
+    place(new_person("新到乙"), "302")
+
+    # Then the next poll shows them, on the whole plan and on floor 3 alone
+    assert "新到乙" in client.get(fragment).content.decode()
+    floor_3 = client.get(fragment, {"floor": 3}).content.decode()
+    assert "新到乙" in floor_3 and "在住甲" in floor_3
+
+
+def test_the_floor_plan_fragment_is_404_outside_the_viewers_jurisdiction(
+    client, binhu_officer, site
+):
+    client.force_login(binhu_officer)
+    assert client.get(f"/quarantine/sites/{site.pk}/floor-plan/").status_code == 404
+
+
 def test_the_room_card_carries_the_self_report_link_as_a_qr_code(client, worker, recent, settings):
     settings.PUBLIC_BASE_URL = "https://fk.example.cn"
     client.force_login(worker)

@@ -77,6 +77,20 @@ def floor_page(request: AuthenticatedRequest, pk: int, floor: int) -> HttpRespon
     )
 
 
+@capability_required("quarantine.view")
+def floor_plan_fragment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The floor plan alone (one floor with `?floor=`), which the site and floor pages
+    include and htmx re-fetches every minute, so a wall screen shows arrivals and releases."""
+    site = visible_site(request, pk)
+    raw = request.GET.get("floor", "")
+    floor = int(raw) if raw.lstrip("-").isdigit() else None
+    return render(
+        request,
+        "quarantine/_floor_plan.html",
+        {"site": site, "floor": floor, "floors": floor_plan(site, floor=floor)},
+    )
+
+
 @capability_required("quarantine.manage")
 def site_create_page(request: AuthenticatedRequest) -> HttpResponse:
     form = SiteForm(request.POST or None, viewer=request.user)
