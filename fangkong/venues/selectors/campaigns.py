@@ -22,9 +22,9 @@ from fangkong.venues.selectors.venues import venue_scope_q
 
 def campaign_list(*, viewer: Any) -> QuerySet[Campaign]:
     """The city sees every campaign; others those touching venues they see or whose teams
-    they belong to."""
+    they belong to. A venue's own manager sees none: 四不两直 means unannounced."""
     campaigns = Campaign.objects.all()
-    if not user_can(viewer, "venue.view"):
+    if not user_can(viewer, "venue.view_area"):
         return campaigns.none()
     if not scope_of(viewer).city_wide:
         touching = CampaignTarget.objects.filter(campaign=OuterRef("pk")).filter(

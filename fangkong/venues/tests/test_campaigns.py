@@ -115,6 +115,22 @@ def test_district_officers_follow_the_sweeps_touching_their_venues(tonight, lian
     assert list(campaign_list(viewer=liangxi_officer)) == [tonight]
 
 
+def test_the_manager_of_a_bar_on_tonights_list_is_not_told_of_the_sweep(
+    tonight, venue_manager, bar
+):
+    # 四不两直: the inspected must not learn of the inspection from the platform.
+    assert campaign_list(viewer=venue_manager).count() == 0
+    client = client_for(venue_manager)
+    assert client.get(tonight.get_absolute_url()).status_code == 404
+    assert "/venues/campaigns/" not in client.get("/venues/").content.decode()
+
+
+def test_a_leader_following_the_sweep_is_not_offered_to_record_an_inspection(tonight, leader):
+    page = client_for(leader).get(tonight.get_absolute_url()).content.decode()
+    assert "今晚酒吧KTV专项督查" in page
+    assert "/inspect/" not in page
+
+
 def test_the_progress_fragment_refreshes_itself(tonight, hq_admin):
     client = client_for(hq_admin)
     page = client.get(tonight.get_absolute_url()).content.decode()
