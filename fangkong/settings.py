@@ -276,6 +276,9 @@ FANGKONG_VENUE_PHOTO_ROOT = env_path("FANGKONG_VENUE_PHOTO_ROOT", VAR_DIR / "pri
 FANGKONG_VENUE_PHOTO_MAX_BYTES = env_int("FANGKONG_VENUE_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 FANGKONG_VENUE_PHOTO_FORMATS = env_list("FANGKONG_VENUE_PHOTO_FORMATS", ["JPEG", "PNG", "WEBP"])
 FANGKONG_VENUE_PHOTOS_PER_INSPECTION = env_int("FANGKONG_VENUE_PHOTOS_PER_INSPECTION", 12)
+# A photo file no row refers to (its transaction rolled back) is removed by the jobs once it
+# is this old: long past any upload still in flight.
+FANGKONG_VENUE_PHOTO_ORPHAN_HOURS = env_int("FANGKONG_VENUE_PHOTO_ORPHAN_HOURS", 24)
 # Default time given by a rectification order (整改期限), in hours.
 FANGKONG_VENUE_RECTIFICATION_HOURS = env_int("FANGKONG_VENUE_RECTIFICATION_HOURS", 72)
 # How often the over-limit list and a campaign's progress refresh themselves on screen.

@@ -4,7 +4,9 @@ transaction; every job is idempotent, so a killed run is simply run again)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +22,9 @@ from fangkong.venues.services.enforcement import (
     OVER_LIMIT_ALERT,
     RECTIFICATION_OVERDUE_ALERT,
 )
+from fangkong.venues.services.inspections import photo_orphans_remove
+
+logger = logging.getLogger(__name__)
 
 
 def _open_alerts(kind: str, model: type) -> dict[str, Alert]:
@@ -108,7 +113,16 @@ def run_rectification_overdue(now: dt.datetime) -> int:
     return done
 
 
+def run_photo_orphans(now: dt.datetime) -> int:
+    grace = dt.timedelta(hours=settings.FANGKONG_VENUE_PHOTO_ORPHAN_HOURS)
+    removed = photo_orphans_remove(older_than=now - grace)
+    if removed:
+        logger.info("removed %d orphan inspection photo files: %s", len(removed), removed)
+    return len(removed)
+
+
 JOBS = [
     ("venues.over_limit", run),
     ("venues.rectification_overdue", run_rectification_overdue),
+    ("venues.photo_orphans", run_photo_orphans),
 ]

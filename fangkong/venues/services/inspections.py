@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -29,6 +30,7 @@ from fangkong.venues.models import (
     Verdict,
 )
 from fangkong.venues.services.enforcement import mark_rectified
+from fangkong.venues.storage import inspection_photo_storage
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -230,7 +232,27 @@ def inspection_photo_add(
         )
     except BaseException:
         # Storage is not transactional: a row that is never written must not leave its
-        # file behind, out of reach of every page and of the audit trail.
+        # file behind, out of reach of every page and of the audit trail. (When an outer
+        # transaction rolls back later, photo_orphans_remove finds the file.)
         photo.file.delete(save=False)
         raise
     return photo
+
+
+def photo_orphans_remove(*, older_than: dt.datetime) -> list[str]:
+    """Delete photo files that no InspectionPhoto refers to and that were written before
+    `older_than`: left by a transaction that rolled back after the file was stored. They
+    may show a person and belong to no record, so nobody could ever see or audit them."""
+    storage = inspection_photo_storage()
+    root = Path(storage.location)
+    if not root.exists():
+        return []
+    known = set(InspectionPhoto.objects.values_list("file", flat=True))
+    cutoff = older_than.timestamp()
+    removed = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        name = path.relative_to(root).as_posix()
+        if name not in known and path.stat().st_mtime < cutoff:
+            storage.delete(name)
+            removed.append(name)
+    return removed

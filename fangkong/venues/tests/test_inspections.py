@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -196,3 +197,36 @@ def test_a_photo_whose_record_is_not_written_leaves_no_file_behind(
     after = {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
     assert after == before
     assert not InspectionPhoto.objects.exists()
+
+
+def test_the_jobs_remove_a_photo_file_whose_record_was_rolled_back_once_it_is_old(
+    inspection, inspector, settings
+):
+    from django.db import transaction
+
+    from fangkong.venues.jobs import run_photo_orphans
+
+    # Given a kept photo, and one whose outer transaction rolled back after it was stored
+    kept = inspection_photo_add(
+        inspection=inspection,
+        upload=SimpleUploadedFile("a.png", image_bytes("PNG"), content_type="image/png"),
+        by=inspector,
+    )
+    with transaction.atomic():
+        lost = inspection_photo_add(
+            inspection=inspection,
+            upload=SimpleUploadedFile("b.png", image_bytes("PNG"), content_type="image/png"),
+            by=inspector,
+        )
+        transaction.set_rollback(True)  # the inspection failed to save after its photos
+    root = Path(settings.FANGKONG_VENUE_PHOTO_ROOT)
+    assert (root / str(lost.file.name)).exists()
+
+    # When the jobs run before and after the grace period
+    assert run_photo_orphans(timezone.now()) == 0
+    later = timezone.now() + dt.timedelta(hours=settings.FANGKONG_VENUE_PHOTO_ORPHAN_HOURS + 1)
+    assert run_photo_orphans(later) == 1
+
+    # Then only the orphan is gone
+    assert not (root / str(lost.file.name)).exists()
+    assert (root / str(kept.file.name)).exists()
