@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.scope import scope_of
@@ -28,6 +30,31 @@ class SitePositive:
     @property
     def person(self) -> Any:
         return self.placement.person
+
+    def case_form_initial(self, *, with_identifiers: bool) -> dict[str, object]:
+        """What the site already tells the case form: who, sampled when, isolated since
+        when, found how. ID number and phone only for roles that may read them."""
+        person, room = self.person, self.placement.room
+        initial: dict[str, object] = {
+            "name": person.name,
+            "id_type": person.id_type,
+            "home_jurisdiction": person.home_jurisdiction_id,
+            "isolated_at": _form_moment(self.placement.starts_at),
+            "detection_note": _("隔离点核酸筛查：%(site)s %(room)s")
+            % {"site": room.site.name, "room": room.number},
+        }
+        if with_identifiers:
+            initial.update(id_number=person.id_number, phone=person.phone)
+        if self.sampled_at is not None:
+            initial["sampling_date"] = timezone.localdate(self.sampled_at).isoformat()
+        if self.test.concluded_at is not None:
+            initial["detected_at"] = _form_moment(self.test.concluded_at)
+        return initial
+
+
+def _form_moment(moment: dt.datetime) -> str:
+    """A moment as the form's datetime-local input shows it."""
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
 def _scope_q(viewer: Any) -> Q:

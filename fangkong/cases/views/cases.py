@@ -93,30 +93,11 @@ def case_list_page(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _initial_from_site_positive(request: AuthenticatedRequest, test_pk: str) -> dict[str, object]:
-    """What a positive in a site already tells the case form: who, sampled when, isolated
-    since when, found how. ID number and phone only for roles that may read them."""
     try:
         positive = site_positive_get(viewer=request.user, test_pk=int(test_pk))
     except (ValueError, NucleicAcidTest.DoesNotExist):
         return {}
-    person, placement = positive.person, positive.placement
-    initial: dict[str, object] = {
-        "name": person.name,
-        "id_type": person.id_type,
-        "home_jurisdiction": person.home_jurisdiction_id,
-        "isolated_at": timezone.localtime(placement.starts_at).strftime("%Y-%m-%dT%H:%M"),
-        "detection_note": _("隔离点核酸筛查：%(site)s %(room)s")
-        % {"site": placement.room.site.name, "room": placement.room.number},
-    }
-    if may_see_identifiers(request.user):
-        initial.update(id_number=person.id_number, phone=person.phone)
-    if positive.sampled_at is not None:
-        initial["sampling_date"] = timezone.localdate(positive.sampled_at).isoformat()
-    if positive.test.concluded_at is not None:
-        initial["detected_at"] = timezone.localtime(positive.test.concluded_at).strftime(
-            "%Y-%m-%dT%H:%M"
-        )
-    return initial
+    return positive.case_form_initial(with_identifiers=may_see_identifiers(request.user))
 
 
 @capability_required("cases.register")
@@ -306,7 +287,7 @@ def case_contacts_export(request: AuthenticatedRequest, pk: int, fmt: str) -> Ht
         contacts.order_by("degree", "first_exposure", "pk"), full=may_see_identifiers(request.user)
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    name = f"{case.number}-密接名单-{stamp}"
+    name = _("%(case)s-密接名单-%(stamp)s") % {"case": case.number, "stamp": stamp}
     if fmt == "xlsx":
         return xlsx_response(f"{name}.xlsx", contact_export_header(), rows, title=_("密接名单"))
     return csv_response(f"{name}.csv", contact_export_header(), rows)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -244,7 +245,7 @@ class UnitReportViewSet(
     def _unit(self, request: Request) -> Any:
         unit = acting_user(request).unit
         if unit is None:
-            raise ValidationError({"unit": "您不属于任何报送单位"})
+            raise ValidationError({"unit": _("您不属于任何报送单位")})
         return unit
 
     @extend_schema(request=UnitReportWriteSerializer, responses={201: UnitReportSerializer})

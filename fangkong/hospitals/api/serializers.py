@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from fangkong.core.api.serializers import FigureSerializer
@@ -195,10 +196,10 @@ class AdmissionCreateSerializer(serializers.Serializer[Any]):
         given = [k for k in ("transfer", "case", "person", "id_number") if attrs.get(k)]
         if len(given) != 1:
             raise serializers.ValidationError(
-                "请且仅请指定 transfer、case、person 或 id_number 之一"
+                _("请且仅请指定 transfer、case、person 或 id_number 之一")
             )
         if attrs.get("id_number") and not attrs.get("name"):
-            raise serializers.ValidationError({"name": "按证件收治时请填写姓名"})
+            raise serializers.ValidationError({"name": _("按证件收治时请填写姓名")})
         return attrs
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -65,14 +66,14 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             scope.jurisdiction_q("pk"), pk=data["jurisdiction"]
         ).first()
         if jurisdiction is None:
-            raise NotFound("找不到该辖区")
+            raise NotFound(_("找不到该辖区"))
         unit = None
         if data["operating_unit"] is not None:
             unit = ResponsibleUnit.objects.filter(
                 scope.jurisdiction_q("jurisdiction"), pk=data["operating_unit"]
             ).first()
             if unit is None:
-                raise NotFound("找不到该运营单位")
+                raise NotFound(_("找不到该运营单位"))
         site = site_create(
             name=data["name"],
             jurisdiction=jurisdiction,

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -126,7 +127,7 @@ class VenueViewSet(
         incoming = VenueWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         if not scope_of(request.user).covers(incoming.validated_data["jurisdiction"]):
-            raise PermissionDenied("所属辖区不在您的管辖范围内")
+            raise PermissionDenied(_("所属辖区不在您的管辖范围内"))
         venue = venue_create(by=acting_user(request), **incoming.validated_data)
         return Response(
             VenueSerializer(venue, context=self._context_for([venue])).data,
