@@ -28,6 +28,8 @@ from bench.city import DATA_DIR, FIRST_DAY, CityShape, city_file
 from bench.plain_query import plain_trace
 from fangkong.analytics.checkin_files import CheckinRecords, iter_records, load_checkins
 from fangkong.analytics.duckdb_engine import DuckDBEngine
+from fangkong.analytics.memory_engine import MemoryEngine
+from fangkong.analytics.sql_change_tracking import change_tracking_statements
 from fangkong.analytics.sql_engine import SqlEngine
 from fangkong.analytics.sql_schema import (
     Dialect,
@@ -90,8 +92,23 @@ def plain_rows(table: Any) -> list[Row]:
 def index_marker(dialect: Dialect) -> str:
     """Changes whenever the tracing index definition changes, so stale bench databases
     get the new index instead of silently timing full scans."""
-    text = "\n".join(tracing_index_statements(dialect))
+    text = "\n".join(tracing_index_statements(dialect) + change_tracking_statements(dialect))
     return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _install_tracing_support(connection: Any, dialect: Dialect) -> None:
+    """The tracing index and the change tracking of the memory engine, on a table that may
+    predate either (bench databases are kept between runs)."""
+    cursor = connection.cursor()
+    cursor.execute('DROP INDEX IF EXISTS "venues_checkin_trace_venue"')
+    if dialect == "postgresql":
+        cursor.execute("ALTER TABLE venues_checkin ADD COLUMN IF NOT EXISTS revision bigint")
+    elif "revision" not in {row[1] for row in cursor.execute("PRAGMA table_info(venues_checkin)")}:
+        cursor.execute("ALTER TABLE venues_checkin ADD COLUMN revision bigint")
+    for statement in change_tracking_statements(dialect):
+        cursor.execute(statement)
+    cursor.close()
+    create_tracing_indexes(connection, dialect)
 
 
 def build_sqlite(path: Path, records: CheckinRecords) -> sqlite3.Connection:
@@ -109,8 +126,7 @@ def build_sqlite(path: Path, records: CheckinRecords) -> sqlite3.Connection:
         partial.rename(path)
     connection = sqlite3.connect(path)
     if connection.execute("SELECT marker FROM bench_index").fetchone()[0] != index_marker("sqlite"):
-        connection.execute('DROP INDEX IF EXISTS "venues_checkin_trace_venue"')
-        create_tracing_indexes(connection, "sqlite")
+        _install_tracing_support(connection, "sqlite")
         connection.execute("UPDATE bench_index SET marker = ?", (index_marker("sqlite"),))
         connection.commit()
     return connection
@@ -147,8 +163,7 @@ def postgres(records: CheckinRecords, marker: str) -> Iterator[Any]:
             create_checkin_table(connection, "postgresql")
             insert_checkins(connection, "postgresql", _integer_ids(records))
         if loaded is None or loaded[0] != f"{marker}|{index_marker('postgresql')}":
-            connection.execute('DROP INDEX IF EXISTS "venues_checkin_trace_venue"')
-            create_tracing_indexes(connection, "postgresql")
+            _install_tracing_support(connection, "postgresql")
             connection.execute(
                 f"COMMENT ON TABLE venues_checkin IS '{marker}|{index_marker('postgresql')}'"
             )
@@ -178,10 +193,12 @@ def run(
     plain = duckdb.connect()
     plain.execute(f"CREATE TABLE checkins AS SELECT * FROM read_parquet('{path}')")
     began = time.perf_counter()
+    sqlite_path = path.with_suffix(".sqlite")
     engines["sql-sqlite"] = SqlEngine(
-        build_sqlite(path.with_suffix(".sqlite"), records), dialect="sqlite", zone=ZONE
+        build_sqlite(sqlite_path, records), dialect="sqlite", zone=ZONE
     )
     out(f"sqlite ready in {time.perf_counter() - began:.1f} s")
+    engines["memory-sqlite"] = _prepared_memory_engine(sqlite3.connect(sqlite_path), out)
     cases = pick_cases(records, case_count, shape.seed)
     out(
         "load average before timing (1, 5, 15 min): "
@@ -189,10 +206,23 @@ def run(
     )
     with postgres(records, path.name) if use_postgres else contextlib.nullcontext() as pg:
         if pg is not None:
+            import psycopg
+
             engines["sql-postgresql"] = SqlEngine(pg, dialect="postgresql", zone=ZONE)
+            engines["memory-postgresql"] = _prepared_memory_engine(
+                psycopg.connect(pg.info.dsn), out
+            )
         else:
             out("PostgreSQL not used or not reachable: sql-postgresql skipped")
         return _time_all(engines, plain, cases, repeat)
+
+
+def _prepared_memory_engine(connection: Any, out: Callable[[str], None]) -> MemoryEngine:
+    began = time.perf_counter()
+    engine = MemoryEngine(connection, zone=ZONE)
+    out(f"{engine.dialect_name} table copied into the memory engine in "
+        f"{time.perf_counter() - began:.1f} s")  # fmt: skip
+    return engine
 
 
 def _time_all(

@@ -52,9 +52,11 @@ class CheckinTable:
     venue_id: str = "venue_id"
     check_in: str = "check_in"
     check_out: str = "check_out"
+    key: str = "id"
 
     def __post_init__(self) -> None:
-        for name in (self.table, self.person_id, self.venue_id, self.check_in, self.check_out):
+        names = (self.table, self.person_id, self.venue_id, self.check_in, self.check_out, self.key)
+        for name in names:
             if not name.replace("_", "").isalnum():
                 raise ValueError(f"not a plain SQL identifier: {name!r}")
 

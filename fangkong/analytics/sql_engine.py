@@ -29,7 +29,7 @@ from fangkong.analytics.tracing import (
     register_file_engine,
 )
 
-_DIALECTS: dict[str, type[SqlDialect]] = {"sqlite": SqliteDialect, "postgresql": PostgresDialect}
+DIALECTS: dict[str, type[SqlDialect]] = {"sqlite": SqliteDialect, "postgresql": PostgresDialect}
 
 
 def detect_dialect(connection: Any) -> str:
@@ -59,7 +59,7 @@ class SqlEngine:
         zone: tzinfo | None = None,
     ) -> None:
         self.connection = connection
-        self.dialect = _DIALECTS[dialect or detect_dialect(connection)](table or CheckinTable())
+        self.dialect = DIALECTS[dialect or detect_dialect(connection)](table or CheckinTable())
         self.zone = zone if zone is not None else zone_named(DEFAULT_ZONE)
         if isinstance(self.dialect, PostgresDialect):
             self.dialect.learn_types(connection)

@@ -62,10 +62,12 @@ class _VenueTier:
         person: np.ndarray,
         start: np.ndarray,
         end: np.ndarray,
+        row: np.ndarray,
         base_s: int,
         n_venues: int,
     ) -> None:
         self.person = person
+        self.row = row
         self.start = start
         self.end = end
         self.base_s = base_s
@@ -82,16 +84,19 @@ class _VenueTier:
         if len(self.key) == 0 or len(probes.venue) == 0:
             empty = np.empty(0, dtype=np.int64)
             return empty, empty
-        longest = self.max_length[probes.venue] if max_length is None else max_length
+        # Venues coded after the index was built have no stays here.
+        known = probes.venue < len(self.max_length)
+        venue = np.where(known, probes.venue, 0)
+        longest = self.max_length[venue] if max_length is None else max_length
         # A qualifying stay starts no later than end - m and ends no earlier than start + m,
         # so it starts no earlier than start + m - (longest stay at that venue).
         low_s = (probes.start + min_overlap - longest) // MICROS_PER_SECOND - self.base_s
         high_s = (probes.end - min_overlap) // MICROS_PER_SECOND - self.base_s
         limit = (1 << _TIME_BITS) - 1
-        venue_key = probes.venue << _TIME_BITS
+        venue_key = venue << _TIME_BITS
         low = np.searchsorted(self.key, venue_key | np.clip(low_s, 0, limit), "left")
         high = np.searchsorted(self.key, venue_key | np.clip(high_s, 0, limit), "right")
-        high = np.where(high_s < 0, low, high)
+        high = np.where((high_s < 0) | ~known, low, high)
         return _ranges(low, high)
 
 
@@ -112,6 +117,11 @@ class StayIndex:
         sorted by (venue, start) so that tiers keep that order after filtering."""
         self.n_persons = n_persons
         self.n_venues = n_venues
+        # Rows retired since the index was built (a copy kept current by MemoryEngine marks
+        # changed and deleted rows here instead of rebuilding); None while every row holds.
+        self.alive: np.ndarray | None = None
+        self.size = len(person)
+        row = np.arange(len(person), dtype=np.int64)
         self._base_s = int(start.min()) // MICROS_PER_SECOND if len(start) else 0
         length = end - start
         self._open = _VenueTier(
@@ -119,6 +129,7 @@ class StayIndex:
             person[~has_end],
             start[~has_end],
             start[~has_end],
+            row[~has_end],
             self._base_s,
             n_venues,
         )
@@ -132,6 +143,7 @@ class StayIndex:
                     person[chosen],
                     start[chosen],
                     end[chosen],
+                    row[chosen],
                     self._base_s,
                     n_venues,
                 )
@@ -141,9 +153,16 @@ class StayIndex:
         self._p_start = start[by_person]
         self._p_end = end[by_person]
         self._p_has_end = has_end[by_person]
+        self._p_row = by_person
         self._p_offsets = np.concatenate(
             ([0], np.cumsum(np.bincount(person, minlength=n_persons)))
         ).astype(np.int64)
+
+    def retire(self, rows: np.ndarray) -> None:
+        """Rows (positions in the arrays the index was built from) that no longer hold."""
+        if self.alive is None:
+            self.alive = np.ones(self.size, dtype=bool)
+        self.alive[rows] = False
 
     def stays_of(
         self,
@@ -154,13 +173,20 @@ class StayIndex:
         min_overlap: int,
     ) -> Probes:
         """Each person's stays clipped to that person's [window_start, window_end); clipped
-        stays shorter than min_overlap are dropped since they cannot make a contact."""
-        positions, owner = _ranges(self._p_offsets[persons], self._p_offsets[persons + 1])
+        stays shorter than min_overlap are dropped since they cannot make a contact. Persons
+        coded after the index was built have no stays in it."""
+        known = persons < self.n_persons
+        code = np.where(known, persons, 0)
+        low = np.where(known, self._p_offsets[code], 0)
+        high = np.where(known, self._p_offsets[code + 1], 0)
+        positions, owner = _ranges(low, high)
         start = self._p_start[positions]
         end = np.where(self._p_has_end[positions], self._p_end[positions], start + default_stay)
         start = np.maximum(start, window_start[owner])
         end = np.minimum(end, window_end[owner])
         keep = end - start >= min_overlap
+        if self.alive is not None:
+            keep &= self.alive[self._p_row[positions]]
         return Probes(
             venue=self._p_venue[positions][keep],
             start=start[keep],
@@ -168,14 +194,9 @@ class StayIndex:
             via=persons[owner][keep],
         )
 
-    def exposures(
-        self,
-        probes: Probes,
-        excluded: np.ndarray,
-        default_stay: int,
-        min_overlap: int,
-    ) -> Exposures:
-        """Per person not in `excluded`: earliest exposure, ties by smallest via then venue."""
+    def pairs(self, probes: Probes, default_stay: int, min_overlap: int) -> Exposures:
+        """Every qualifying (stay, probe) pair as an exposure of the stay's person, not yet
+        reduced to one per person (see first_exposures)."""
         found: list[tuple[np.ndarray, ...]] = []
         open_lengths = np.full(len(probes.venue), default_stay, dtype=np.int64)
         for tier, lengths in [(self._open, open_lengths), *((t, None) for t in self._closed)]:
@@ -189,25 +210,65 @@ class StayIndex:
             shared = np.minimum(end, probes.end[probe]) - exposure
             person = tier.person[positions]
             keep = shared >= min_overlap
+            if self.alive is not None:
+                keep &= self.alive[tier.row[positions]]
             found.append(
                 (person[keep], exposure[keep], probes.venue[probe][keep], probes.via[probe][keep])
             )
         if not found:
-            empty = np.empty(0, dtype=np.int64)
-            return Exposures(empty, empty, empty, empty)
+            return _no_exposures()
         person, exposure, venue, via = (
             np.concatenate(column) for column in zip(*found, strict=True)
         )
-        blocked = np.zeros(self.n_persons, dtype=bool)
-        blocked[excluded] = True
-        keep = ~blocked[person]
-        person, exposure, venue, via = person[keep], exposure[keep], venue[keep], via[keep]
-        order = np.lexsort((venue, via, exposure, person))
-        person = person[order]
-        first = np.ones(len(person), dtype=bool)
-        first[1:] = person[1:] != person[:-1]
-        chosen = order[first]
-        return Exposures(person[first], exposure[chosen], venue[chosen], via[chosen])
+        return Exposures(person, exposure, venue, via)
+
+    def exposures(
+        self,
+        probes: Probes,
+        excluded: np.ndarray,
+        default_stay: int,
+        min_overlap: int,
+    ) -> Exposures:
+        """Per person not in `excluded`: earliest exposure, ties by smallest via then venue."""
+        return first_exposures(
+            [self.pairs(probes, default_stay, min_overlap)], excluded, self.n_persons
+        )
+
+
+def _no_exposures() -> Exposures:
+    empty = np.empty(0, dtype=np.int64)
+    return Exposures(empty, empty, empty, empty)
+
+
+def first_exposures(
+    found: list[Exposures],
+    excluded: np.ndarray,
+    n_persons: int,
+    *,
+    person_key: np.ndarray | None = None,
+    venue_key: np.ndarray | None = None,
+) -> Exposures:
+    """Per person not in `excluded`, the pair with the earliest exposure, ties by smallest
+    via then venue. Codes compare in id order unless key arrays (code -> sortable integer in
+    id order) say otherwise, as for codes handed out after an index was built."""
+    if not found:
+        return _no_exposures()
+    person, exposure, venue, via = (
+        np.concatenate(column)
+        for column in zip(*((f.person, f.exposure, f.venue, f.via) for f in found), strict=True)
+    )
+    blocked = np.zeros(n_persons, dtype=bool)
+    blocked[excluded] = True
+    keep = ~blocked[person]
+    person, exposure, venue, via = person[keep], exposure[keep], venue[keep], via[keep]
+    via_rank = via if person_key is None else person_key[via]
+    venue_rank = venue if venue_key is None else venue_key[venue]
+    order = np.lexsort((venue_rank, via_rank, exposure, person))
+    person = person[order]
+    first = np.ones(len(person), dtype=bool)
+    first[1:] = person[1:] != person[:-1]
+    chosen = order[first]
+    return Exposures(person[first], exposure[chosen], venue[chosen], via[chosen])
 
 
 NO_END = _NO_END

@@ -28,6 +28,11 @@ from fangkong.analytics.sql_schema import (
     create_tracing_indexes,
     insert_checkins,
 )
+from fangkong.analytics.tests.memory_tables import (
+    NEVER_COMPACT,
+    PostgresMemoryTables,
+    sqlite_memory_engine,
+)
 from fangkong.analytics.timestamps import DEFAULT_ZONE, instant_us, zone_named
 from fangkong.analytics.tracing import CaseQuery, TracingEngine, TracingParams, trace_batch
 
@@ -159,6 +164,11 @@ ENGINE_KINDS = [
     pytest.param("sql-postgresql-other-way", marks=pytest.mark.postgres),
     "duckdb-csv",
     "duckdb-parquet",
+    "memory-sqlite",
+    "memory-sqlite-caught-up",
+    "memory-sqlite-compacting",
+    pytest.param("memory-postgresql", marks=pytest.mark.postgres),
+    pytest.param("memory-postgresql-caught-up", marks=pytest.mark.postgres),
 ]
 
 
@@ -171,10 +181,20 @@ def _other_way(engine: SqlEngine) -> SqlEngine:
 def build_engine(request: pytest.FixtureRequest, engine_kind: str) -> Callable[..., TracingEngine]:
     if engine_kind.startswith("sql-postgresql"):
         table = PostgresTable(request.getfixturevalue("postgres_connection"))
+    if engine_kind.startswith("memory-postgresql"):
+        memory_tables = PostgresMemoryTables(request.getfixturevalue("postgres_connection"))
 
     def build(stays: Sequence[Stay], folder: Path) -> TracingEngine:
         csv_path = folder / "events.csv"
         write_csv(stays, csv_path)
+        if engine_kind.startswith("memory-"):
+            rows = list(iter_records(load_checkins(csv_path, zone=ZONE)))
+            caught_up = engine_kind.endswith(("caught-up", "compacting"))
+            if engine_kind.startswith("memory-postgresql"):
+                return memory_tables.engine(rows, caught_up=caught_up)
+            # Tiny tables: the default share would merge every change into a new copy.
+            compact_at = 0.0 if engine_kind.endswith("compacting") else NEVER_COMPACT
+            return sqlite_memory_engine(rows, folder, caught_up=caught_up, compact_at=compact_at)
         if engine_kind == "sql-sqlite":
             return sqlite_engine(csv_path)
         if engine_kind == "sql-sqlite-other-way":

@@ -1,0 +1,120 @@
+"""Which check-ins changed since a reader last looked: the DDL that records it in the database
+and the queries that read it, per dialect. `memory_engine.MemoryEngine` keeps an in-memory
+copy of the table current with them.
+
+Every insert and every update of a tracing column stamps the row's `revision`; a delete
+leaves the row's key and a revision in `<table>_removed`. Triggers do the stamping, so no
+write path (the ORM, bulk updates in a person merge, raw SQL, a DBA's psql session) can
+skip it. A reader remembers where it stopped and next asks for rows from there on:
+
+- PostgreSQL: the revision is the writing transaction's id (`pg_current_xact_id()`), and the
+  reader remembers the oldest transaction still running when it read
+  (`pg_snapshot_xmin`). A transaction it could not see then has an id at least that large,
+  so "revision >= that xmin" next time finds every write committed since, however the
+  writers' commits interleave. Rows already seen may come again; applying them is
+  idempotent.
+- SQLite: one writer at a time, so a revision taken as one more than the largest one in the
+  database grows with commit order, and "revision > the largest seen" is exact.
+
+Rows written before tracking was installed keep a NULL revision: they are in every full
+read and never in a change read. TRUNCATE fires no row trigger; a reader's copy is stale
+after one until it reloads.
+"""
+
+from __future__ import annotations
+
+from fangkong.analytics.sql_dialects import CheckinTable
+
+REVISION = "revision"
+
+
+def removed_table(t: CheckinTable) -> str:
+    return f"{t.table}_removed"
+
+
+def _tracked_columns(t: CheckinTable) -> str:
+    return ", ".join(f'"{c}"' for c in (t.person_id, t.venue_id, t.check_in, t.check_out))
+
+
+def change_tracking_statements(dialect: str, t: CheckinTable | None = None) -> list[str]:
+    """DDL (idempotent) for a migration: the revision index, the removals table, triggers.
+    The `revision` column itself belongs to the table (the platform model declares it)."""
+    t = t or CheckinTable()
+    removed = removed_table(t)
+    if dialect == "postgresql":
+        stamp = "pg_current_xact_id()::text::bigint"
+        return [
+            f'CREATE INDEX IF NOT EXISTS "{t.table}_revision" ON "{t.table}" ("{REVISION}") '
+            f'WHERE "{REVISION}" IS NOT NULL',
+            f'CREATE TABLE IF NOT EXISTS "{removed}" '
+            f'("{t.key}" bigint NOT NULL, "{REVISION}" bigint NOT NULL)',
+            f'CREATE INDEX IF NOT EXISTS "{removed}_revision" ON "{removed}" ("{REVISION}")',
+            f'CREATE OR REPLACE FUNCTION "{t.table}_revise"() RETURNS trigger '
+            f'LANGUAGE plpgsql AS $$ BEGIN NEW."{REVISION}" := {stamp}; RETURN NEW; END $$',
+            f'CREATE OR REPLACE FUNCTION "{t.table}_remember_removal"() RETURNS trigger '
+            f'LANGUAGE plpgsql AS $$ BEGIN INSERT INTO "{removed}" VALUES (OLD."{t.key}", '
+            f"{stamp}); RETURN OLD; END $$",
+            f'DROP TRIGGER IF EXISTS "{t.table}_revise" ON "{t.table}"',
+            f'CREATE TRIGGER "{t.table}_revise" BEFORE INSERT OR UPDATE OF '
+            f'{_tracked_columns(t)} ON "{t.table}" FOR EACH ROW EXECUTE FUNCTION '
+            f'"{t.table}_revise"()',
+            f'DROP TRIGGER IF EXISTS "{t.table}_remember_removal" ON "{t.table}"',
+            f'CREATE TRIGGER "{t.table}_remember_removal" AFTER DELETE ON "{t.table}" '
+            f'FOR EACH ROW EXECUTE FUNCTION "{t.table}_remember_removal"()',
+        ]
+    if dialect == "sqlite":
+        following = (
+            f'(SELECT coalesce(max(m), 0) + 1 FROM (SELECT max("{REVISION}") AS m FROM '
+            f'"{t.table}" UNION ALL SELECT max("{REVISION}") FROM "{removed}"))'
+        )
+        revise = (
+            f'UPDATE "{t.table}" SET "{REVISION}" = {following} WHERE "{t.key}" = NEW."{t.key}"'
+        )
+        return [
+            # Not partial: max() over it is what makes the next revision cheap.
+            f'CREATE INDEX IF NOT EXISTS "{t.table}_revision" ON "{t.table}" ("{REVISION}")',
+            f'CREATE TABLE IF NOT EXISTS "{removed}" '
+            f'("{t.key}" integer NOT NULL, "{REVISION}" integer NOT NULL)',
+            f'CREATE INDEX IF NOT EXISTS "{removed}_revision" ON "{removed}" ("{REVISION}")',
+            f'CREATE TRIGGER IF NOT EXISTS "{t.table}_revise_insert" AFTER INSERT ON '
+            f'"{t.table}" BEGIN {revise}; END',
+            # The trigger's own UPDATE sets only the revision, so it does not fire itself.
+            f'CREATE TRIGGER IF NOT EXISTS "{t.table}_revise_update" AFTER UPDATE OF '
+            f'{_tracked_columns(t)} ON "{t.table}" BEGIN {revise}; END',
+            f'CREATE TRIGGER IF NOT EXISTS "{t.table}_remember_removal" AFTER DELETE ON '
+            f'"{t.table}" BEGIN INSERT INTO "{removed}" VALUES (OLD."{t.key}", {following}); END',
+        ]
+    raise ValueError(f"unknown dialect {dialect!r}")
+
+
+def drop_change_tracking_statements(dialect: str, t: CheckinTable | None = None) -> list[str]:
+    """The reverse of change_tracking_statements (a migration's reverse SQL)."""
+    t = t or CheckinTable()
+    removed = removed_table(t)
+    if dialect == "postgresql":
+        return [
+            f'DROP TRIGGER IF EXISTS "{t.table}_revise" ON "{t.table}"',
+            f'DROP TRIGGER IF EXISTS "{t.table}_remember_removal" ON "{t.table}"',
+            f'DROP FUNCTION IF EXISTS "{t.table}_revise"()',
+            f'DROP FUNCTION IF EXISTS "{t.table}_remember_removal"()',
+            f'DROP TABLE IF EXISTS "{removed}"',
+            f'DROP INDEX IF EXISTS "{t.table}_revision"',
+        ]
+    return [
+        f'DROP TRIGGER IF EXISTS "{t.table}_revise_insert"',
+        f'DROP TRIGGER IF EXISTS "{t.table}_revise_update"',
+        f'DROP TRIGGER IF EXISTS "{t.table}_remember_removal"',
+        f'DROP TABLE IF EXISTS "{removed}"',
+        f'DROP INDEX IF EXISTS "{t.table}_revision"',
+    ]
+
+
+def next_since_sql(dialect: str, t: CheckinTable | None = None) -> str:
+    """Run in the same read transaction as a read: where the next change read starts."""
+    t = t or CheckinTable()
+    if dialect == "postgresql":
+        return "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+    return (
+        f'SELECT coalesce(max(m), 0) + 1 FROM (SELECT max("{REVISION}") AS m FROM "{t.table}" '
+        f'UNION ALL SELECT max("{REVISION}") FROM "{removed_table(t)}")'
+    )
