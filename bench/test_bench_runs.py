@@ -25,8 +25,8 @@ def test_the_runner_times_every_engine_and_agrees_with_the_plain_query(tmp_path:
     lines: list[str] = []
     timings = run(TINY, 3, 1, lines.append, data_dir=tmp_path, use_postgres=False)
     engines = sorted({name for name, _, _ in timings.seconds} - {"plain"})
-    assert engines == ["duckdb", "sql-sqlite"]
-    assert len(timings.seconds) == 3 * 2 * 3  # (plain + 2 engines) x 2 degrees x 3 cases
+    assert engines == ["duckdb", "memory-sqlite", "sql-sqlite"]
+    assert len(timings.seconds) == 4 * 2 * 3  # (plain + 3 engines) x 2 degrees x 3 cases
     assert any(count > 0 for count in timings.contacts.values())
     table = report(timings, engines)
     assert "### Degree 2" in table

@@ -158,6 +158,20 @@ class StayIndex:
             ([0], np.cumsum(np.bincount(person, minlength=n_persons)))
         ).astype(np.int64)
 
+    def rows(self) -> tuple[np.ndarray, ...]:
+        """(row, person, venue, start, end, has_end) of every row, retired ones included, as
+        the index holds them (by person): what it was built from, for a rebuild."""
+        counts = np.diff(self._p_offsets)
+        person = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        return (
+            self._p_row,
+            person,
+            self._p_venue,
+            self._p_start,
+            self._p_end,
+            self._p_has_end,
+        )
+
     def retire(self, rows: np.ndarray) -> None:
         """Rows (positions in the arrays the index was built from) that no longer hold."""
         if self.alive is None:

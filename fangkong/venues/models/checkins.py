@@ -92,6 +92,10 @@ class CheckIn(models.Model):
         db_index=False,
     )
     created_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
+    # Stamped by database triggers on every write (migration cases/0004), never by Python:
+    # the memory tracing engine reads what changed since its last look by it, and no write
+    # path (ORM, bulk update, raw SQL) can forget a trigger.
+    revision = models.BigIntegerField(_("修订号"), null=True, blank=True, editable=False)
 
     objects = CheckInQuerySet.as_manager()
 
