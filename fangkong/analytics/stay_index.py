@@ -100,6 +100,19 @@ class _VenueTier:
         return _ranges(low, high)
 
 
+def venue_time_order(venue: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """An order of stays by (venue, check-in second), as StayIndex wants its input: one sort
+    of the packed search key where it fits in 63 bits, which is several times quicker than
+    sorting by two keys."""
+    if len(venue) == 0:
+        return np.empty(0, dtype=np.int64)
+    seconds = start // MICROS_PER_SECOND
+    span = int(seconds.max()) - int(seconds.min())
+    if int(venue.max()) < (1 << (63 - _TIME_BITS)) and span < (1 << _TIME_BITS):
+        return np.argsort((venue << _TIME_BITS) | (seconds - seconds.min()))
+    return np.lexsort((start, venue))
+
+
 class StayIndex:
     """All stays, by person (to find a person's stays) and by venue (to find who was there)."""
 
@@ -148,7 +161,8 @@ class StayIndex:
                     n_venues,
                 )
             )
-        by_person = np.lexsort((start, person))
+        # Grouping by person is all stays_of needs; a stable sort of one key is quick.
+        by_person = np.argsort(person, kind="stable")
         self._p_venue = venue[by_person]
         self._p_start = start[by_person]
         self._p_end = end[by_person]
