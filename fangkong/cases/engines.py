@@ -12,19 +12,20 @@ registers another factory by name from its AppConfig.ready():
 The factory receives the deployment's zone and returns any `fangkong.analytics.tracing.
 TracingEngine`; ids it answers must be the platform's person and venue primary keys.
 
-`memory` holds the whole table in this process's memory (about 100 bytes a stay) and reads
+`memory` holds the whole table in this process's memory (about 110 bytes a stay) and reads
 only what changed before each trace (triggers of migration cases/0004): an outbreak's
-second degree in a tenth of a second instead of seconds (bench/README.md). Each process
-builds its own copy on first use, so it suits few long-lived processes (a tracing worker,
-a small web tier), not many short-lived ones.
+second degree in a third of a second instead of seconds (bench/README.md). Each process
+builds its own copy (13 s from PostgreSQL, 25 s from SQLite for 5 M stays), a web server
+as it starts (wsgi.py), so it suits a few long-lived processes, not many short-lived ones.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -33,6 +34,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from fangkong.analytics.tracing import TracingEngine, TracingParams
+
+if TYPE_CHECKING:
+    from fangkong.analytics.memory_engine import MemoryEngine
+
+logger = logging.getLogger(__name__)
 
 PlatformEngineFactory = Callable[[tzinfo], TracingEngine]
 
@@ -58,12 +64,12 @@ def _sql_engine(zone: tzinfo) -> TracingEngine:
 register_platform_engine("sql", _sql_engine)
 
 
-_memory_engine: TracingEngine | None = None
+_memory_engine: MemoryEngine | None = None
 _memory_engine_lock = threading.Lock()
 
 
 def _memory_engine_factory(zone: tzinfo) -> TracingEngine:
-    """One copy per process, built on first use (seconds for millions of stays) and caught
+    """One copy per process, built on first use (or by warm_up_platform_engine) and caught
     up on every trace. It reads through a connection of its own, so it sees committed
     check-ins only and never a request's uncommitted or rolled-back rows."""
     global _memory_engine
@@ -82,11 +88,30 @@ def forget_memory_engine() -> None:
     global _memory_engine
     with _memory_engine_lock:
         if _memory_engine is not None:
-            _memory_engine.connection.close()  # type: ignore[attr-defined]
+            _memory_engine.connection.close()
         _memory_engine = None
 
 
 register_platform_engine("memory", _memory_engine_factory)
+
+
+def warm_up_platform_engine() -> threading.Thread | None:
+    """Start building the memory engine's copy in the background when a web server starts,
+    so the first trace does not wait for it (a trace arriving meanwhile waits on its lock).
+    Other engines need no warm-up."""
+    if configured_engine_name() != "memory":
+        return None
+
+    def build() -> None:
+        try:
+            platform_engine()
+        except Exception:
+            # The first trace builds it again and shows the error where someone sees it.
+            logger.exception("building the memory tracing engine failed")
+
+    thread = threading.Thread(target=build, name="fangkong-memory-engine", daemon=True)
+    thread.start()
+    return thread
 
 
 def configured_engine_name() -> str:

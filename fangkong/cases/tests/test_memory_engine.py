@@ -56,3 +56,21 @@ def test_the_memory_engine_proposes_the_spec_contacts_and_then_a_stay_committed_
     # Then the next trace proposes the newcomer as a close contact of case1
     trace_run_start(case=case, by=investigator)
     assert ("newcomer", 1, "case1") in _names(spec_city, case)
+
+
+def test_a_web_server_starts_building_the_copy_before_the_first_trace(memory_engine, spec_city):
+    from fangkong.cases import engines
+
+    thread = engines.warm_up_platform_engine()
+    assert thread is not None
+    thread.join(timeout=60)
+    assert engines._memory_engine is not None and len(engines._memory_engine) == len(
+        CheckIn.objects.all()
+    )
+
+
+def test_other_engines_need_no_warm_up(settings):
+    from fangkong.cases.engines import warm_up_platform_engine
+
+    settings.FANGKONG_TRACE_ENGINE = "sql"
+    assert warm_up_platform_engine() is None
