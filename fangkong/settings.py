@@ -349,8 +349,9 @@ FANGKONG_TRACE_DEFAULT_STAY_MINUTES = env_int("FANGKONG_TRACE_DEFAULT_STAY_MINUT
 FANGKONG_CONTACT_CONTROL_HOURS = env_int("FANGKONG_CONTACT_CONTROL_HOURS", 12)
 FANGKONG_CASE_REPORT_HOURS = env_int("FANGKONG_CASE_REPORT_HOURS", 2)
 FANGKONG_CASE_INVESTIGATION_HOURS = env_int("FANGKONG_CASE_INVESTIGATION_HOURS", 24)
-# The engine a case page's "trace" runs over the platform's check-ins (fangkong.cases.engines),
-# and how far it goes: 2 finds secondary contacts too.
+# The engine a case page's "trace" runs over the platform's check-ins (fangkong.cases.engines):
+# "sql" reads them at each trace; "memory" keeps a copy per process, current to the last
+# commit, for outbreak-sized traces. And how far it goes: 2 finds secondary contacts too.
 FANGKONG_TRACE_ENGINE = env_str("FANGKONG_TRACE_ENGINE", "sql")
 FANGKONG_TRACE_DEGREE = env_int("FANGKONG_TRACE_DEGREE", 2)
 # Case numbers read PREFIX-YEAR-SEQUENCE (WX-2021-001).
