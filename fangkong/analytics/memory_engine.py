@@ -23,7 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from fangkong.analytics.sql_change_tracking import REVISION, next_since_sql, removed_table
+from fangkong.analytics.sql_change_tracking import (
+    changed_where,
+    removed_table,
+    removed_where,
+    watermark_sql,
+)
 from fangkong.analytics.sql_dialects import CheckinTable, SqlDialect
 from fangkong.analytics.sql_engine import DIALECTS, detect_dialect
 from fangkong.analytics.stay_index import (
@@ -261,7 +266,7 @@ class MemoryEngine:
         self._text_times = self.dialect_name == "sqlite"
         with self._read() as fetch:
             stays = self._packed(fetch) if self._fixed_width() else self._stays(fetch, "", {})
-            self._since = self._scalar(fetch, next_since_sql(self.dialect_name, self.t))
+            self._watermark = self._read_watermark(fetch)
         self._build(stays)
 
     # ------------------------------------------------------------------ reading the table
@@ -349,26 +354,32 @@ class MemoryEngine:
         finally:
             connection.rollback()  # read-only: ending it either way is the same
 
-    def _scalar(self, fetch: Fetch, sql: str) -> int:
-        return int(next(iter(fetch(sql, {})))[0][0])
+    def _read_watermark(self, fetch: Fetch) -> dict[str, int]:
+        sql, names = watermark_sql(self.dialect_name, self.t)
+        (values, *_), *_ = fetch(sql, {})
+        return {name: int(value) for name, value in zip(names, values, strict=True)}
 
     def _catch_up(self) -> None:
-        p = self.dialect.param("since")
         with self._read() as fetch:
-            changed = self._stays(fetch, f'WHERE "{REVISION}" >= {p}', {"since": self._since})
+            changed = _Stays.concatenate(
+                [
+                    self._stays(fetch, where, self._watermark)
+                    for where in changed_where(self.dialect_name, self.t)
+                ]
+            )
             removed = [
                 row[0]
                 for chunk in fetch(
                     f'SELECT "{self.t.key}" FROM "{removed_table(self.t)}" '
-                    f'WHERE "{REVISION}" >= {p}',
-                    {"since": self._since},
+                    + removed_where(self.dialect_name),
+                    self._watermark,
                 )
                 for row in chunk
             ]
-            since = self._scalar(fetch, next_since_sql(self.dialect_name, self.t))
+            watermark = self._read_watermark(fetch)
         if len(changed.key) or removed:
             self._apply(changed, removed)
-        self._since = since
+        self._watermark = watermark
 
     def _apply(self, changed: _Stays, removed: list[int]) -> None:
         persons = [self._persons.code(raw) for raw in changed.person.tolist()]
