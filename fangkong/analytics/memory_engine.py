@@ -334,6 +334,9 @@ class MemoryEngine:
             import psycopg
 
             connection.rollback()
+            # In autocommit each query would see its own moment, and a commit between the
+            # change read and the watermark read would be skipped for good.
+            connection.autocommit = False
             connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         else:
             if connection.in_transaction:

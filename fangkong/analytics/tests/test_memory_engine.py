@@ -191,3 +191,17 @@ def test_bigint_ids_load_through_binary_copy_and_trace_as_the_sql_engine_does(
         expected = list(reference.trace(case, params).rows())
         assert list(engine.trace(case, params).rows()) == expected
         assert expected  # the data is dense enough that every case has contacts
+
+
+@pytest.mark.postgres
+def test_a_connection_handed_over_in_autocommit_still_reads_in_one_transaction(
+    postgres_connection,
+):
+    import psycopg
+
+    postgres_connection.execute(f'DROP TABLE IF EXISTS "{TABLE.table}"')
+    create_tracked_table(postgres_connection, "postgresql")
+    own = psycopg.connect(postgres_connection.info.dsn, autocommit=True)
+    engine = MemoryEngine(own, table=TABLE, zone=ZONE)
+    assert own.autocommit is False
+    assert rows(engine) == []
