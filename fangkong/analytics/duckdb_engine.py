@@ -11,14 +11,14 @@ import numpy as np
 import pyarrow as pa
 
 from fangkong.analytics.checkin_files import CheckinRecords, load_checkins
-from fangkong.analytics.stay_index import NO_END, Exposures, StayIndex
+from fangkong.analytics.coded_trace import trace_coded
+from fangkong.analytics.stay_index import StayIndex
 from fangkong.analytics.timestamps import DEFAULT_ZONE, zone_named
 from fangkong.analytics.tracing import (
     CaseQuery,
     ControlTimes,
     TraceResult,
     TracingParams,
-    control_times_us,
     register_file_engine,
 )
 
@@ -89,51 +89,17 @@ class DuckDBEngine:
         *,
         control_times: ControlTimes | None = None,
     ) -> TraceResult:
-        code = self._person_code.get(case.case_id)
-        if code is None:
-            return TraceResult.from_unsorted(case.case_id, self.zone, [])
         m, d = params.min_overlap_us, params.default_stay_us
-        window_start, window_end = case.window_us(params, self.zone)
-        case_code = np.array([code], dtype=np.int64)
-        probes = self._index.stays_of(
-            case_code,
-            np.array([window_start], dtype=np.int64),
-            np.array([NO_END if window_end is None else window_end], dtype=np.int64),
-            d,
-            m,
-        )
-        close = self._index.exposures(probes, case_code, d, m)
-        columns = [(close, 1)]
-        if params.degree == 2 and len(close.person):
-            controls = control_times_us(control_times, self.zone)
-            ends = np.array(
-                [controls.get(self._person_ids[c], NO_END) for c in close.person.tolist()],
-                dtype=np.int64,
-            )
-            probes = self._index.stays_of(close.person, close.exposure, ends, d, m)
-            excluded = np.concatenate((case_code, close.person))
-            columns.append((self._index.exposures(probes, excluded, d, m), 2))
-        return self._result(case.case_id, columns)
-
-    def _result(self, case_id: str, columns: list[tuple[Exposures, int]]) -> TraceResult:
-        person = np.concatenate([found.person for found, _ in columns])
-        degree = np.concatenate(
-            [np.full(len(found.person), degree, dtype=np.int8) for found, degree in columns]
-        )
-        exposure = np.concatenate([found.exposure for found, _ in columns])
-        venue = np.concatenate([found.venue for found, _ in columns])
-        via = np.concatenate([found.via for found, _ in columns])
-        # Person codes follow string order, so this is the contract's output order.
-        order = np.lexsort((person, exposure, degree))
-        ids = self._person_ids
-        return TraceResult(
-            case_id=case_id,
+        return trace_coded(
+            case=case,
+            params=params,
             zone=self.zone,
-            person_ids=[ids[p] for p in person[order].tolist()],
-            degrees=degree[order],
-            exposures_us=exposure[order],
-            venue_ids=[self._venue_ids[v] for v in venue[order].tolist()],
-            vias=[ids[v] for v in via[order].tolist()],
+            control_times=control_times,
+            case_code=self._person_code.get(case.case_id),
+            stays_of=lambda persons, low, high: self._index.stays_of(persons, low, high, d, m),
+            exposures_of=lambda probes, excluded: self._index.exposures(probes, excluded, d, m),
+            person_ids=self._person_ids,
+            venue_ids=self._venue_ids,
         )
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from fangkong.analytics.coded_trace import trace_coded
 from fangkong.analytics.memory_copy import (
     Codes,
     CopyIndex,
@@ -38,14 +39,13 @@ from fangkong.analytics.sql_change_tracking import (
 )
 from fangkong.analytics.sql_dialects import CheckinTable, SqlDialect
 from fangkong.analytics.sql_engine import DIALECTS, detect_dialect
-from fangkong.analytics.stay_index import NO_END, Exposures, Probes, StayIndex, first_exposures
+from fangkong.analytics.stay_index import Exposures, Probes, StayIndex, first_exposures
 from fangkong.analytics.timestamps import DEFAULT_ZONE, zone_named
 from fangkong.analytics.tracing import (
     CaseQuery,
     ControlTimes,
     TraceResult,
     TracingParams,
-    control_times_us,
 )
 
 _CHUNK = 200_000
@@ -326,46 +326,15 @@ class MemoryEngine:
     def _trace(
         self, case: CaseQuery, params: TracingParams, control_times: ControlTimes | None
     ) -> TraceResult:
-        code = self._persons.code_of.get(case.case_id)
-        if code is None:
-            return TraceResult.from_unsorted(case.case_id, self.zone, [])
-        window_start, window_end = case.window_us(params, self.zone)
-        case_code = np.array([code], dtype=np.int64)
-        probes = self._stays_of(
-            case_code,
-            np.array([window_start], dtype=np.int64),
-            np.array([NO_END if window_end is None else window_end], dtype=np.int64),
-            params,
-        )
-        close = self._exposures(probes, case_code, params)
-        columns = [(close, 1)]
-        if params.degree == 2 and len(close.person):
-            controls = control_times_us(control_times, self.zone)
-            text = self._persons.text
-            ends = np.array(
-                [controls.get(text[c], NO_END) for c in close.person.tolist()], dtype=np.int64
-            )
-            probes = self._stays_of(close.person, close.exposure, ends, params)
-            excluded = np.concatenate((case_code, close.person))
-            columns.append((self._exposures(probes, excluded, params), 2))
-        return self._result(case.case_id, columns)
-
-    def _result(self, case_id: str, columns: list[tuple[Exposures, int]]) -> TraceResult:
-        person = np.concatenate([found.person for found, _ in columns])
-        degree = np.concatenate(
-            [np.full(len(found.person), degree, dtype=np.int8) for found, degree in columns]
-        )
-        exposure = np.concatenate([found.exposure for found, _ in columns])
-        venue = np.concatenate([found.venue for found, _ in columns])
-        via = np.concatenate([found.via for found, _ in columns])
-        order = np.lexsort((self._persons.keys()[person], exposure, degree))
-        persons, venues = self._persons.text, self._venues.text
-        return TraceResult(
-            case_id=case_id,
+        return trace_coded(
+            case=case,
+            params=params,
             zone=self.zone,
-            person_ids=[persons[p] for p in person[order].tolist()],
-            degrees=degree[order],
-            exposures_us=exposure[order],
-            venue_ids=[venues[v] for v in venue[order].tolist()],
-            vias=[persons[v] for v in via[order].tolist()],
+            control_times=control_times,
+            case_code=self._persons.code_of.get(case.case_id),
+            stays_of=lambda persons, low, high: self._stays_of(persons, low, high, params),
+            exposures_of=lambda probes, excluded: self._exposures(probes, excluded, params),
+            person_ids=self._persons.text,
+            venue_ids=self._venues.text,
+            person_key=self._persons.keys(),
         )
