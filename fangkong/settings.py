@@ -118,7 +118,11 @@ TEMPLATES = [
 
 # --- Database ---------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'fangkong.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES = {
+    # Health checks: a connection kept across requests that died with a server restart is
+    # replaced at the next request instead of failing it (the application recovers by itself).
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -250,6 +254,12 @@ LOGGING = {
 FANGKONG_POLICY_EDITION = env_str("FANGKONG_POLICY_EDITION", "2021")
 
 # --- People and import/export ---
+# PIPL retention: the movement and health data of a person released or closed this many days
+# ago is removed or anonymised (`fangkong people retention`, job people.retention). 180 days
+# covers two 90-day follow-up windows (re-positivity checks, late chains) after release.
+FANGKONG_PERSON_RETENTION_DAYS = env_int("FANGKONG_PERSON_RETENTION_DAYS", 180)
+# At most this many persons per run of the periodic job (one transaction); the command has no cap.
+FANGKONG_PERSON_RETENTION_BATCH = env_int("FANGKONG_PERSON_RETENTION_BATCH", 200)
 FANGKONG_IMPORT_MAX_ROWS = env_int("FANGKONG_IMPORT_MAX_ROWS", 200_000)
 FANGKONG_LIST_PAGE_SIZE = env_int("FANGKONG_LIST_PAGE_SIZE", 50)
 
