@@ -146,8 +146,10 @@ class CaseViewSet(
         return Response(self.get_serializer(case).data)
 
     @extend_schema(request=s.TraceStartSerializer, responses={201: s.TraceRunSerializer})
-    @action(detail=True, methods=["post"])
-    def trace(self, request: Request, pk: str | None = None) -> Response:
+    # Named start_trace, not trace: DRF dispatches an HTTP method to the view's method of
+    # that name, so a handler called `trace` also answered the HTTP TRACE verb on every URL.
+    @action(detail=True, methods=["post"], url_path="trace", url_name="trace")
+    def start_trace(self, request: Request, pk: str | None = None) -> Response:
         """Run the configured engine over the platform's check-ins; findings become
         proposed contacts (`/api/v1/cases/contacts/?case=<id>&status=proposed`)."""
         _require(request, "cases.investigate")
