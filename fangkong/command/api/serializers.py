@@ -15,6 +15,7 @@ from fangkong.command.models import (
     Task,
     UnitReport,
 )
+from fangkong.core.api.serializers import INTEGER_COLUMN_MAX
 from fangkong.jurisdictions.models import ResponsibilityKind, ResponsibleUnit
 
 
@@ -49,7 +50,7 @@ class MeasureLineSerializer(serializers.Serializer[Any]):
 
 
 class NoticeWriteSerializer(serializers.Serializer[Any]):
-    number = serializers.IntegerField(min_value=1)
+    number = serializers.IntegerField(min_value=1, max_value=INTEGER_COLUMN_MAX)
     title = serializers.CharField(max_length=200)
     body = serializers.CharField()
     effective_at = serializers.DateTimeField()

@@ -296,6 +296,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notific
 
     serializer_class = NotificationSerializer
     permission_classes = [HasCapability("notification.view")]
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Notification]:
         mine = Notification.objects.filter(recipient=self.request.user.pk)
@@ -306,10 +307,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notific
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        try:
-            notification = self.get_queryset().get(pk=kwargs["pk"])
-        except Notification.DoesNotExist as error:
-            raise NotFound from error
+        notification = self.get_object()
         notification = notification_mark_read(notification=notification, by=acting_user(request))
         return Response(self.get_serializer(notification).data)
 

@@ -108,7 +108,7 @@ class HospitalViewSet(viewsets.ReadOnlyModelViewSet[Hospital]):
                 "person": t.placement.person_id,
                 "name": t.placement.person.name,
                 "site": t.placement.room.site.name,
-                "decided_at": t.decided_at.isoformat(),
+                "decided_at": t.decided_at,
                 "reason": t.reason,
             }
             for t in transfers_awaiting_admission(hospital=hospital)
@@ -120,11 +120,11 @@ class HospitalViewSet(viewsets.ReadOnlyModelViewSet[Hospital]):
                 "person": c.person_id,
                 "name": c.person.name,
                 "classification": c.classification,
-                "reported_at": c.reported_at.isoformat(),
+                "reported_at": c.reported_at,
             }
             for c in cases_awaiting_admission(viewer=request.user)
         ]
-        return Response({"transfers": transfers, "cases": cases})
+        return Response(AwaitingSerializer({"transfers": transfers, "cases": cases}).data)
 
     @extend_schema(request=HospitalStatusSerializer, responses=HospitalSerializer)
     @action(detail=True, methods=["post"])

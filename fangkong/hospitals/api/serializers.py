@@ -454,11 +454,30 @@ class PreparednessSerializer(serializers.Serializer[Any]):
     stock = PreparednessStockSerializer(many=True)
 
 
+class AwaitingTransferSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    person = serializers.IntegerField()
+    name = serializers.CharField()
+    site = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+
+
+class AwaitingCaseSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    person = serializers.IntegerField()
+    name = serializers.CharField()
+    classification = serializers.CharField()
+    # A case is entered before it is reported to the national system (within two hours).
+    reported_at = serializers.DateTimeField(allow_null=True)
+
+
 class AwaitingSerializer(serializers.Serializer[Any]):
     """Who is on the way to a hospital: closed-loop transfers, and new cases not in hospital."""
 
-    transfers = serializers.ListField(child=serializers.DictField())
-    cases = serializers.ListField(child=serializers.DictField())
+    transfers = AwaitingTransferSerializer(many=True)
+    cases = AwaitingCaseSerializer(many=True)
 
 
 class WardSerializer(serializers.ModelSerializer[Ward]):

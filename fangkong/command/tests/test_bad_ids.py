@@ -1,0 +1,35 @@
+"""Numbers and ids no row can have are a 400 or a 404, never a server error."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from fangkong.command.models import Notice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63])
+def test_a_notice_number_beyond_what_the_column_holds_is_a_400_naming_the_number(hq_admin, number):
+    client = APIClient()
+    client.force_authenticate(hq_admin)
+
+    answer = client.post(
+        "/api/v1/command/notices/",
+        {"number": number, "title": "通告", "body": "……", "effective_at": timezone.now()},
+        format="json",
+    )
+
+    assert answer.status_code == 400
+    assert list(answer.json()) == ["number"]
+    assert not Notice.objects.exists()
+
+
+@pytest.mark.parametrize("pk", ["abc", "1.5", str(2**70)])
+def test_marking_a_notification_read_with_an_id_no_notification_can_have_is_a_404(hq_admin, pk):
+    client = APIClient()
+    client.force_authenticate(hq_admin)
+
+    assert client.post(f"/api/v1/command/notifications/{pk}/read/").status_code == 404
