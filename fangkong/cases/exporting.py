@@ -1,16 +1,21 @@
-"""A case's contact list for download (CSV, XLSX), masked as the viewer must see it: the
+"""A case's contact list for download (CSV, XLSX), masked as the viewer must see it (a
+proposed contact the viewer may not otherwise see: masked name too, cases.identities): the
 list the placing teams work from until the quarantine area's batch intake takes it in."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.cases.models import ContactQuerySet
-from fangkong.people.phone import phone_display
+from fangkong.cases.models import Contact, ContactQuerySet
+from fangkong.cases.selectors.contacts import with_identities
+
+# Rows read, and their persons' visibility asked, at a time.
+_BATCH = 2000
 
 
 def _local(moment: dt.datetime | None) -> str:
@@ -39,28 +44,45 @@ def contact_export_header() -> list[str]:
     ]
 
 
-def contact_export_rows(contacts: ContactQuerySet, *, full: bool) -> Iterator[Sequence[object]]:
-    for c in contacts.select_related(
-        "case", "person__home_jurisdiction", "via", "venue", "placement__room__site"
-    ).iterator(chunk_size=2000):
-        person = c.person
-        room = c.placement.room if c.placement is not None else None
-        yield [
-            c.case.number,
-            person.name,
-            person.id_number if full else person.masked_id_number,
-            phone_display(person.phone) if full else person.masked_phone,
-            person.home_jurisdiction.name if person.home_jurisdiction else "",
-            c.get_degree_display(),
-            c.via.name,
-            _local(c.first_exposure),
-            _local(c.last_exposure),
-            c.venue.name if c.venue is not None else "",
-            c.get_category_display(),
-            c.evidence_text,
-            c.get_status_display(),
-            _local(c.identified_at),
-            _local(c.control_due_at()),
-            room.site.name if room else "",
-            room.number if room else "",
-        ]
+def _batches(contacts: ContactQuerySet) -> Iterator[list[Contact]]:
+    batch: list[Contact] = []
+    for contact in contacts.select_related(
+        "case", "person__home_jurisdiction", "via__home_jurisdiction", "venue",
+        "placement__room__site",
+    ).iterator(chunk_size=_BATCH):  # fmt: skip
+        batch.append(contact)
+        if len(batch) == _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def contact_export_rows(contacts: ContactQuerySet, *, viewer: Any) -> Iterator[Sequence[object]]:
+    for batch in _batches(contacts):
+        for c in with_identities(viewer=viewer, contacts=batch):
+            yield _row(c)
+
+
+def _row(c: Contact) -> Sequence[object]:
+    person = c.shown
+    room = c.placement.room if c.placement is not None else None
+    return [
+        c.case.number,
+        person.name,
+        person.id_number,
+        person.phone,
+        person.home_jurisdiction.name if person.home_jurisdiction else "",
+        c.get_degree_display(),
+        c.via_shown.name,
+        _local(c.first_exposure),
+        _local(c.last_exposure),
+        c.venue.name if c.venue is not None else "",
+        c.get_category_display(),
+        c.evidence_text,
+        c.get_status_display(),
+        _local(c.identified_at),
+        _local(c.control_due_at()),
+        room.site.name if room else "",
+        room.number if room else "",
+    ]

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from fangkong.accounts.capabilities import user_can
 from fangkong.cases.selectors.cases import case_list
-from fangkong.cases.selectors.contacts import contact_list
+from fangkong.cases.selectors.contacts import contact_list, with_identities
 from fangkong.cases.selectors.duplicates import possible_duplicates
 from fangkong.people.models import Person
 from fangkong.people.panels import Panel
@@ -18,8 +18,11 @@ def person_panel(request: HttpRequest, person: Person) -> Panel | None:
     if not user_can(viewer, "cases.view"):
         return None
     case = case_list(viewer=viewer).filter(person=person).first()
-    records = list(
-        contact_list(viewer=viewer).filter(person=person).order_by("-identified_at", "-pk")[:20]
+    records = with_identities(
+        viewer=viewer,
+        contacts=contact_list(viewer=viewer)
+        .filter(person=person)
+        .order_by("-identified_at", "-pk")[:20],
     )
     duplicates = (
         possible_duplicates(viewer=viewer, person=person)

@@ -25,3 +25,10 @@ def mask_phone(value: str) -> str:
         return "*" * len(national)
     hidden = len(national) - _KEEP_PHONE_HEAD - _KEEP_PHONE_TAIL
     return national[:_KEEP_PHONE_HEAD] + "*" * hidden + national[-_KEEP_PHONE_TAIL:]
+
+
+def mask_name(value: str) -> str:
+    """`张三丰` → `张**`: the family name is kept (the spoken 张先生 of a call), no more."""
+    if not value:
+        return ""
+    return value[:1] + "*" * max(1, len(value) - 1)

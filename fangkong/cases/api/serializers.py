@@ -15,6 +15,7 @@ from fangkong.cases.models import (
     ItineraryEntry,
     TraceRun,
 )
+from fangkong.cases.selectors.contacts import with_identities
 from fangkong.people.models import Person
 
 
@@ -117,9 +118,29 @@ class TraceRunSerializer(serializers.ModelSerializer[TraceRun]):
         ]  # fmt: skip
 
 
+class ContactPersonSerializer(serializers.Serializer[Any]):
+    """A contact's person as the caller may see them (cases.identities): a proposed contact
+    the caller may not otherwise see comes masked, name included, with no record id."""
+
+    id = serializers.IntegerField(source="pk", allow_null=True, read_only=True)
+    name = serializers.CharField(read_only=True)
+    id_number = serializers.CharField(read_only=True)
+    phone = serializers.CharField(read_only=True)
+    home_jurisdiction = serializers.IntegerField(
+        source="home_jurisdiction.pk", read_only=True, allow_null=True, default=None
+    )
+    masked = serializers.BooleanField(read_only=True)
+
+
+class ContactListSerializer(serializers.ListSerializer[Contact]):
+    def to_representation(self, data: Any) -> Any:
+        rows = with_identities(viewer=self.context["request"].user, contacts=data)
+        return super().to_representation(rows)
+
+
 class ContactSerializer(serializers.ModelSerializer[Contact]):
-    person = PersonBriefSerializer(read_only=True)
-    via_name = serializers.CharField(source="via.name", read_only=True)
+    person = ContactPersonSerializer(source="shown", read_only=True)
+    via_name = serializers.CharField(source="via_shown.name", read_only=True)
     venue_name = serializers.CharField(source="venue.name", read_only=True, default=None)
     control_due_at = serializers.SerializerMethodField()
     control_overdue = serializers.SerializerMethodField()
@@ -133,6 +154,12 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
             "controlled_at", "released_at", "dismissed_at", "dismiss_reason", "notify_note",
             "control_note", "placement", "upgraded_at", "control_due_at", "control_overdue",
         ]  # fmt: skip
+        list_serializer_class = ContactListSerializer
+
+    def to_representation(self, contact: Contact) -> dict[str, Any]:
+        if not hasattr(contact, "shown"):
+            with_identities(viewer=self.context["request"].user, contacts=[contact])
+        return super().to_representation(contact)
 
     def get_control_due_at(self, contact: Contact) -> str | None:
         return _iso(contact.control_due_at())

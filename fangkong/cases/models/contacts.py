@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from fangkong.cases.identities import Identity
 
 
 class ContactDegree(models.IntegerChoices):
@@ -150,6 +154,11 @@ class Contact(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     objects = ContactQuerySet.as_manager()
+
+    # How the viewer may see the person and the one they came through: set by
+    # selectors.contacts.with_identities for pages, the API and exports (cases.identities).
+    shown: Identity
+    via_shown: Identity
 
     class Meta:
         verbose_name = _("密接/次密接")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.cases.models import Case, Contact, ContactDegree, ContactStatus
 from fangkong.cases.selectors.chains import Cluster
+from fangkong.cases.selectors.contacts import with_identities
 
 GROUP_OVER = 60  # secondary contacts drawn one by one up to this many
 CASE_SIZE = 34
@@ -30,8 +31,11 @@ def _where(contact: Contact) -> str:
     return str(contact.get_category_display())
 
 
-def chain_data(cluster: Cluster | None, *, focus: Case, contacts: list[Contact]) -> dict[str, Any]:
-    """Nodes, links and categories for `cases/static/cases/chain.js`."""
+def chain_data(
+    cluster: Cluster | None, *, focus: Case, contacts: list[Contact], viewer: Any
+) -> dict[str, Any]:
+    """Nodes, links and categories for `cases/static/cases/chain.js`; contacts named as the
+    viewer may see them (a proposed contact outside their view: masked)."""
     cases = cluster.cases if cluster is not None else [focus]
     generation = cluster.generation if cluster is not None else {focus.pk: 1}
     generations = max(generation.values(), default=1)
@@ -77,7 +81,7 @@ def chain_data(cluster: Cluster | None, *, focus: Case, contacts: list[Contact])
             if contact.degree == ContactDegree.SECONDARY:
                 groups[contact.via_id] = groups.get(contact.via_id, 0) + 1
         listed = [c for c in listed if c.degree == ContactDegree.CLOSE]
-    shown = listed[: settings.FANGKONG_CHAIN_MAX_CONTACTS]
+    shown = with_identities(viewer=viewer, contacts=listed[: settings.FANGKONG_CHAIN_MAX_CONTACTS])
     node_of = dict(case_node)
     node_of.setdefault(focus.person_id, f"case-{focus.pk}")
     for contact in shown:
@@ -87,7 +91,7 @@ def chain_data(cluster: Cluster | None, *, focus: Case, contacts: list[Contact])
         nodes.append(
             {
                 "id": f"person-{contact.person_id}",
-                "name": contact.person.name,
+                "name": contact.shown.name,
                 "category": close_category if close else secondary_category,
                 "symbolSize": CLOSE_SIZE if close else SECONDARY_SIZE,
                 "kind": "contact",

@@ -1,17 +1,28 @@
-"""Contacts as the viewer may see them: a case's list, the control-overdue list by district."""
+"""Contacts as the viewer may see them: a case's list, the control-overdue list by district,
+each contact's person (and the person they came through) masked as cases.identities says."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from fangkong.accounts.capabilities import user_can
+from fangkong.accounts.scope import scope_of
+from fangkong.cases.identities import identity_of
 from fangkong.cases.models import INFECTED, Case, Contact, ContactQuerySet, ContactStatus
 from fangkong.cases.visibility import contact_scope_q
 from fangkong.jurisdictions.models import Jurisdiction, Level
+from fangkong.people.models import Person
+from fangkong.people.selectors import may_see_identifiers
+from fangkong.people.visibility import person_visibility_q
+
+# Person ids asked about per query (SQLite's parameter limit, a plan that stays on the index).
+_ASK_AT_ONCE = 500
 
 
 def contact_list(
@@ -30,12 +41,43 @@ def contact_list(
         contacts = contacts.filter(degree=degree)
     infected = Case.objects.filter(person=OuterRef("person_id"), classification__in=INFECTED)
     return contacts.select_related(
-        "person__home_jurisdiction", "via", "venue", "case__person", "placement__room__site"
+        "person__home_jurisdiction",
+        "via__home_jurisdiction",
+        "venue",
+        "case__person",
+        "placement__room__site",
     ).annotate(became_case=Exists(infected))
 
 
 def contact_get(*, viewer: Any, pk: int) -> Contact:
     return contact_list(viewer=viewer).get(pk=pk)
+
+
+def open_person_ids(*, viewer: Any, person_ids: Iterable[int]) -> set[int]:
+    """Those of these persons whose record the viewer may open (people.visibility)."""
+    wanted = sorted(set(person_ids))
+    if scope_of(viewer).city_wide and user_can(viewer, "person.view"):
+        return set(wanted)
+    visible = Person.objects.filter(person_visibility_q(viewer))
+    opened: set[int] = set()
+    for start in range(0, len(wanted), _ASK_AT_ONCE):
+        chunk = wanted[start : start + _ASK_AT_ONCE]
+        opened.update(visible.filter(pk__in=chunk).values_list("pk", flat=True))
+    return opened
+
+
+def with_identities(*, viewer: Any, contacts: Iterable[Contact]) -> list[Contact]:
+    """The contacts with `shown` and `via_shown` set (cases.identities): what pages, the API
+    and exports print of their persons instead of the records themselves."""
+    rows = list(contacts)
+    full = may_see_identifiers(viewer)
+    opened = open_person_ids(
+        viewer=viewer, person_ids=[c.person_id for c in rows] + [c.via_id for c in rows]
+    )
+    for contact in rows:
+        contact.shown = identity_of(contact.person, opened=contact.person_id in opened, full=full)
+        contact.via_shown = identity_of(contact.via, opened=contact.via_id in opened, full=full)
+    return rows
 
 
 def case_contacts(

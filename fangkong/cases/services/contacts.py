@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.cases.models import (
     AWAITING_CONTROL,
+    CONFIRMED,
     Case,
     Contact,
     ContactCategory,
@@ -29,6 +30,7 @@ from fangkong.cases.models import (
 )
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
+from fangkong.people.masking import mask_name
 from fangkong.people.models import Person
 from fangkong.venues.models import Venue
 
@@ -59,9 +61,12 @@ def _moment(at: dt.datetime | None) -> dt.datetime:
 
 
 def _refuse(contact: Contact, doing: str) -> ContactStateConflict:
+    # An unconfirmed contact's person may be outside the caller's view (cases.identities).
+    confirmed = contact.status in CONFIRMED
+    name = contact.person.name if confirmed else mask_name(contact.person.name)
     return ContactStateConflict(
         _("%(person)s 当前状态为「%(status)s」，不能%(doing)s")
-        % {"person": contact.person.name, "status": contact.get_status_display(), "doing": doing}
+        % {"person": name, "status": contact.get_status_display(), "doing": doing}
     )
 
 

@@ -132,7 +132,9 @@ def test_the_chain_view_draws_the_cluster_by_generation_and_the_cases_own_contac
         by=investigator,
     )
     cluster = cluster_of(viewer=hq_admin, case=b)
-    data = chain_data(cluster, focus=b, contacts=case_contacts(viewer=hq_admin, case=b))
+    data = chain_data(
+        cluster, focus=b, contacts=case_contacts(viewer=hq_admin, case=b), viewer=hq_admin
+    )
     cases = {n["name"].split()[-1]: n for n in data["nodes"] if n["kind"] == "case"}
     assert {name: n["category"] + 1 for name, n in cases.items()} == {
         "A": 1,

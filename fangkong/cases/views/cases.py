@@ -29,7 +29,12 @@ from fangkong.cases.selectors.cases import (
 )
 from fangkong.cases.selectors.chain_view import chain_data
 from fangkong.cases.selectors.chains import cluster_of
-from fangkong.cases.selectors.contacts import case_contacts, contact_list, status_counts
+from fangkong.cases.selectors.contacts import (
+    case_contacts,
+    contact_list,
+    status_counts,
+    with_identities,
+)
 from fangkong.cases.selectors.figures import case_numbers
 from fangkong.cases.selectors.site_positives import (
     site_positive_get,
@@ -145,7 +150,10 @@ def _contacts_context(request: AuthenticatedRequest, case: Case) -> dict[str, ob
     return {
         "sites": Site.objects.filter(status=SiteStatus.IN_USE).order_by("name"),
         "case": case,
-        "contacts": case_contacts(viewer=request.user, case=case, status=status, limit=shown),
+        "contacts": with_identities(
+            viewer=request.user,
+            contacts=case_contacts(viewer=request.user, case=case, status=status, limit=shown),
+        ),
         "listed": listed,
         "more": max(0, listed - shown),
         "counts": counts,
@@ -174,7 +182,7 @@ def case_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "classifications": case.classifications.select_related("by"),
             "runs": trace_runs_of(case),
             "cluster": cluster,
-            "chain": chain_data(cluster, focus=case, contacts=contacts),
+            "chain": chain_data(cluster, focus=case, contacts=contacts, viewer=request.user),
             "reclassify_form": ReclassifyForm(
                 initial={"changed_at": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")}
             ),
@@ -284,7 +292,7 @@ def case_contacts_export(request: AuthenticatedRequest, pk: int, fmt: str) -> Ht
     if not status:
         contacts = contacts.confirmed()
     rows = contact_export_rows(
-        contacts.order_by("degree", "first_exposure", "pk"), full=may_see_identifiers(request.user)
+        contacts.order_by("degree", "first_exposure", "pk"), viewer=request.user
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = _("%(case)s-密接名单-%(stamp)s") % {"case": case.number, "stamp": stamp}

@@ -37,6 +37,6 @@ def cluster_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "cluster": cluster,
-            "chain": chain_data(cluster, focus=cluster.source, contacts=[]),
+            "chain": chain_data(cluster, focus=cluster.source, contacts=[], viewer=request.user),
         },
     )

@@ -19,7 +19,11 @@ from fangkong.cases.forms import (
 )
 from fangkong.cases.models import Contact, ContactStatus
 from fangkong.cases.selectors.cases import case_list
-from fangkong.cases.selectors.contacts import contact_list, control_overdue_by_district
+from fangkong.cases.selectors.contacts import (
+    contact_list,
+    control_overdue_by_district,
+    with_identities,
+)
 from fangkong.cases.services.contacts import (
     contact_confirm,
     contact_control_record,
@@ -39,8 +43,13 @@ from fangkong.core.rendering import is_htmx
 from fangkong.people.selectors import may_see_identifiers
 
 
+def _shown(request: AuthenticatedRequest, pk: int) -> Contact:
+    """The contact the viewer may see, its person masked as cases.identities says."""
+    return with_identities(viewer=request.user, contacts=[visible_contact(request, pk)])[0]
+
+
 def _row(request: AuthenticatedRequest, contact: Contact) -> HttpResponse:
-    contact = visible_contact(request, contact.pk)
+    contact = _shown(request, contact.pk)
     return render(
         request,
         "cases/_contact_row.html",
@@ -60,7 +69,7 @@ def _done(request: AuthenticatedRequest, contact: Contact) -> HttpResponse:
 
 @capability_required("cases.view")
 def contact_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    contact = visible_contact(request, pk)
+    contact = _shown(request, pk)
     now = timezone.now()
     local_now = timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")
     return render(
@@ -155,7 +164,7 @@ def contact_release_action(request: AuthenticatedRequest, pk: int) -> HttpRespon
 @capability_required("cases.control")
 def contact_place_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Into a chosen room of a site (the quarantine area's placement_start)."""
-    contact = visible_contact(request, pk)
+    contact = _shown(request, pk)
     form = PlaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         room = form.cleaned_data["room"]
@@ -173,7 +182,7 @@ def contact_place_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     request,
                     _("%(person)s 已安排至 %(site)s %(room)s。")
                     % {
-                        "person": contact.person.name,
+                        "person": contact.shown.name,
                         "site": placement.room.site.name,
                         "room": placement.room.number,
                     },

@@ -16,7 +16,7 @@ from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.cases.forms import ContactAddForm, InvestigationForm, ItineraryForm
 from fangkong.cases.models import Case, ContactSource, ItineraryEntry
 from fangkong.cases.selectors.cases import case_timeline, investigation_of
-from fangkong.cases.selectors.contacts import contact_list, via_choices
+from fangkong.cases.selectors.contacts import contact_list, via_choices, with_identities
 from fangkong.cases.services.contacts import contact_add
 from fangkong.cases.services.investigations import (
     investigation_complete,
@@ -49,9 +49,12 @@ def _page(
         "investigation": investigation,
         "timeline": case_timeline(case, now),
         "itinerary": investigation.itinerary.select_related("venue", "recorded_by"),
-        "interviewed": contact_list(viewer=request.user, case=case)
-        .filter(source=ContactSource.INTERVIEW)
-        .order_by("degree", "pk"),
+        "interviewed": with_identities(
+            viewer=request.user,
+            contacts=contact_list(viewer=request.user, case=case)
+            .filter(source=ContactSource.INTERVIEW)
+            .order_by("degree", "pk"),
+        ),
         "itinerary_form": itinerary_form or ItineraryForm(),
         "contact_form": contact_form or ContactAddForm(via_choices=via_choices(case)),
         "investigation_form": investigation_form
