@@ -18,6 +18,7 @@ class HospitalsConfig(AppConfig):
     def ready(self) -> None:
         from fangkong.accounts.capabilities import grant
         from fangkong.cases.places import register_control_time_provider, register_place_provider
+        from fangkong.hospitals import personal_data
         from fangkong.hospitals.measures import register_measure_kinds
         from fangkong.hospitals.places import admission_times, admitted_place
         from fangkong.hospitals.visibility import PATIENT_VIEW, hospital_people_q
@@ -43,6 +44,7 @@ class HospitalsConfig(AppConfig):
         grant("hospitals.monitoring", [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, *hospital_roles])
         register_measure_kinds()
         register_person_visibility(hospital_people_q)
+        personal_data.register()
         # Asked before the quarantine site (100): a transferred person's placement has ended,
         # but a case admitted straight from the street never had one.
         register_place_provider(admitted_place, priority=10)

@@ -25,7 +25,8 @@ class Sex(models.TextChoices):
 
 
 class PersonQuerySet(models.QuerySet["Person"]):
-    pass
+    def not_anonymised(self) -> PersonQuerySet:
+        return self.filter(anonymised_at__isnull=True)
 
 
 class Person(models.Model):
@@ -55,6 +56,9 @@ class Person(models.Model):
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Set when the retention job (people.retention) anonymised the record: identifying fields
+    # masked or cleared, movement and health data removed. Such a record is never revived.
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 

@@ -22,7 +22,7 @@ class QuarantineConfig(AppConfig):
         from fangkong.cases.signals import contact_degree_changed
         from fangkong.people.visibility import register_person_visibility
         from fangkong.policy.kinds import MeasureKind, register_measure_kind
-        from fangkong.quarantine import receivers
+        from fangkong.quarantine import personal_data, receivers
         from fangkong.quarantine.scheme_defaults import ensure_default_schemes
         from fangkong.quarantine.services import schemes
 
@@ -52,6 +52,7 @@ class QuarantineConfig(AppConfig):
             ensure_default_schemes, sender=self, dispatch_uid="fangkong.quarantine.schemes"
         )
         register_person_visibility(receivers.site_staff_see_their_people)
+        personal_data.register()
         contact_degree_changed.connect(
             receivers.on_contact_degree_changed,
             dispatch_uid="fangkong.quarantine.on_contact_degree_changed",

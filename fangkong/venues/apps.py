@@ -23,6 +23,7 @@ class VenuesConfig(AppConfig):
     def ready(self) -> None:
         from fangkong.accounts.capabilities import grant
         from fangkong.policy.kinds import register_measure_kind
+        from fangkong.venues import personal_data
         from fangkong.venues.limits import CAPACITY_TIER_KIND
 
         area_wide = [
@@ -44,6 +45,7 @@ class VenuesConfig(AppConfig):
         grant("checkin.view", [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, Role.INVESTIGATOR])
         grant("checkin.ingest", [Role.HQ_ADMIN, Role.INVESTIGATOR])
         register_measure_kind(CAPACITY_TIER_KIND)
+        personal_data.register()
         # A flush (tests, `fangkong demo --force`) empties the seeded tiers; post_migrate
         # follows every migrate and flush, so the national plan's tiers are always there.
         post_migrate.connect(_ensure_tiers, sender=self, dispatch_uid="fangkong.venues.tiers")

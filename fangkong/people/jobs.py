@@ -1,0 +1,18 @@
+"""Periodic work of the person registry, run by `fangkong jobs run`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+
+from fangkong.people.retention import retention_run
+
+
+def run_retention(now: dt.datetime) -> int:
+    """Anonymise up to FANGKONG_PERSON_RETENTION_BATCH persons due for it (each its own
+    savepoint, so a kill leaves every person untouched or done); the next run goes on."""
+    return retention_run(now=now, limit=settings.FANGKONG_PERSON_RETENTION_BATCH).persons
+
+
+JOBS = [("retention", run_retention)]
