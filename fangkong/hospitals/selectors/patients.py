@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 
 from fangkong.accounts.capabilities import user_can
+from fangkong.accounts.scope import scope_of
 from fangkong.cases.models import Case, CaseClassification
 from fangkong.hospitals.models import (
     Admission,
@@ -90,13 +91,28 @@ def cases_awaiting_admission(*, viewer: Any) -> Any:
     )
 
 
+def _responsible_q(viewer: Any) -> Q:
+    """Monitorings the viewer's jurisdiction is responsible for (the site's jurisdiction, or
+    the person's home: services/discharge.py). Seeing the person is not enough: a district
+    sees another district's resident who is a confirmed contact of its case, but that
+    resident's monitoring is the other district's to record."""
+    scope = scope_of(viewer)
+    return scope.jurisdiction_q("jurisdiction") | (
+        Q(jurisdiction__isnull=True) & scope.jurisdiction_q("person__home_jurisdiction")
+    )
+
+
 def monitoring_list(
     *, viewer: Any, hospital: Hospital | None = None, active_only: bool = True
 ) -> Any:
-    """Health monitoring after discharge, for the persons the viewer may see."""
+    """Health monitoring after discharge, for the persons the viewer may see: a hospital's
+    people at their hospital, everyone else where the monitoring is their jurisdiction's work.
+    Every read and write of a monitoring goes through here (monitoring_get)."""
     monitorings = PostDischargeMonitoring.objects.filter(person__in=_visible_persons(viewer))
     if user_can(viewer, UNIT_BOUND):
         monitorings = monitorings.filter(admission__hospital__in=hospital_list(viewer=viewer))
+    else:
+        monitorings = monitorings.filter(_responsible_q(viewer))
     if hospital is not None:
         monitorings = monitorings.filter(admission__hospital=hospital)
     if active_only:
