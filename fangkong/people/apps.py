@@ -9,3 +9,10 @@ class PeopleConfig(AppConfig):
     label = "people"
     verbose_name = _("人员")
     nav_items = (NavItem(_("人员"), "people:list", "person.view", order=10, icon="people"),)
+
+    def ready(self) -> None:
+        from fangkong.accounts.capabilities import grant
+        from fangkong.accounts.roles import Role
+
+        # A person's access request (PIPL) is answered by the HQ, which holds the whole city.
+        grant("person.subject_export", [Role.HQ_ADMIN])

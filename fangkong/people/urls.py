@@ -1,6 +1,6 @@
 from django.urls import path
 
-from fangkong.people import views
+from fangkong.people import subject_views, views
 
 app_name = "people"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("export.<str:fmt>", views.person_export, name="export"),
     path("<int:pk>/", views.person_detail_page, name="detail"),
     path("<int:pk>/edit/", views.person_edit_page, name="edit"),
+    path("<int:pk>/data.json", subject_views.person_subject_export, name="subject_export"),
 ]
