@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.capabilities import user_can
+from fangkong.accounts.scope import scope_of
 from fangkong.command.models import (
     Escalation,
     Milestone,
@@ -49,6 +50,33 @@ def task_owner_users(task: Task) -> QuerySet[User]:
     if task.owner_unit_id:
         who |= models.Q(unit_id=task.owner_unit_id)
     return users.filter(who).distinct()
+
+
+def _check_addressable(
+    *,
+    by: User | None,
+    owner_unit: ResponsibleUnit | None,
+    owner_user: User | None,
+    co_owner_units: Sequence[ResponsibleUnit],
+    co_owner_users: Sequence[User],
+) -> None:
+    """A district pushes work down inside its own part of the city; only the HQ (city-wide)
+    addresses any unit. A job or the demo (no user) speaks for the HQ."""
+    if by is None:
+        return
+    scope = scope_of(by)
+    errors: dict[str, str] = {}
+    if owner_unit is not None and not scope.covers(owner_unit.jurisdiction):
+        errors["owner_unit"] = _("责任单位「%s」不在您的辖区内，不能向其交办") % owner_unit.name
+    if owner_user is not None and not scope.covers(owner_user.jurisdiction):
+        errors["owner_user"] = _("责任人不在您的辖区内，不能向其交办")
+    outside = [u.name for u in co_owner_units if not scope.covers(u.jurisdiction)]
+    if outside:
+        errors["co_owner_units"] = _("协办单位不在您的辖区内：%s") % "、".join(outside)
+    if any(not scope.covers(u.jurisdiction) for u in co_owner_users):
+        errors["co_owner_users"] = _("协办人不在您的辖区内")
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -89,6 +117,14 @@ def task_issue(
             errors["milestones"] = _("节点「%s」的时限晚于任务完成时限") % name
     if errors:
         raise ValidationError(errors)
+    co_owner_units, co_owner_users = list(co_owner_units), list(co_owner_users)
+    _check_addressable(
+        by=by,
+        owner_unit=owner_unit,
+        owner_user=owner_user,
+        co_owner_units=co_owner_units,
+        co_owner_users=co_owner_users,
+    )
     jurisdiction = owner_unit.jurisdiction if owner_unit else owner_user.jurisdiction  # type: ignore[union-attr]
     if jurisdiction is None:
         raise ValidationError({"owner_user": _("责任人没有所属辖区")})
@@ -105,8 +141,8 @@ def task_issue(
         source_type=ContentType.objects.get_for_model(source) if source is not None else None,
         source_id=str(source.pk) if source is not None else "",
     )
-    task.co_owner_units.set(list(co_owner_units))
-    task.co_owner_users.set(list(co_owner_users))
+    task.co_owner_units.set(co_owner_units)
+    task.co_owner_users.set(co_owner_users)
     Milestone.objects.bulk_create(
         Milestone(task=task, title=name.strip(), due_at=due) for name, due in milestones
     )
