@@ -251,21 +251,10 @@ class AssignForm(StyledForm):
     team = forms.IntegerField(required=False)
 
 
-class PublicIdentityForm(forms.Form):
-    identity = forms.CharField(
-        label=_("手机号或身份证号"),
-        max_length=32,
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "text",
-                "autocomplete": "tel",
-                "class": "form-control form-control-lg",
-            }
-        ),
-    )
+class PublicVisitorForm(forms.Form):
+    """Name and ID number every time the phone does not remember the visitor: a phone number
+    or an ID number alone would let anyone check in as someone else."""
 
-
-class PublicRegisterForm(forms.Form):
     name = forms.CharField(
         label=_("姓名"),
         max_length=50,

@@ -24,6 +24,12 @@ from fangkong.venues.models.venues import (
     capacity_limit,
     new_venue_code,
 )
+from fangkong.venues.models.visitors import (
+    UnverifiedCheckIn,
+    VisitorPass,
+    VisitorPassQuerySet,
+    pass_digest,
+)
 
 __all__ = [
     "CHECKLIST",
@@ -43,12 +49,16 @@ __all__ = [
     "InspectionPhoto",
     "InspectionPurpose",
     "RoomKind",
+    "UnverifiedCheckIn",
     "Venue",
     "VenueCategory",
     "VenueQuerySet",
     "VenueRoom",
     "VenueStatus",
     "Verdict",
+    "VisitorPass",
+    "VisitorPassQuerySet",
     "capacity_limit",
     "new_venue_code",
+    "pass_digest",
 ]
