@@ -26,6 +26,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_off_unless_asked(settings):  # type: ignore[no-untyped-def]
+    """Tests log in by password (or force_login) like the demo: the second factor is mandatory
+    for no role unless FANGKONG_MFA_REQUIRED_ROLES is set or a test sets it."""
+    if "FANGKONG_MFA_REQUIRED_ROLES" not in os.environ:
+        settings.FANGKONG_MFA_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Uploaded files of a test go to its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Each test starts with untouched public-page rate limits. Only a process-local cache is
+    cleared: a shared Redis may hold other runs' keys."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from fangkong.core.ratelimit import ratelimit_cache
+
+    cache = ratelimit_cache()
+    if isinstance(cache, LocMemCache):
+        cache.clear()

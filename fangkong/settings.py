@@ -139,12 +139,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, throttles); Redis when REDIS_URL is set, so limits hold across workers
 REDIS_URL = env_str("REDIS_URL", "")
+# The public pages' rate limits count in their own alias (own key prefix), so a deployment can
+# flush the default cache without resetting them.
+FANGKONG_RATELIMIT_CACHE = "ratelimit"
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        FANGKONG_RATELIMIT_CACHE: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "fangkong-ratelimit",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        FANGKONG_RATELIMIT_CACHE: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fangkong-ratelimit",
+        },
+    }
+# A per-process cache gives every gunicorn worker its own budget: outside DEBUG the web server
+# refuses to start without Redis (core.ratelimit.ratelimit_cache_check, run by fangkong.wsgi).
+# Tests and CLI commands never import the WSGI module, so they run without Redis.
+FANGKONG_RATELIMIT_REQUIRE_REDIS = env_bool("FANGKONG_RATELIMIT_REQUIRE_REDIS", not DEBUG)
 
 # --- Users ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,4 +1,14 @@
-"""Fixed-window rate limits on the shared cache, for pages open to the public (no login)."""
+"""Fixed-window rate limits for pages open to the public (no login).
+
+The counters live in the `ratelimit` cache (settings.FANGKONG_RATELIMIT_CACHE). A limit only
+holds if every gunicorn worker counts in the same place, so a web server outside DEBUG refuses
+to start unless that cache is Redis (`ratelimit_cache_check`, called from `fangkong.wsgi`);
+tests, the CLI and a DEBUG runserver may count in process memory.
+
+On Redis one hit is one MULTI/EXEC (INCR, then EXPIRE): two workers can never both read the
+same count, and a counter can never outlive its window. Django's own `incr` checks that the key
+exists before INCR-ing it, so a key expiring in between would be recreated without a TTL.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +17,64 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from fangkong.core.request_context import client_ip
 
 
-def rate_limit_exceeded(*, scope: str, key: str, limit: int, period_seconds: int) -> bool:
-    """Count one hit; True when this hit goes over `limit` within the current window."""
-    window = int(time.time() // period_seconds)
-    cache_key = f"ratelimit:{scope}:{key}:{window}"
+def ratelimit_cache() -> BaseCache:
+    return caches[settings.FANGKONG_RATELIMIT_CACHE]
+
+
+def ratelimit_cache_check() -> None:
+    """Refuse to serve when the limits would be per worker: outside DEBUG (unless explicitly
+    waived with FANGKONG_RATELIMIT_REQUIRE_REDIS=false) the counters must be in Redis."""
+    if not settings.FANGKONG_RATELIMIT_REQUIRE_REDIS:
+        return
+    if not isinstance(ratelimit_cache(), RedisCache):
+        raise ImproperlyConfigured(
+            "REDIS_URL must be set to serve fangkong without DEBUG: the rate limits of the "
+            "public pages (check-in, self-report, notices) must be shared by every worker. "
+            "Set REDIS_URL=redis://host:6379/0 (or DEBUG=true for a development server)."
+        )
+
+
+def _count_on_redis(cache: RedisCache, cache_key: str, period_seconds: int) -> int:
+    key = cache.make_and_validate_key(cache_key)
+    client = cache._cache.get_client(key, write=True)
+    pipeline = client.pipeline(transaction=True)
+    pipeline.incr(key)
+    pipeline.expire(key, period_seconds + 1)
+    hits, _ = pipeline.execute()
+    return int(hits)
+
+
+def _count_in_process(cache: BaseCache, cache_key: str, period_seconds: int) -> int:
     if cache.add(cache_key, 1, timeout=period_seconds + 1):
-        return limit < 1
+        return 1
     try:
-        hits = cache.incr(cache_key)
+        return cache.incr(cache_key)
     except ValueError:  # expired between add and incr
         cache.add(cache_key, 1, timeout=period_seconds + 1)
-        hits = 1
+        return 1
+
+
+def rate_limit_exceeded(
+    *, scope: str, key: str, limit: int, period_seconds: int, cache: BaseCache | None = None
+) -> bool:
+    """Count one hit; True when this hit goes over `limit` within the current window."""
+    cache = cache if cache is not None else ratelimit_cache()
+    window = int(time.time() // period_seconds)
+    cache_key = f"ratelimit:{scope}:{key}:{window}"
+    if isinstance(cache, RedisCache):
+        hits = _count_on_redis(cache, cache_key, period_seconds)
+    else:
+        hits = _count_in_process(cache, cache_key, period_seconds)
     return hits > limit
 
 
