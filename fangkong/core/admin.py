@@ -23,12 +23,12 @@ class AuditedAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             old, new = changed(before, snapshot(obj))
             action = f"{obj._meta.model_name}.admin_{'change' if change else 'add'}"
-            audit_write(by=_user(request), action=action, obj=obj, before=old, after=new)
+            audit_write(by=admin_user(request), action=action, obj=obj, before=old, after=new)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
             audit_write(
-                by=_user(request),
+                by=admin_user(request),
                 action=f"{obj._meta.model_name}.admin_delete",
                 obj=obj,
                 before=snapshot(obj),
@@ -54,14 +54,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-def _user(request: HttpRequest) -> Any:
+def admin_user(request: HttpRequest) -> Any:
+    """The signed-in user behind an admin request, for audit rows (None if anonymous)."""
     return request.user if request.user.is_authenticated else None
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_label", "kind", "action", "object_type", "object_id", "channel"]
-    list_filter = ["kind", "channel", "object_type"]
+    list_filter = ["kind", "channel", "object_type", "action"]
     search_fields = ["actor_label", "action", "object_id", "object_repr"]
     date_hierarchy = "at"
 

@@ -1,7 +1,10 @@
 """The audit trail: every service write records one event in the same transaction.
 
 `audit_write` refuses to run outside a transaction, so a write and its audit row commit or roll
-back together; `audit_read` records that someone opened a sensitive record.
+back together. Reads of personal data are recorded too: `audit_read` for one record opened (a
+person's page, an API retrieve, a reveal with its reason), `audit_read_many` for a list, a
+search or an export: ONE row per request naming what was shown (the ids of a page, or the
+filter and row count of an export), not one per person, so a list of fifty costs one insert.
 """
 
 from __future__ import annotations
@@ -72,19 +75,26 @@ def _event(
     kind: str,
     by: User | None,
     action: str,
-    obj: models.Model,
+    obj: models.Model | None,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    model: type[models.Model] | None = None,
 ) -> AuditEvent:
     origin = current_origin()
+    if obj is not None:
+        object_type, object_id, object_repr = obj._meta.label_lower, str(obj.pk), str(obj)
+    else:
+        assert model is not None
+        object_type, object_id = model._meta.label_lower, ""
+        object_repr = str(model._meta.verbose_name_plural)
     return AuditEvent.objects.create(
         kind=kind,
         action=action,
         actor=by,
         actor_label=_actor_label(by)[:150],
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
         channel=origin.channel,
@@ -109,6 +119,31 @@ def audit_write(
 
 
 @transaction.atomic
-def audit_read(*, by: User | None, action: str, obj: models.Model) -> AuditEvent:
-    """Record that a sensitive record was opened (a person's detail, page or API)."""
-    return _event(kind=AuditKind.READ, by=by, action=action, obj=obj, before=None, after=None)
+def audit_read(
+    *, by: User | None, action: str, obj: models.Model, after: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Record that a sensitive record was opened (a person's detail, page or API); `after`
+    carries what the reader gave, such as the reason for a reveal."""
+    return _event(kind=AuditKind.READ, by=by, action=action, obj=obj, before=None, after=after)
+
+
+@transaction.atomic
+def audit_read_many(
+    *,
+    by: User | None,
+    action: str,
+    model: type[models.Model],
+    ids: Iterable[Any] | None = None,
+    obj: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Record one read of many records in one row: a list page or search (`ids` shown, the
+    search term in `detail`), or an export (`detail` holds the filter, format, file name and
+    row count; the ids of a city-wide export would not fit a row). `obj` names the record the
+    list hangs from (the case whose contacts were exported); the row is then found with it."""
+    after: dict[str, Any] = {"model": model._meta.label_lower, **(detail or {})}
+    if ids is not None:
+        after["ids"] = list(ids)
+    return _event(
+        kind=AuditKind.READ, by=by, action=action, obj=obj, model=model, before=None, after=after
+    )

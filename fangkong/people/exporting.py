@@ -1,4 +1,5 @@
-"""Person list export (CSV and XLSX) with the viewer's masking applied."""
+"""Person list export (CSV and XLSX) with the viewer's disclosure applied (`people.masking`):
+masked numbers, and neither birth date nor address, for those who may not see them."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from collections.abc import Iterator, Sequence
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.people.masking import Disclosure, person_shown
 from fangkong.people.models import IdType, PersonQuerySet
-from fangkong.people.phone import phone_display
 
 
 def person_export_header() -> list[str]:
@@ -23,17 +24,20 @@ def person_export_header() -> list[str]:
     ]
 
 
-def person_export_rows(queryset: PersonQuerySet, *, full: bool) -> Iterator[Sequence[object]]:
+def person_export_rows(
+    queryset: PersonQuerySet, *, disclosure: Disclosure
+) -> Iterator[Sequence[object]]:
     id_labels = dict(IdType.choices)
     for person in (
         queryset.select_related("home_jurisdiction").order_by("pk").iterator(chunk_size=2000)
     ):
+        shown = person_shown(person, disclosure)
         yield [
             person.name,
             str(id_labels.get(person.id_type, person.id_type)),
-            person.id_number if full else person.masked_id_number,
-            phone_display(person.phone) if full else person.masked_phone,
-            person.address,
+            shown.id_number,
+            shown.phone,
+            shown.address,
             person.home_jurisdiction.name if person.home_jurisdiction else "",
             timezone.localtime(person.created_at).strftime("%Y-%m-%d %H:%M"),
         ]

@@ -39,3 +39,11 @@ class PersonEditForm(PersonForm):
 
 class PersonImportForm(StyledForm):
     file = forms.FileField(label=_("人员名单（CSV 或 XLSX）"))
+
+
+class PersonRevealForm(StyledForm):
+    reason = forms.CharField(
+        label=_("查看理由"),
+        max_length=200,
+        help_text=_("查看完整证件号码和手机号须说明理由，将记入审计记录。"),
+    )

@@ -3,11 +3,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from fangkong.accounts.capabilities import user_can
+from fangkong.core.audit import audit_read
 from fangkong.core.search import prefix_q
 from fangkong.people.identity import normalize_id_number
+from fangkong.people.masking import Disclosure, ShownPerson, person_shown
 from fangkong.people.models import IdType, Person, PersonQuerySet
 from fangkong.people.phone import normalize_phone
 from fangkong.people.visibility import person_visibility_q
@@ -50,3 +55,27 @@ def person_get(*, viewer: Any, pk: int) -> Person:
 
 def may_see_identifiers(viewer: Any) -> bool:
     return user_can(viewer, "person.view_identifiers")
+
+
+def disclosure_for(viewer: Any, *, full: bool = False) -> Disclosure:
+    """How much of a person the viewer is shown (see `people.masking`). Pages ask with
+    `full=False`: masked numbers even for roles that may see them, opened one person at a time
+    by `person_reveal`. The API and exports ask with `full=True`: roles that may see the
+    numbers get them, every such read being audited where it is made."""
+    if not may_see_identifiers(viewer):
+        return Disclosure.MINIMAL
+    return Disclosure.FULL if full else Disclosure.PARTICULARS
+
+
+def person_reveal(*, viewer: Any, person: Person, reason: str) -> ShownPerson:
+    """Open one person's full ID number and phone for a viewer who may see them, recording
+    the read with its reason (`person.reveal`). Raises ValidationError keyed `reason` when
+    the reason is missing or too short; the caller has checked the capability."""
+    reason = reason.strip()
+    shortest = settings.FANGKONG_PERSON_REVEAL_REASON_MIN_LENGTH
+    if len(reason) < shortest:
+        raise ValidationError(
+            {"reason": _("请说明查看完整信息的理由（至少 %(n)s 个字）") % {"n": shortest}}
+        )
+    audit_read(by=viewer, action="person.reveal", obj=person, after={"reason": reason})
+    return person_shown(person, Disclosure.FULL)

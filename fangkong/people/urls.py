@@ -11,5 +11,6 @@ urlpatterns = [
     path("export.<str:fmt>", views.person_export, name="export"),
     path("<int:pk>/", views.person_detail_page, name="detail"),
     path("<int:pk>/edit/", views.person_edit_page, name="edit"),
+    path("<int:pk>/reveal/", views.person_reveal_page, name="reveal"),
     path("<int:pk>/data.json", subject_views.person_subject_export, name="subject_export"),
 ]

@@ -18,7 +18,7 @@ from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.cases.exporting import contact_export_header, contact_export_rows
 from fangkong.cases.forms import CaseEditForm, CaseRegisterForm, ReclassifyForm, ReportForm
-from fangkong.cases.models import Case, CaseClassification, ContactStatus
+from fangkong.cases.models import Case, CaseClassification, Contact, ContactStatus
 from fangkong.cases.selectors.cases import (
     CaseFilter,
     case_list,
@@ -48,7 +48,7 @@ from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
 from fangkong.core.rendering import is_htmx, render_page
-from fangkong.core.tabular_export import csv_response, xlsx_response
+from fangkong.core.tabular_export import export_response
 from fangkong.people.selectors import may_see_identifiers
 from fangkong.quarantine.models import NucleicAcidTest
 
@@ -294,8 +294,16 @@ def case_contacts_export(request: AuthenticatedRequest, pk: int, fmt: str) -> Ht
     rows = contact_export_rows(
         contacts.order_by("degree", "first_exposure", "pk"), viewer=request.user
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    name = _("%(case)s-密接名单-%(stamp)s") % {"case": case.number, "stamp": stamp}
-    if fmt == "xlsx":
-        return xlsx_response(f"{name}.xlsx", contact_export_header(), rows, title=_("密接名单"))
-    return csv_response(f"{name}.csv", contact_export_header(), rows)
+    return export_response(
+        by=request.user,
+        fmt=fmt,
+        name=_("%(case)s-密接名单") % {"case": case.number},
+        title=_("密接名单"),
+        header=contact_export_header(),
+        rows=rows,
+        action="contact.export",
+        model=Contact,
+        obj=case,
+        count=contacts.count(),
+        filters={"status": status or "confirmed"},
+    )

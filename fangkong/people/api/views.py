@@ -13,10 +13,10 @@ from rest_framework.response import Response
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
 from fangkong.accounts.scope import scope_of
-from fangkong.core.audit import audit_read
+from fangkong.core.audit import audit_read, audit_read_many
 from fangkong.people.api.serializers import PersonSerializer, PersonWriteSerializer
 from fangkong.people.models import Person
-from fangkong.people.selectors import may_see_identifiers, person_list
+from fangkong.people.selectors import disclosure_for, person_list
 from fangkong.people.services import person_register
 
 
@@ -37,12 +37,23 @@ class PersonViewSet(
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
-        context["full_identifiers"] = may_see_identifiers(self.request.user)
+        # Integrators with `person.view_identifiers` get full numbers; every read is audited.
+        context["disclosure"] = disclosure_for(self.request.user, full=True)
         return context
 
     @extend_schema(parameters=[OpenApiParameter("q", str, description="姓名、证件号码或手机号")])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        """One read audit row per page listed: the ids returned and the search term."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # the API always paginates (cursor)
+        audit_read_many(
+            by=acting_user(request),
+            action="person.list",
+            model=Person,
+            ids=[person.pk for person in page],
+            detail={"q": request.query_params.get("q", "")},
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         person = self.get_object()

@@ -9,12 +9,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from fangkong.accounts.models import User
+from fangkong.core.audit import audit_read_many
 from fangkong.core.request_context import Origin, origin_scope
 from fangkong.core.tabular import TableRejected, read_table
-from fangkong.core.tabular_export import csv_lines, xlsx_write
+from fangkong.core.tabular_export import ExportStamp, csv_lines, xlsx_write
 from fangkong.people.exporting import person_export_header, person_export_rows
 from fangkong.people.importing import PERSON_COLUMNS, person_import
-from fangkong.people.selectors import may_see_identifiers, person_list
+from fangkong.people.models import Person
+from fangkong.people.selectors import disclosure_for, person_list
 
 EXIT_REJECTED = 2
 
@@ -75,13 +77,27 @@ class Command(BaseCommand):
 
     def _export(self, path: Path, user: User, search: str) -> None:
         queryset = person_list(viewer=user, search=search)
-        rows = person_export_rows(queryset, full=may_see_identifiers(user))
-        if path.suffix.lower() == ".xlsx":
+        rows = person_export_rows(queryset, disclosure=disclosure_for(user, full=True))
+        fmt = path.suffix.lower().lstrip(".")
+        if fmt not in ("csv", "xlsx"):
+            raise CommandError("导出文件须以 .csv 或 .xlsx 结尾")
+        # Audited like a download from the page, under the user whose view is exported.
+        audit_read_many(
+            by=user,
+            action="person.export",
+            model=Person,
+            detail={
+                "format": fmt,
+                "filename": path.name,
+                "filter": {"q": search},
+                "rows": queryset.count(),
+            },
+        )
+        if fmt == "xlsx":
             with path.open("wb") as file:
-                xlsx_write(file, person_export_header(), rows, title="人员名单")
-        elif path.suffix.lower() == ".csv":
+                stamp = ExportStamp.now(user)
+                xlsx_write(file, person_export_header(), rows, title="人员名单", stamp=stamp)
+        else:
             with path.open("w", encoding="utf-8", newline="") as text:
                 text.writelines(csv_lines(person_export_header(), rows))
-        else:
-            raise CommandError("导出文件须以 .csv 或 .xlsx 结尾")
         self.stdout.write(f"已导出到 {path}")
