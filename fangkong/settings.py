@@ -281,6 +281,9 @@ FANGKONG_PERSON_RETENTION_DAYS = env_int("FANGKONG_PERSON_RETENTION_DAYS", 180)
 FANGKONG_PERSON_RETENTION_BATCH = env_int("FANGKONG_PERSON_RETENTION_BATCH", 200)
 FANGKONG_IMPORT_MAX_ROWS = env_int("FANGKONG_IMPORT_MAX_ROWS", 200_000)
 FANGKONG_LIST_PAGE_SIZE = env_int("FANGKONG_LIST_PAGE_SIZE", 50)
+# Opening a person's full ID number and phone on their page takes a reason of at least this
+# many characters ("电话核实密接" is 6): enough to say why, recorded in the read audit row.
+FANGKONG_PERSON_REVEAL_REASON_MIN_LENGTH = env_int("FANGKONG_PERSON_REVEAL_REASON_MIN_LENGTH", 4)
 
 # --- Demo city ---
 FANGKONG_DEMO_PASSWORD = env_str("FANGKONG_DEMO_PASSWORD", "fangkong-demo-2021")
