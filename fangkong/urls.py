@@ -4,9 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from fangkong.accounts.views.login import admin_login
+
 urlpatterns = [
     path("", include("fangkong.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The admin signs in through the platform's login page (lockout, second factor).
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("persons/", include("fangkong.people.urls")),
     path("system/", include("fangkong.core.urls")),

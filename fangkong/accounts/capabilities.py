@@ -36,6 +36,8 @@ EVERY_ROLE = list(Role)
 OPERATIONAL = [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, Role.INVESTIGATOR]
 
 grant("workbench.view", EVERY_ROLE)
+# One's own account: password, second factor, API tokens.
+grant("account.view", EVERY_ROLE)
 grant("person.view", [*OPERATIONAL, Role.SITE_STAFF, Role.HOSPITAL_STAFF, Role.DOCTOR, Role.LEADER])
 grant(
     "person.view_identifiers",

@@ -1,20 +1,34 @@
 from __future__ import annotations
 
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from fangkong.accounts.mfa import code_matches, confirmed_device, mfa_required_for
 from fangkong.accounts.models import User
-from fangkong.accounts.services import token_issue
+from fangkong.accounts.services.tokens import api_token_create
+
+
+class TokenRequestSerializer(serializers.Serializer[None]):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(
+        required=False, allow_blank=True, help_text="身份验证器的 6 位动态验证码（已启用者必填）"
+    )
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 
 class TokenView(APIView):
-    """Exchange a username and password for the API token of that user."""
+    """Exchange a username and password (and the authenticator's code, when the user has one)
+    for a new API token, valid FANGKONG_API_TOKEN_DAYS days. Failures count towards the login
+    lockout; a locked account or address gets 429."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -22,11 +36,42 @@ class TokenView(APIView):
     throttle_scope = "token"
 
     @extend_schema(
-        request=AuthTokenSerializer,
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        request=TokenRequestSerializer,
+        responses=inline_serializer(
+            "TokenResponse",
+            {
+                "token": serializers.CharField(),
+                "name": serializers.CharField(),
+                "expires_at": serializers.DateTimeField(),
+            },
+        ),
     )
     def post(self, request: Request) -> Response:
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user: User = serializer.validated_data["user"]
-        return Response({"token": token_issue(user=user).key})
+        data = serializer.validated_data
+        # The plain HttpRequest, so a lockout flagged by authenticate() reaches AxesMiddleware.
+        user = authenticate(request._request, username=data["username"], password=data["password"])
+        if not isinstance(user, User):
+            return Response(
+                {"non_field_errors": [_("用户名或密码不正确。")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        device = confirmed_device(user)
+        if device is not None:
+            if not code_matches(device, data.get("otp", "")):
+                user_login_failed.send(
+                    sender=__name__,
+                    credentials={"username": user.username, "fangkong_reason": "code"},
+                    request=request._request,
+                )
+                return Response(
+                    {"otp": [_("动态验证码不正确或已过期。")]}, status=status.HTTP_400_BAD_REQUEST
+                )
+        elif mfa_required_for(user):
+            return Response(
+                {"detail": _("该角色须先在“我的账户”页面启用动态验证码，才能获取令牌。")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        token, key = api_token_create(user=user, name=data.get("name") or _("接口签发"), by=user)
+        return Response({"token": key, "name": token.name, "expires_at": token.expires_at})

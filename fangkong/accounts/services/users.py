@@ -4,7 +4,6 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
@@ -53,9 +52,10 @@ def user_create(
 
 
 @transaction.atomic
-def token_issue(*, user: User) -> Token:
-    """The API token of a user, created on first request (for integrations)."""
-    token, created = Token.objects.get_or_create(user=user)
-    if created:
-        audit_write(by=user, action="token.issue", obj=user)
-    return token
+def user_password_change(*, user: User, password: str, by: User | None) -> User:
+    """Set a new password, held to the deployment's rules (AUTH_PASSWORD_VALIDATORS)."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_write(by=by, action="user.password_change", obj=user)
+    return user

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -9,11 +8,6 @@ from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.accounts.scope import scope_of
 from fangkong.core.navigation import role_home_url_name
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
 
 
 @capability_required("workbench.view")
