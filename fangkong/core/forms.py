@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.dates import is_birth_field, refuse_too_early
 
 
 class StyledForm(forms.Form):
@@ -21,6 +24,19 @@ class StyledForm(forms.Form):
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Every form's dates in one place: a year typed as 63 is refused on its field.
+        for name, field in self.fields.items():
+            value = getattr(self, "cleaned_data", {}).get(name)
+            if isinstance(field, forms.DateField | forms.DateTimeField) and isinstance(
+                value, dt.date
+            ):
+                try:
+                    refuse_too_early(value, birth=is_birth_field(name))
+                except ValidationError as error:
+                    self.add_error(name, error)
 
 
 def apply_validation_error(form: forms.Form, error: ValidationError) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -80,18 +81,59 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+# Characters a Chinese spreadsheet plausibly holds: Latin with pinyin tones, punctuation,
+# numbers in circles, CJK punctuation and ideographs (all extensions), full-width forms.
+_IMPLAUSIBLE = re.compile(
+    "[^\t\r\n\u0020-\u024f\u2000-\u206f\u2100-\u218f\u2460-\u24ff\u3000-\u303f"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+    "\U00020000-\U0003134f]"
+)
+
+
+def _first_implausible_line(text: str) -> int | None:
+    """The line (1-based) of the first character no Chinese table would hold, if any.
+
+    A Big5 (traditional Chinese) file almost always decodes as GB18030 without error, but
+    into private-use code points, kana and Cyrillic: that is how the mis-decoding shows.
+    """
+    found = _IMPLAUSIBLE.search(text)
+    return None if found is None else text.count("\n", 0, found.start()) + 1
+
+
 def _decode(raw: bytes) -> str:
     # Excel on Chinese Windows saves CSV as GB18030; everything else is UTF-8 (maybe with BOM).
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise TableRejected([RowError(0, "", _("无法识别文件编码，请保存为 UTF-8 的 CSV 或 XLSX"))])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        line = _first_implausible_line(text)
+        if line is None:
+            return text
+    else:
+        line = 0
+    try:
+        big5 = raw.decode("cp950")
+    except UnicodeDecodeError:
+        big5 = None
+    if big5 is not None and _first_implausible_line(big5) is None:
+        message = _("文件是繁体中文 Big5 编码，请另存为 UTF-8 的 CSV 或 XLSX 后再导入")
+        raise TableRejected([RowError(0, "", message)])
+    raise TableRejected([RowError(line, "", _("无法识别文件编码，请保存为 UTF-8 的 CSV 或 XLSX"))])
 
 
 def _csv_rows(raw: bytes) -> Iterator[list[str]]:
-    yield from csv.reader(io.StringIO(_decode(raw), newline=""))
+    reader = csv.reader(io.StringIO(_decode(raw), newline=""))
+    try:
+        yield from reader
+    except csv.Error as error:  # a cell past the csv module's size limit, a stray quote
+        raise TableRejected(
+            [RowError(reader.line_num, "", _("无法读取此行：%s") % error)]
+        ) from error
 
 
 def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
@@ -102,9 +144,15 @@ def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise TableRejected([RowError(0, "", _("无法读取 XLSX 文件：%s") % error)]) from error
     sheet = workbook.worksheets[0]
-    for row in sheet.iter_rows(values_only=True):
-        yield [_cell_text(v) for v in row]
-    workbook.close()
+    try:
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell_text(v) for v in row]
+    except TableRejected:
+        raise
+    except Exception as error:  # a sheet whose XML breaks only once read
+        raise TableRejected([RowError(0, "", _("无法读取 XLSX 文件：%s") % error)]) from error
+    finally:
+        workbook.close()
 
 
 def _normalise_header(text: str) -> str:
@@ -151,5 +199,13 @@ def read_table(file: IO[bytes], filename: str, columns: Sequence[Column]) -> lis
         if len(result) >= limit:
             raise TableRejected([RowError(number, "", _("超过单次导入上限 %s 行") % limit)])
         values = {key: (cells[i].strip() if i < len(cells) else "") for key, i in positions.items()}
+        unstorable = [c for c in columns if "\x00" in values.get(c.key, "")]
+        if unstorable:  # PostgreSQL text cannot hold NUL
+            raise TableRejected(
+                [RowError(number, c.title, _("包含空字符（NUL），无法保存")) for c in unstorable]
+            )
         result.append(TableRow(number=number, values=values))
+    if not result:
+        # An import of nothing would still be recorded as an import: say what is wrong instead.
+        raise TableRejected([RowError(0, "", _("文件没有数据行"))])
     return result

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_write
+from fangkong.core.dates import refuse_too_early
 from fangkong.core.models import DataImport
 from fangkong.core.tabular import Column, RowError, TableRejected, TableRow
 from fangkong.people.identity import normalize_id_number
@@ -70,6 +71,7 @@ def parse_local_datetime(raw: str) -> dt.datetime:
             raise ValidationError(_("时间「%s」不存在") % raw) from error
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
+    refuse_too_early(parsed)
     return parsed
 
 

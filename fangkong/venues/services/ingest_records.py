@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.core.dates import refuse_too_early
 from fangkong.core.tabular import Column, RowError, TableRow
 from fangkong.people.identity import normalize_id_number
 from fangkong.people.masking import mask_id_number, mask_phone
@@ -133,6 +134,11 @@ def parse_records(
             check_in = _moment(_text(get("check_in")), zone)
         except ValueError:
             errors.add(number, "check_in", _("无法识别的时间「%s」") % get("check_in"), record_id)
+            continue
+        try:
+            refuse_too_early(check_in)
+        except ValidationError as error:
+            errors.add(number, "check_in", error.messages[0], record_id)
             continue
         check_out: dt.datetime | None = None
         if _text(get("check_out")):
