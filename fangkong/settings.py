@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,8 +68,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
+    # Login lockout and the second factor; before fangkong.accounts, whose admin replaces theirs.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "fangkong.core",
     "fangkong.jurisdictions",
     "fangkong.accounts",
@@ -85,16 +89,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early: it settles the client's address (trusted proxies) before anything reads it.
+    "fangkong.core.request_context.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fangkong.core.language.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "fangkong.accounts.middleware.SessionLifetimeMiddleware",
+    "fangkong.accounts.middleware.MfaRequiredMiddleware",
     "fangkong.core.input_guard.UnstorableInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "fangkong.core.request_context.RequestContextMiddleware",
+    # Turns a lockout found while authenticating into the lockout page (last: it reads the flag
+    # the view's authenticate() left on the request).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fangkong.urls"
@@ -139,28 +150,92 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, throttles); Redis when REDIS_URL is set, so limits hold across workers
 REDIS_URL = env_str("REDIS_URL", "")
+# The public pages' rate limits count in their own alias (own key prefix), so a deployment can
+# flush the default cache without resetting them.
+FANGKONG_RATELIMIT_CACHE = "ratelimit"
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        FANGKONG_RATELIMIT_CACHE: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "fangkong-ratelimit",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        FANGKONG_RATELIMIT_CACHE: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fangkong-ratelimit",
+        },
+    }
+# A per-process cache gives every gunicorn worker its own budget: outside DEBUG the web server
+# refuses to start without Redis (core.ratelimit.ratelimit_cache_check, run by fangkong.wsgi).
+# Tests and CLI commands never import the WSGI module, so they run without Redis.
+FANGKONG_RATELIMIT_REQUIRE_REDIS = env_bool("FANGKONG_RATELIMIT_REQUIRE_REDIS", not DEBUG)
 
 # --- Users ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: a locked-out account or address is refused before any password is checked.
+    "fangkong.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "fangkong.accounts.backends.CapabilityBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+FANGKONG_PASSWORD_MIN_LENGTH = env_int("FANGKONG_PASSWORD_MIN_LENGTH", 12)
+# Of lower-case letters, capitals, digits and other characters, how many kinds a password mixes.
+FANGKONG_PASSWORD_MIN_CHARACTER_CLASSES = env_int("FANGKONG_PASSWORD_MIN_CHARACTER_CLASSES", 3)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": FANGKONG_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "fangkong.accounts.passwords.CharacterClassValidator",
+        "OPTIONS": {"min_classes": FANGKONG_PASSWORD_MIN_CHARACTER_CLASSES},
+    },
 ]
+# Lockout (django-axes): this many failed logins, by account or by address, lock that account
+# or address for this long; the password is not even checked meanwhile.
+FANGKONG_LOGIN_FAILURE_LIMIT = env_int("FANGKONG_LOGIN_FAILURE_LIMIT", 5)
+FANGKONG_LOGIN_LOCKOUT_MINUTES = env_int("FANGKONG_LOGIN_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = FANGKONG_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=FANGKONG_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "fangkong.core.request_context.client_ip"
+AXES_LOCKOUT_CALLABLE = "fangkong.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Refused attempts during a lockout do not push its end further: the page can say when to retry.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Unlocking goes through the audited admin action or `fangkong unlock`, not axes' own admin.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Addresses (or networks) of the reverse proxies in front of the application: only from them is
+# X-Forwarded-For believed. Empty: the client is the connection's peer (REMOTE_ADDR).
+FANGKONG_TRUSTED_PROXIES = env_list("FANGKONG_TRUSTED_PROXIES", [])
+# Second factor (TOTP): roles that must enrol one. Production asks it of the HQ and the districts;
+# the demo (DEBUG) and the tests leave it off so their printed logins work.
+FANGKONG_MFA_REQUIRED_ROLES = env_list(
+    "FANGKONG_MFA_REQUIRED_ROLES", [] if DEBUG else ["hq_admin", "district_officer"]
+)
+# A password accepted but its code not yet given: how long the login waits for the code.
+FANGKONG_MFA_PENDING_MINUTES = env_int("FANGKONG_MFA_PENDING_MINUTES", 5)
+OTP_TOTP_ISSUER = env_str("FANGKONG_MFA_ISSUER", "fangkong")
+# Sessions end after this long without a request, and in any case this long after login.
+FANGKONG_SESSION_IDLE_MINUTES = env_int("FANGKONG_SESSION_IDLE_MINUTES", 30)
+FANGKONG_SESSION_MAX_HOURS = env_int("FANGKONG_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = FANGKONG_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
+# API tokens: valid this many days from issue unless revoked sooner.
+FANGKONG_API_TOKEN_DAYS = env_int("FANGKONG_API_TOKEN_DAYS", 30)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
@@ -217,9 +292,13 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "fangkong@localhost")
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a refused token answers 401 (with WWW-Authenticate), not 403.
+        "fangkong.accounts.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
+    # Throttles key on REMOTE_ADDR, which RequestContextMiddleware has already set to the
+    # client's address (FANGKONG_TRUSTED_PROXIES); DRF must never read X-Forwarded-For itself.
+    "NUM_PROXIES": 0,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "fangkong.core.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
@@ -268,6 +347,9 @@ FANGKONG_IMPORT_MAX_ROWS = env_int("FANGKONG_IMPORT_MAX_ROWS", 200_000)
 FANGKONG_EARLIEST_BIRTH_DATE = env_str("FANGKONG_EARLIEST_BIRTH_DATE", "1900-01-01")
 FANGKONG_EARLIEST_EVENT_DATE = env_str("FANGKONG_EARLIEST_EVENT_DATE", "2019-12-01")
 FANGKONG_LIST_PAGE_SIZE = env_int("FANGKONG_LIST_PAGE_SIZE", 50)
+# Opening a person's full ID number and phone on their page takes a reason of at least this
+# many characters ("电话核实密接" is 6): enough to say why, recorded in the read audit row.
+FANGKONG_PERSON_REVEAL_REASON_MIN_LENGTH = env_int("FANGKONG_PERSON_REVEAL_REASON_MIN_LENGTH", 4)
 
 # --- Demo city ---
 FANGKONG_DEMO_PASSWORD = env_str("FANGKONG_DEMO_PASSWORD", "fangkong-demo-2021")
