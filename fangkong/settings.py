@@ -452,6 +452,16 @@ FANGKONG_CASE_INVESTIGATION_HOURS = env_int("FANGKONG_CASE_INVESTIGATION_HOURS",
 # commit, for outbreak-sized traces. And how far it goes: 2 finds secondary contacts too.
 FANGKONG_TRACE_ENGINE = env_str("FANGKONG_TRACE_ENGINE", "sql")
 FANGKONG_TRACE_DEGREE = env_int("FANGKONG_TRACE_DEGREE", 2)
+# A trace asked for from a page or the API is queued and run by `fangkong trace-worker` (or
+# `fangkong jobs run`), never in the web request. A request a worker took longer ago than
+# this is taken again (its worker died); keep it above the longest trace. One taken this many
+# times without finishing is given up as failed. The worker looks for work this often.
+FANGKONG_TRACE_STALE_MINUTES = env_int("FANGKONG_TRACE_STALE_MINUTES", 30)
+FANGKONG_TRACE_MAX_ATTEMPTS = env_int("FANGKONG_TRACE_MAX_ATTEMPTS", 3)
+FANGKONG_TRACE_WORKER_POLL_SECONDS = env_int("FANGKONG_TRACE_WORKER_POLL_SECONDS", 2)
+# With DEBUG (`make demo`'s runserver) a queued trace also runs in a thread of the web
+# process, so the demo needs no worker; never in production (a thread dies with the worker).
+FANGKONG_TRACE_IN_THREAD = env_bool("FANGKONG_TRACE_IN_THREAD", DEBUG)
 # Case numbers read PREFIX-YEAR-SEQUENCE (WX-2021-001).
 FANGKONG_CASE_NUMBER_PREFIX = env_str("FANGKONG_CASE_NUMBER_PREFIX", "WX")
 # A cluster (聚集性疫情): this many cases or more linked by contacts or by one venue, the venue

@@ -1,9 +1,12 @@
 """Periodic work of the tracing area (`fangkong jobs run`, each job in its own transaction):
-alerts for contacts past the control deadline (one per district) and for cases past their
-report or investigation targets (one per case), closed once the condition has cleared.
+the traces queued from the web that no `fangkong trace-worker` has run yet
+(services/trace_requests.py), alerts for contacts past the control deadline (one per
+district) and for cases past their report or investigation targets (one per case), closed
+once the condition has cleared.
 
-Both are idempotent: an alert is raised once per open condition (its dedupe key), so a
-rerun or a killed run changes nothing twice.
+All are idempotent: a trace never proposes a person twice for one case, and an alert is
+raised once per open condition (its dedupe key), so a rerun or a killed run changes nothing
+twice.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from fangkong.alerts.models import Alert, Severity
 from fangkong.alerts.services import alert_raise, alert_resolve, alert_resolve_for
 from fangkong.cases.models import Case, Contact
 from fangkong.cases.selectors.contacts import district_codes, district_of
+from fangkong.cases.services.trace_requests import trace_queue_run
 
 CONTROL_OVERDUE = "cases.control_overdue"
 REPORT_OVERDUE = "cases.report_overdue"
@@ -85,6 +89,8 @@ def case_targets_run(now: dt.datetime) -> int:
 
 
 JOBS = [
+    # First: the alerts below then count the contacts these traces propose.
+    ("cases.trace_queue", trace_queue_run),
     ("cases.control_overdue", control_overdue_run),
     ("cases.case_targets", case_targets_run),
 ]

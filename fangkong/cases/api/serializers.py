@@ -13,6 +13,7 @@ from fangkong.cases.models import (
     ContactDegree,
     Investigation,
     ItineraryEntry,
+    TraceRequest,
     TraceRun,
 )
 from fangkong.cases.selectors.contacts import with_identities
@@ -115,6 +116,15 @@ class TraceRunSerializer(serializers.ModelSerializer[TraceRun]):
             "lookback_days", "min_overlap_minutes", "default_stay_minutes", "degree",
             "control_times", "started_at", "duration_ms", "close_found", "secondary_found",
             "proposed", "updated", "by",
+        ]  # fmt: skip
+
+
+class TraceRequestSerializer(serializers.ModelSerializer[TraceRequest]):
+    class Meta:
+        model = TraceRequest
+        fields = [
+            "id", "case", "degree", "status", "requested_by", "requested_at", "claimed_at",
+            "attempts", "finished_at", "run", "error",
         ]  # fmt: skip
 
 

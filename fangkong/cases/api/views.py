@@ -18,7 +18,7 @@ from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.http import acting_user
 from fangkong.cases.api import serializers as s
-from fangkong.cases.models import Case, Contact, Investigation, TraceRun
+from fangkong.cases.models import Case, Contact, Investigation, TraceRequest, TraceRun
 from fangkong.cases.selectors.cases import case_list
 from fangkong.cases.selectors.contacts import contact_list
 from fangkong.cases.selectors.figures import case_numbers
@@ -36,7 +36,7 @@ from fangkong.cases.services.investigations import (
     investigation_update,
     itinerary_add,
 )
-from fangkong.cases.services.tracing import trace_run_start
+from fangkong.cases.services.trace_requests import trace_request_create
 from fangkong.cases.visibility import case_scope_q
 from fangkong.core.api.serializers import FigureSerializer
 from fangkong.core.audit import audit_read
@@ -145,22 +145,24 @@ class CaseViewSet(
         )
         return Response(self.get_serializer(case).data)
 
-    @extend_schema(request=s.TraceStartSerializer, responses={201: s.TraceRunSerializer})
+    @extend_schema(request=s.TraceStartSerializer, responses={202: s.TraceRequestSerializer})
     # Named start_trace, not trace: DRF dispatches an HTTP method to the view's method of
     # that name, so a handler called `trace` also answered the HTTP TRACE verb on every URL.
     @action(detail=True, methods=["post"], url_path="trace", url_name="trace")
     def start_trace(self, request: Request, pk: str | None = None) -> Response:
-        """Run the configured engine over the platform's check-ins; findings become
-        proposed contacts (`/api/v1/cases/contacts/?case=<id>&status=proposed`)."""
+        """Queue a trace of the case by the configured engine over the platform's check-ins
+        (202; while one waits or runs, that one). Follow it at
+        `/api/v1/cases/trace-requests/<id>/`; when done, its findings are proposed contacts
+        (`/api/v1/cases/contacts/?case=<id>&status=proposed`) and `run` its trace run."""
         _require(request, "cases.investigate")
         incoming = s.TraceStartSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        run = trace_run_start(
+        queued = trace_request_create(
             case=self.get_object(),
             degree=incoming.validated_data.get("degree"),
             by=acting_user(request),
         )
-        return Response(s.TraceRunSerializer(run).data, status=status.HTTP_201_CREATED)
+        return Response(s.TraceRequestSerializer(queued).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=FigureSerializer(many=True))
     @action(detail=False, methods=["get"])
@@ -349,6 +351,27 @@ class TraceRunViewSet(viewsets.ReadOnlyModelViewSet[TraceRun]):
 
     def get_queryset(self) -> QuerySet[TraceRun]:
         rows = TraceRun.objects.filter(
+            case__in=Case.objects.filter(case_scope_q(self.request.user))
+        )
+        case = self.request.query_params.get("case", "")
+        if case.isdigit():
+            rows = rows.filter(case_id=int(case))
+        return rows
+
+    @extend_schema(parameters=[OpenApiParameter("case", int)])
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+
+class TraceRequestViewSet(viewsets.ReadOnlyModelViewSet[TraceRequest]):
+    """Traces queued from the web for the cases the caller may see: queued, running, done
+    (`run`) or failed (`error`). `?case=`."""
+
+    serializer_class = s.TraceRequestSerializer
+    permission_classes = [HasCapability("cases.view")]
+
+    def get_queryset(self) -> QuerySet[TraceRequest]:
+        rows = TraceRequest.objects.filter(
             case__in=Case.objects.filter(case_scope_q(self.request.user))
         )
         case = self.request.query_params.get("case", "")

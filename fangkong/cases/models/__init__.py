@@ -1,4 +1,5 @@
-"""The tracing area's tables: cases and their investigations, contacts, trace runs, merges."""
+"""The tracing area's tables: cases and their investigations, contacts, trace runs and the
+requests that queue them, merges."""
 
 from fangkong.cases.models.cases import (
     INFECTED,
@@ -23,6 +24,11 @@ from fangkong.cases.models.contacts import (
     TraceTrigger,
 )
 from fangkong.cases.models.merges import MergeMatch, PersonMerge
+from fangkong.cases.models.trace_requests import (
+    TraceRequest,
+    TraceRequestQuerySet,
+    TraceRequestStatus,
+)
 
 __all__ = [
     "AWAITING_CONTROL",
@@ -43,6 +49,9 @@ __all__ = [
     "ItineraryEntry",
     "MergeMatch",
     "PersonMerge",
+    "TraceRequest",
+    "TraceRequestQuerySet",
+    "TraceRequestStatus",
     "TraceRun",
     "TraceTrigger",
 ]

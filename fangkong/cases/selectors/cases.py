@@ -1,4 +1,4 @@
-"""Cases, their investigations and trace runs, as the viewer may see them."""
+"""Cases, their investigations, trace runs and queued traces, as the viewer may see them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,14 @@ from typing import Any
 
 from django.db.models import Q
 
-from fangkong.cases.models import Case, CaseQuerySet, Investigation, TraceRun
+from fangkong.cases.models import (
+    Case,
+    CaseQuerySet,
+    Investigation,
+    TraceRequest,
+    TraceRequestStatus,
+    TraceRun,
+)
 from fangkong.cases.places import CurrentPlace, current_place
 from fangkong.cases.visibility import case_scope_q
 from fangkong.core.search import prefix_q
@@ -71,6 +78,30 @@ def investigation_of(case: Case) -> Investigation:
 
 def trace_runs_of(case: Case) -> list[TraceRun]:
     return list(case.trace_runs.select_related("by").order_by("-started_at", "-pk")[:20])
+
+
+@dataclass(frozen=True)
+class TraceProgress:
+    """Where the case's latest trace request stands, as its page shows it."""
+
+    request: TraceRequest
+    ahead: int  # queued before it
+    elapsed_seconds: int  # since it was asked for (queued) or taken (running)
+
+
+def trace_progress_of(case: Case, *, now: dt.datetime) -> TraceProgress | None:
+    request = TraceRequest.objects.filter(case=case).select_related("run").order_by("-pk").first()
+    if request is None:
+        return None
+    ahead = 0
+    if request.status == TraceRequestStatus.QUEUED:
+        ahead = TraceRequest.objects.filter(
+            status=TraceRequestStatus.QUEUED, pk__lt=request.pk
+        ).count()
+    since = request.claimed_at or request.requested_at
+    return TraceProgress(
+        request=request, ahead=ahead, elapsed_seconds=max(0, int((now - since).total_seconds()))
+    )
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from fangkong.cases.models import Contact, ContactStatus
@@ -34,9 +35,12 @@ def test_a_case_is_registered_traced_and_its_contacts_worked_through_the_api(api
     assert created.status_code == 201, created.content
     case = created.json()
     assert case["number"] == "WX-2021-001" and case["report_overdue"] is True
-    run = api.post(f"{BASE}{case['id']}/trace/", {}, format="json")
-    assert run.status_code == 201
-    assert (run.json()["close_found"], run.json()["secondary_found"]) == (1, 3)
+    queued = api.post(f"{BASE}{case['id']}/trace/", {}, format="json")
+    assert queued.status_code == 202 and queued.json()["status"] == "queued"
+    call_command("trace-worker", "--once")
+    request = api.get(f"{BASE}trace-requests/{queued.json()['id']}/").json()
+    run = api.get(f"{BASE}trace-runs/{request['run']}/").json()
+    assert (run["close_found"], run["secondary_found"]) == (1, 3)
     proposals = api.get(f"{BASE}contacts/", {"case": case["id"], "status": "proposed"}).json()
     assert len(proposals["results"]) == 4
     p2 = next(c for c in proposals["results"] if c["person"]["name"] == "p2")

@@ -25,6 +25,7 @@ from fangkong.cases.selectors.cases import (
     case_place,
     case_timeline,
     investigation_of,
+    trace_progress_of,
     trace_runs_of,
 )
 from fangkong.cases.selectors.chain_view import chain_data
@@ -41,7 +42,7 @@ from fangkong.cases.selectors.site_positives import (
     site_positives_awaiting_case,
 )
 from fangkong.cases.services.cases import case_reclassify, case_register, case_report, case_update
-from fangkong.cases.services.tracing import trace_run_start
+from fangkong.cases.services.trace_requests import trace_request_create
 from fangkong.cases.views.common import register_person, say_refusal, visible_case
 from fangkong.core.audit import audit_read
 from fangkong.core.errors import Conflict
@@ -181,6 +182,7 @@ def case_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "investigation": investigation_of(case),
             "classifications": case.classifications.select_related("by"),
             "runs": trace_runs_of(case),
+            "progress": trace_progress_of(case, now=now),
             "cluster": cluster,
             "chain": chain_data(cluster, focus=case, contacts=contacts, viewer=request.user),
             "reclassify_form": ReclassifyForm(
@@ -256,31 +258,44 @@ def case_report_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 @capability_required("cases.investigate")
 def case_trace_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """Run the configured engine; an htmx request gets the refreshed contact list back."""
+    """Queue a trace (a worker runs it: services/trace_requests.py); an htmx request gets the
+    progress fragment back, which polls until the trace is done."""
     case = visible_case(request, pk)
     try:
-        run = trace_run_start(case=case, by=request.user)
+        trace_request_create(case=case, by=request.user)
     except (ValidationError, Conflict) as error:
         say_refusal(request, error)
+        if is_htmx(request):
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
     else:
-        messages.success(
-            request,
-            _(
-                "追踪完成（%(ms)s 毫秒）：密接 %(close)s 人、次密接 %(second)s 人，"
-                "新增待核实 %(new)s 人。"
-            )
-            % {
-                "ms": run.duration_ms,
-                "close": run.close_found,
-                "second": run.secondary_found,
-                "new": run.proposed,
-            },
-        )
-    if is_htmx(request):
+        if is_htmx(request):
+            return _trace_status(request, case)
+        messages.info(request, _("已加入追踪队列，完成后本页显示结果。"))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@capability_required("cases.view")
+def case_trace_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The progress fragment; polled while the trace waits or runs. When the request it was
+    waiting for has finished, the page reloads to show the new contacts and the run."""
+    return _trace_status(request, visible_case(request, pk))
+
+
+def _trace_status(request: AuthenticatedRequest, case: Case) -> HttpResponse:
+    progress = trace_progress_of(case, now=timezone.now())
+    waiting = request.GET.get("waiting", "")
+    if (
+        is_htmx(request)
+        and progress is not None
+        and waiting == str(progress.request.pk)
+        and not progress.request.is_active
+    ):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/_trace_status.html", {"case": case, "progress": progress})
 
 
 @capability_required("cases.export")
