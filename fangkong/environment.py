@@ -48,6 +48,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_pair(name: str) -> tuple[str, str] | None:
+    """Two comma-separated values ("HTTP_X_FORWARDED_PROTO,https"), or None when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    parts = [item.strip() for item in raw.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise ImproperlyConfigured(f"{name} must be two values separated by a comma, got {raw!r}")
+    return parts[0], parts[1]
+
+
 def env_path(name: str, default: Path) -> Path:
     raw = os.environ.get(name)
     return Path(raw).expanduser() if raw else default

@@ -13,9 +13,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.environment import env_bool, env_int, env_list, env_path, env_str
+from fangkong.environment import env_bool, env_int, env_list, env_pair, env_path, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -30,12 +32,16 @@ def _default_var_dir() -> Path:
 
 
 VAR_DIR = env_path("FANGKONG_VAR_DIR", _default_var_dir())
+# A deployment says so (the web server refuses to run with DEBUG off otherwise, see wsgi.py):
+# it then starts only with its own SECRET_KEY and ALLOWED_HOSTS, and redirects to HTTPS.
+# Tests and CLI commands run with DEBUG off too, without it, on a generated key.
+FANGKONG_PRODUCTION = env_bool("FANGKONG_PRODUCTION", False)
 
 
 def _secret_key() -> str:
     configured = env_str("SECRET_KEY", "")
-    if configured:
-        return configured
+    if configured or FANGKONG_PRODUCTION:
+        return configured  # production never falls back to a key file: checked below
     key_file = VAR_DIR / "secret_key"
     try:
         if key_file.exists():
@@ -54,7 +60,33 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS",
+    [] if FANGKONG_PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"],
+)
+
+
+def _production_problems() -> list[str]:
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG must be off")
+    # Django's own bar for a key that is not guessable (check --deploy, security.W009).
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+        problems.append(
+            "SECRET_KEY must be set to a random string of 50 characters or more "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS must name the site's host names (comma-separated, no '*')")
+    return problems
+
+
+if FANGKONG_PRODUCTION and (_problems := _production_problems()):
+    raise ImproperlyConfigured(
+        "FANGKONG_PRODUCTION is on, so fangkong refuses to start: "
+        + "; ".join(_problems)
+        + ". See README, 'Running it in production'."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Links printed on posters and room cards (QR codes) must carry the public address.
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
@@ -69,6 +101,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "csp",
     # Login lockout and the second factor; before fangkong.accounts, whose admin replaces theirs.
     "axes",
     "django_otp",
@@ -89,6 +122,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that every response carries the policy headers.
+    "csp.middleware.CSPMiddleware",
+    "fangkong.core.security_headers.SecurityHeadersMiddleware",
     # Early: it settles the client's address (trusted proxies) before anything reads it.
     "fangkong.core.request_context.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -236,8 +272,66 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 # API tokens: valid this many days from issue unless revoked sooner.
 FANGKONG_API_TOKEN_DAYS = env_int("FANGKONG_API_TOKEN_DAYS", 30)
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Transport and security headers (README: Running it in production) -----------------------
+# Outside DEBUG the site is assumed to be served over HTTPS: cookies travel only over HTTPS and
+# browsers are told to keep to HTTPS for a year (sent on HTTPS responses only). The redirect to
+# HTTPS is production's default; tests and CLI commands speak plain HTTP to themselves. Behind a
+# proxy that ends TLS, name the header it sets: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", FANGKONG_PRODUCTION)
+SECURE_PROXY_SSL_HEADER = env_pair("SECURE_PROXY_SSL_HEADER")
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Asking browsers to build the host into their preload lists is a deliberate, slow-to-undo step
+# for the owner of the whole domain: off unless set (check --deploy then notes security.W021).
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp). Scripts only from our own files (a nonce for the rare
+# inline one), so an injected <script> or on*= attribute does not run. Style elements likewise;
+# style attributes stay allowed: ECharts writes its tooltips as HTML with style attributes.
+# Browsers without the -elem/-attr directives (Chrome < 75, Firefox < 108, Safari < 15.4) read
+# style-src instead, which allows inline styles so that their pages still lay out.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],  # Bootstrap's icons in its CSS are data: SVGs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": env_list("CSP_REPORT_URI", []) or None,
+    },
+}
+# Permissions-Policy: powerful browser features no page uses are off for every page and frame.
+# No page reads the camera itself: inspection photos come through the phone's file picker
+# (<input type=file accept=image/*>), which offers the camera app without this permission.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": ["self"],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "usb": [],
+}
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

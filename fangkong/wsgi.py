@@ -6,6 +6,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
 
 application = get_wsgi_application()
 
+# With DEBUG off a web server must be a declared deployment (its own key, hosts and HTTPS).
+from fangkong.core.deployment import serving_check  # noqa: E402
+
+serving_check()
+
 # A web server outside DEBUG refuses to start with per-worker rate limits (no Redis).
 from fangkong.core.ratelimit import ratelimit_cache_check  # noqa: E402
 

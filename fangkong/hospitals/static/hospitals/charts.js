@@ -1,4 +1,6 @@
-/* The hospital area's charts (ECharts 5), drawn from data the page embeds with json_script. */
+/* The hospital area's charts (ECharts 5), drawn from data the page embeds with json_script.
+   A page declares its charts in the markup: data-fk-hospital-chart names the kind, data-label-*
+   carry the translated series names (no inline script: the Content-Security-Policy refuses it). */
 window.fkHospitalCharts = (function () {
   function draw(id, option) {
     const element = document.getElementById(id);
@@ -44,3 +46,20 @@ window.fkHospitalCharts = (function () {
     }
   };
 })();
+
+document.addEventListener("DOMContentLoaded", function () {
+  const source = document.getElementById("chart-data");
+  if (!source) { return; }
+  const data = JSON.parse(source.textContent);
+  document.querySelectorAll("[data-fk-hospital-chart]").forEach(function (element) {
+    const kind = element.dataset.fkHospitalChart;
+    const labels = element.dataset;
+    if (kind === "occupancy") {
+      fkHospitalCharts.occupancy(element.id, data, {occupied: labels.labelOccupied, free: labels.labelFree});
+    } else if (kind === "pie") {
+      fkHospitalCharts.pie(element.id, data.classification);
+    } else if (kind === "readiness") {
+      fkHospitalCharts.readiness(element.id, data, {available: labels.labelAvailable, target: labels.labelTarget});
+    }
+  });
+});
