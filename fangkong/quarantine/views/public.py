@@ -1,10 +1,18 @@
 """The self-report page: no login, reached through the QR code on the room card.
 
-The token in the link is the only key (unguessable, 256 bits); a wrong one answers 404 so
-nobody learns which links exist, and every address is rate-limited.
+The token in the link is the only key (`secrets.token_urlsafe(32)`: 256 bits, 43 URL-safe
+characters). Whatever is wrong with a token (malformed, never issued, moved to the person's new
+room) the answer is the one 404 of a page that does not exist, so nobody learns which links
+exist, and every address is rate-limited. A malformed token never reaches the database (a NUL
+byte would stop PostgreSQL); a well-formed one is looked up through the column's unique index
+and compared again in constant time, so a collation that folds case could never let a near
+miss in.
 """
 
 from __future__ import annotations
+
+import re
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +30,21 @@ from fangkong.quarantine.models import HealthObservation, Placement, ReportSourc
 from fangkong.quarantine.selectors.health import slot_for
 from fangkong.quarantine.services.observations import observation_record
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def _placement_for(token: str) -> Placement:
+    if not _TOKEN.fullmatch(token):
+        raise Http404
+    placement = (
+        Placement.objects.filter(report_token=token).select_related("person", "room__site").first()
+    )
+    if placement is None or not secrets.compare_digest(
+        (placement.report_token or "").encode(), token.encode()
+    ):
+        raise Http404
+    return placement
+
 
 def _self_report_rate() -> int:
     return settings.FANGKONG_QUARANTINE_SELF_REPORT_RATE
@@ -33,11 +56,7 @@ def _masked_name(name: str) -> str:
 
 @rate_limited("quarantine.self_report", limit=_self_report_rate)
 def self_report(request: HttpRequest, token: str) -> HttpResponse:
-    placement = (
-        Placement.objects.filter(report_token=token).select_related("person", "room__site").first()
-    )
-    if placement is None:
-        raise Http404
+    placement = _placement_for(token)
     now = timezone.now()
     day = timezone.localdate(now)
     context: dict[str, object] = {
