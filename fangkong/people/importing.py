@@ -10,12 +10,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.scope import scope_of
 from fangkong.core.audit import audit_write
 from fangkong.core.models import DataImport
 from fangkong.core.tabular import Column, RowError, TableRejected, TableRow
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import IdType, Person
-from fangkong.people.services import PersonFields, person_fields_clean
+from fangkong.people.services import (
+    NAME_MISMATCH,
+    PersonFields,
+    person_fields_clean,
+    person_name_conflicts,
+    person_register_many,
+)
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -29,7 +36,6 @@ PERSON_COLUMNS = (
     Column("jurisdiction", ("所属辖区", "辖区", "jurisdiction"), required=False),
 )
 _TITLES = {c.key: c.title for c in PERSON_COLUMNS}
-_LOOKUP_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -81,9 +87,15 @@ def _row_errors(row: TableRow, error: ValidationError) -> Iterator[RowError]:
             yield RowError(row.number, "", message)
 
 
-def person_rows_validate(rows: list[TableRow]) -> list[tuple[TableRow, PersonFields]]:
-    """Every row checked; raises TableRejected naming each bad row and column."""
+def person_rows_validate(
+    rows: list[TableRow], *, by: User | None
+) -> list[tuple[TableRow, PersonFields]]:
+    """Every row checked; raises TableRejected naming each bad row and column.
+
+    An importer files persons under jurisdictions in their own scope only, as the API does
+    (None: a job or the demo, which act for the whole city)."""
     lookup = _JurisdictionLookup()
+    scope = scope_of(by) if by is not None else None
     errors: list[RowError] = []
     valid: list[tuple[TableRow, PersonFields]] = []
     first_row_of: dict[tuple[str, str], tuple[int, str]] = {}
@@ -97,6 +109,11 @@ def person_rows_validate(rows: list[TableRow]) -> list[tuple[TableRow, PersonFie
             jurisdiction = lookup.find(row.get("jurisdiction"))
         except ValidationError as error:
             errors.extend(RowError(row.number, _TITLES["jurisdiction"], m) for m in error.messages)
+            continue
+        if jurisdiction is not None and scope is not None and not scope.covers(jurisdiction):
+            errors.append(
+                RowError(row.number, _TITLES["jurisdiction"], _("所属辖区不在您的管辖范围内"))
+            )
             continue
         try:
             fields = person_fields_clean(
@@ -131,26 +148,10 @@ def person_rows_validate(rows: list[TableRow]) -> list[tuple[TableRow, PersonFie
     return valid
 
 
-def _existing(valid: list[tuple[TableRow, PersonFields]]) -> dict[tuple[str, str], Person]:
-    found: dict[tuple[str, str], Person] = {}
-    numbers = [fields.id_number for _row, fields in valid]
-    for start in range(0, len(numbers), _LOOKUP_CHUNK):
-        chunk = numbers[start : start + _LOOKUP_CHUNK]
-        for person in Person.objects.filter(id_number__in=chunk):
-            found[(person.id_type, person.id_number)] = person
-    return found
-
-
 def _conflicts_with_registry(valid: list[tuple[TableRow, PersonFields]]) -> Iterator[RowError]:
-    existing = _existing(valid)
-    for row, fields in valid:
-        person = existing.get((fields.id_type, fields.id_number))
-        if person is not None and person.name != fields.name:
-            yield RowError(
-                row.number,
-                _TITLES["name"],
-                _("该证件号码已登记为「%(name)s」，与本行姓名不符") % {"name": person.name},
-            )
+    conflicts = person_name_conflicts([fields for _row, fields in valid])
+    for position in conflicts:
+        yield RowError(valid[position][0].number, _TITLES["name"], str(NAME_MISMATCH))
 
 
 @transaction.atomic
@@ -159,14 +160,9 @@ def person_import(*, rows: list[TableRow], filename: str, by: User | None) -> Pe
 
     Persons already registered (same ID document and name) are found, not duplicated.
     """
-    valid = person_rows_validate(rows)
-    existing = _existing(valid)
-    new = [
-        Person(**fields.__dict__)
-        for _row, fields in valid
-        if (fields.id_type, fields.id_number) not in existing
-    ]
-    created = Person.objects.bulk_create(new, batch_size=1000)
+    valid = person_rows_validate(rows, by=by)
+    registration = person_register_many(candidates=[fields for _row, fields in valid])
+    created = registration.created
     record = DataImport.objects.create(
         kind="people.person",
         filename=filename[:200],

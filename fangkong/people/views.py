@@ -30,7 +30,11 @@ from fangkong.people.selectors import (
     person_list,
     person_reveal,
 )
-from fangkong.people.services import person_register, person_update
+from fangkong.people.services import (
+    PersonRegisteredElsewhere,
+    person_register_in_scope,
+    person_update,
+)
 
 
 def _visible_person(request: AuthenticatedRequest, pk: int) -> Person:
@@ -120,9 +124,11 @@ def person_create_page(request: AuthenticatedRequest) -> HttpResponse:
     form = PersonForm(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            registration = person_register(by=request.user, **form.cleaned_data)
+            registration = person_register_in_scope(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
+        except PersonRegisteredElsewhere as elsewhere:
+            form.add_error("id_number", elsewhere.message)
         else:
             if not registration.created:
                 messages.info(request, _("该证件号码已登记，已打开现有档案。"))

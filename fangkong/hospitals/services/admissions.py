@@ -506,10 +506,6 @@ def admission_register_and_admit(
     person = person_register(
         name=name, id_type=id_type, id_number=id_number, phone=phone, address=address, by=by
     ).person
-    if person.name != name.strip():
-        raise ValidationError(
-            {"name": _("该证件号码已登记为「%(name)s」，与填写的姓名不符") % {"name": person.name}}
-        )
     return admission_create(
         person=person,
         hospital=hospital,

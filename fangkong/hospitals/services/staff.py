@@ -377,14 +377,11 @@ def staff_register_and_add(
     closed_loop: str = ClosedLoopStatus.ROUTINE,
     by: User | None,
 ) -> StaffMember:
-    """Put someone on the roster by their ID document (registering them if new)."""
+    """Put someone on the roster by their ID document (registering them if new; a refused
+    entry registers nobody)."""
     person = person_register(
         name=name, id_type=id_type, id_number=id_number, phone=phone, by=by
     ).person
-    if person.name != name.strip():
-        raise ValidationError(
-            {"name": _("该证件号码已登记为「%(name)s」，与填写的姓名不符") % {"name": person.name}}
-        )
     return staff_add(
         hospital=hospital,
         person=person,

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -17,7 +17,7 @@ from fangkong.core.audit import audit_read, audit_read_many
 from fangkong.people.api.serializers import PersonSerializer, PersonWriteSerializer
 from fangkong.people.models import Person
 from fangkong.people.selectors import disclosure_for, person_list
-from fangkong.people.services import person_register
+from fangkong.people.services import person_register_in_scope
 
 
 class PersonViewSet(
@@ -60,14 +60,25 @@ class PersonViewSet(
         audit_read(by=acting_user(request), action="person.view", obj=person)
         return Response(self.get_serializer(person).data)
 
-    @extend_schema(request=PersonWriteSerializer, responses={201: PersonSerializer})
+    @extend_schema(
+        request=PersonWriteSerializer,
+        responses={
+            201: PersonSerializer,
+            200: OpenApiResponse(PersonSerializer, description="该证件号码已登记，返回现有档案"),
+            409: OpenApiResponse(description="该证件号码已在其他辖区登记（不返回任何信息）"),
+        },
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         incoming = PersonWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         jurisdiction = incoming.validated_data.get("home_jurisdiction")
         if jurisdiction is not None and not scope_of(request.user).covers(jurisdiction):
             raise PermissionDenied(_("所属辖区不在您的管辖范围内"))
-        registration = person_register(by=acting_user(request), **incoming.validated_data)
+        by = acting_user(request)
+        # Outside the caller's scope a known ID document answers 409 and shows nothing.
+        registration = person_register_in_scope(by=by, **incoming.validated_data)
+        if not registration.created:
+            audit_read(by=by, action="person.view", obj=registration.person)
         return Response(
             self.get_serializer(registration.person).data,
             status=status.HTTP_201_CREATED if registration.created else status.HTTP_200_OK,

@@ -40,20 +40,16 @@ def person_by_id(user: User, pk: int | None, *, field: str) -> Person | None:
 
 
 def resolve_person(user: User, data: dict[str, Any]) -> Person:
-    """The person named by id, or by identity document (registered if new)."""
+    """The person named by id, or by identity document (registered if new). Call it in the
+    transaction of the write it serves: a refused write registers nobody."""
     if data.get("person") is not None:
         found = person_by_id(user, data["person"], field="person")
         assert found is not None
         return found
-    person = person_register(
+    return person_register(
         name=data["name"],
         id_type=data["id_type"],
         id_number=data["id_number"],
         phone=data.get("phone", ""),
         by=user,
     ).person
-    if person.name != data["name"].strip():
-        raise ValidationError(
-            {"name": _("该证件号码已登记为「%(name)s」，请核对") % {"name": person.name}}
-        )
-    return person

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -77,25 +78,27 @@ class BatchViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         user = acting_user(request)
-        entries = [
-            IntakeEntry(
-                person=resolve_person(user, entry),
-                category=entry["category"],
-                last_exposure_at=entry["last_exposure_at"],
-                arrival_at=entry["arrival_at"],
-                exposed_via=person_by_id(user, entry["exposed_via"], field="exposed_via"),
-                household=entry["household"],
-                source=entry["source"],
+        site = visible_site(user, data["site"])
+        with transaction.atomic():  # a refused batch registers nobody
+            entries = [
+                IntakeEntry(
+                    person=resolve_person(user, entry),
+                    category=entry["category"],
+                    last_exposure_at=entry["last_exposure_at"],
+                    arrival_at=entry["arrival_at"],
+                    exposed_via=person_by_id(user, entry["exposed_via"], field="exposed_via"),
+                    household=entry["household"],
+                    source=entry["source"],
+                )
+                for entry in data["entries"]
+            ]
+            result = batch_intake(
+                site=site,
+                entries=entries,
+                arrived_at=data["arrived_at"],
+                source=data["source"],
+                by=user,
             )
-            for entry in data["entries"]
-        ]
-        result = batch_intake(
-            site=visible_site(user, data["site"]),
-            entries=entries,
-            arrived_at=data["arrived_at"],
-            source=data["source"],
-            by=user,
-        )
         return self._created(result)
 
     @extend_schema(request=s.BatchImportSerializer, responses={201: s.BatchDetailSerializer})
@@ -212,14 +215,16 @@ class StaffViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         user = acting_user(request)
-        member = staff_enter(
-            site=visible_site(user, data["site"]),
-            person=resolve_person(user, data),
-            role=data["role"],
-            shift=data["shift"],
-            entered_at=data["entered_at"],
-            by=user,
-        )
+        site = visible_site(user, data["site"])
+        with transaction.atomic():  # a refused entry registers nobody
+            member = staff_enter(
+                site=site,
+                person=resolve_person(user, data),
+                role=data["role"],
+                shift=data["shift"],
+                entered_at=data["entered_at"],
+                by=user,
+            )
         return Response(s.StaffSerializer(member).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.RotateOutSerializer, responses=s.StaffSerializer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -206,17 +207,19 @@ class PlacementViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         user = acting_user(request)
-        placement = placement_start(
-            person=resolve_person(user, data),
-            room=visible_room(user, data["room"]),
-            category=data["category"],
-            starts_at=data["starts_at"],
-            last_exposure_at=data["last_exposure_at"],
-            arrival_at=data["arrival_at"],
-            exposed_via=person_by_id(user, data["exposed_via"], field="exposed_via"),
-            household=data["household"],
-            by=user,
-        )
+        room = visible_room(user, data["room"])
+        with transaction.atomic():  # a refused placement registers nobody
+            placement = placement_start(
+                person=resolve_person(user, data),
+                room=room,
+                category=data["category"],
+                starts_at=data["starts_at"],
+                last_exposure_at=data["last_exposure_at"],
+                arrival_at=data["arrival_at"],
+                exposed_via=person_by_id(user, data["exposed_via"], field="exposed_via"),
+                household=data["household"],
+                by=user,
+            )
         return Response(s.PlacementSerializer(placement).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReleaseSerializer, responses=s.PlacementSerializer)
@@ -267,15 +270,17 @@ class PlacementViewSet(
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         user = acting_user(request)
-        companion = companion_start(
-            placement=self.get_object(),
-            person=resolve_person(user, data),
-            starts_at=data["starts_at"],
-            reason=data["reason"],
-            dependant=data["dependant"],
-            approved_by=user,
-            by=user,
-        )
+        placement = self.get_object()
+        with transaction.atomic():  # a refused companion registers nobody
+            companion = companion_start(
+                placement=placement,
+                person=resolve_person(user, data),
+                starts_at=data["starts_at"],
+                reason=data["reason"],
+                dependant=data["dependant"],
+                approved_by=user,
+                by=user,
+            )
         return Response(s.PlacementSerializer(companion).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.TransferCreateSerializer, responses={201: s.TransferSerializer})

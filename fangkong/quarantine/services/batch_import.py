@@ -20,7 +20,13 @@ from fangkong.core.models import DataImport
 from fangkong.core.tabular import Column, RowError, TableRejected, TableRow
 from fangkong.people.identity import normalize_id_number
 from fangkong.people.models import IdType, Person
-from fangkong.people.services import PersonFields, person_fields_clean
+from fangkong.people.services import (
+    NAME_MISMATCH,
+    PersonFields,
+    person_fields_clean,
+    person_name_conflicts,
+    person_register_many,
+)
 from fangkong.quarantine.models import ObservationCategory, Placement, Site
 from fangkong.quarantine.services.batches import BatchResult, IntakeEntry, batch_intake
 
@@ -201,6 +207,7 @@ def batch_rows_validate(rows: list[TableRow], *, arrived_at: dt.datetime) -> lis
         else:
             first_row[key] = item.row.number
     registry = _registry(parsed)
+    mismatched = {parsed[i].row.number for i in person_name_conflicts([p.person for p in parsed])}
     active = {
         p.person.id_number: p
         for p in Placement.objects.active()
@@ -208,15 +215,8 @@ def batch_rows_validate(rows: list[TableRow], *, arrived_at: dt.datetime) -> lis
         .select_related("person", "room__site")
     }
     for item in parsed:
-        known = registry.get(item.person.id_number)
-        if known is not None and known.name != item.person.name:
-            errors.append(
-                RowError(
-                    item.row.number,
-                    _TITLES["name"],
-                    _("该证件号码已登记为「%(name)s」，与本行姓名不符") % {"name": known.name},
-                )
-            )
+        if item.row.number in mismatched:
+            errors.append(RowError(item.row.number, _TITLES["name"], str(NAME_MISMATCH)))
         current = active.get(item.person.id_number)
         if current is not None:
             errors.append(
@@ -253,12 +253,10 @@ def batch_import(
     if not rows:
         raise TableRejected([RowError(2, "", _("文件中没有人员"))])
     parsed = batch_rows_validate(rows, arrived_at=moment)
-    registry = _registry(parsed)
-    new = [Person(**r.person.__dict__) for r in parsed if r.person.id_number not in registry]
-    created = Person.objects.bulk_create(new, batch_size=1000)
-    # bulk_create gives primary keys on both databases we support, but read them back so the
-    # entries below hold saved rows whatever the backend.
-    registry = _registry(parsed)
+    registration = person_register_many(candidates=[r.person for r in parsed])
+    created = registration.created
+    persons = registration.persons
+    registry = _registry(parsed)  # for the exposed_via column, which names a number only
     record = DataImport.objects.create(
         kind="quarantine.batch",
         filename=filename[:200],
@@ -275,12 +273,12 @@ def batch_import(
             "site": site.pk,
             "filename": filename,
             "rows": len(rows),
-            "created_person_ids": [registry[p.id_number].pk for p in new],
+            "created_person_ids": [p.pk for p in created],
         },
     )
     entries = [
         IntakeEntry(
-            person=registry[r.person.id_number],
+            person=persons[(r.person.id_type, r.person.id_number)],
             category=r.category,
             last_exposure_at=r.last_exposure_at,
             arrival_at=r.arrival_at,

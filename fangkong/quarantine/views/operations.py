@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -189,21 +190,22 @@ def staff_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                person = person_register(
-                    name=data["name"],
-                    id_type=data["id_type"],
-                    id_number=data["id_number"],
-                    phone=data["phone"],
-                    by=request.user,
-                ).person
-                staff_enter(
-                    site=site,
-                    person=person,
-                    role=data["role"],
-                    shift=data["shift"],
-                    entered_at=data["entered_at"],
-                    by=request.user,
-                )
+                with transaction.atomic():  # a refused entry registers nobody
+                    person = person_register(
+                        name=data["name"],
+                        id_type=data["id_type"],
+                        id_number=data["id_number"],
+                        phone=data["phone"],
+                        by=request.user,
+                    ).person
+                    staff_enter(
+                        site=site,
+                        person=person,
+                        role=data["role"],
+                        shift=data["shift"],
+                        entered_at=data["entered_at"],
+                        by=request.user,
+                    )
             except ValidationError as error:
                 apply_validation_error(form, error)
             except Conflict as conflict:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -53,20 +54,16 @@ def _error_text(error: ValidationError | Conflict) -> str:
 
 
 def _person_from(form: StyledForm, by: Any) -> Person:
-    """The person a form names by ID document: the registered one, or registered now."""
+    """The person a form names by ID document: the registered one, or registered now. Call it
+    in the transaction of the placement it serves: a refused placement registers nobody."""
     data = form.cleaned_data
-    person = person_register(
+    return person_register(
         name=data["name"],
         id_type=data["id_type"],
         id_number=data["id_number"],
         phone=data.get("phone", ""),
         by=by,
     ).person
-    if person.name != data["name"].strip():
-        raise ValidationError(
-            {"name": _("该证件号码已登记为「%(name)s」，请核对") % {"name": person.name}}
-        )
-    return person
 
 
 @capability_required("quarantine.view")
@@ -110,16 +107,17 @@ def placement_create_page(request: AuthenticatedRequest, room_pk: int) -> HttpRe
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            person = _person_from(form, request.user)
-            placement = placement_start(
-                person=person,
-                room=room,
-                category=data["category"],
-                starts_at=data["starts_at"],
-                last_exposure_at=data["last_exposure_at"],
-                arrival_at=data["arrival_at"],
-                by=request.user,
-            )
+            with transaction.atomic():
+                person = _person_from(form, request.user)
+                placement = placement_start(
+                    person=person,
+                    room=room,
+                    category=data["category"],
+                    starts_at=data["starts_at"],
+                    last_exposure_at=data["last_exposure_at"],
+                    arrival_at=data["arrival_at"],
+                    by=request.user,
+                )
         except ValidationError as error:
             apply_validation_error(form, error)
         except Conflict as conflict:
@@ -226,15 +224,16 @@ def companion_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = CompanionForm(request.POST)
     if form.is_valid():
         try:
-            companion_start(
-                placement=placement,
-                person=_person_from(form, request.user),
-                starts_at=form.cleaned_data["starts_at"],
-                reason=form.cleaned_data["reason"],
-                dependant=form.cleaned_data["dependant"],
-                approved_by=request.user,
-                by=request.user,
-            )
+            with transaction.atomic():
+                companion_start(
+                    placement=placement,
+                    person=_person_from(form, request.user),
+                    starts_at=form.cleaned_data["starts_at"],
+                    reason=form.cleaned_data["reason"],
+                    dependant=form.cleaned_data["dependant"],
+                    approved_by=request.user,
+                    by=request.user,
+                )
         except (ValidationError, Conflict) as error:
             messages.error(request, _error_text(error))
         else:
