@@ -139,6 +139,8 @@ MIDDLEWARE = [
     "fangkong.core.input_guard.UnstorableInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that meets a restarting database answers 503, not a 500 traceback.
+    "fangkong.core.database_outage.DatabaseUnavailableMiddleware",
     # Turns a lockout found while authenticating into the lockout page (last: it reads the flag
     # the view's authenticate() left on the request).
     "axes.middleware.AxesMiddleware",

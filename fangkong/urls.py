@@ -35,3 +35,7 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# An error of the database connection outside a view (a middleware reading the session) is an
+# outage too: 503 with Retry-After rather than a 500.
+handler500 = "fangkong.core.database_outage.server_error"
