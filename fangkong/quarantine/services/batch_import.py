@@ -218,7 +218,9 @@ def batch_rows_validate(rows: list[TableRow], *, arrived_at: dt.datetime) -> lis
         if item.row.number in mismatched:
             errors.append(RowError(item.row.number, _TITLES["name"], str(NAME_MISMATCH)))
         current = active.get(item.person.id_number)
-        if current is not None:
+        # Where someone is isolated is said only to a file that names them rightly: a wrong
+        # name must not turn an ID number into a site and a room.
+        if current is not None and item.row.number not in mismatched:
             errors.append(
                 RowError(
                     item.row.number,

@@ -139,3 +139,20 @@ def test_the_staff_page_holds_the_name_check_too(client, worker, site, li_si):
     assert "姓名与登记信息不符" in response.content.decode()
     assert "李四" not in response.content.decode()
     assert not StaffMember.objects.exists()
+
+
+def test_a_wrong_name_does_not_learn_where_the_id_number_is_isolated(api, site, place, li_si):
+    place(li_si, "301")
+    data = io.BytesIO(
+        (
+            f"姓名,证件号码,人员类别,末次暴露时间\n别人,{li_si.id_number},密接,2021-07-27 08:00\n"
+        ).encode("utf-8-sig")
+    )
+    data.name = "第二批.csv"
+    response = api.post(
+        f"{API}/batches/import/", {"site": site.pk, "file": data}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert [(e["row"], e["column"]) for e in response.json()["errors"]] == [(2, "姓名")]
+    assert "301" not in response.content.decode()
+    assert site.name not in response.content.decode()
