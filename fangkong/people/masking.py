@@ -5,9 +5,11 @@ Three levels of disclosure, chosen per viewer and per path by `people.selectors.
 - `FULL`: everything. The API and exports for roles with `person.view_identifiers` (integrators
   and placing teams need the numbers; every such read is audited), and a person's page after
   a reveal with a reason (audited as `person.reveal`).
-- `PARTICULARS`: ID number and phone masked, birth date and exact address shown. What pages
-  show roles with `person.view_identifiers` by default: they may see the person's particulars
-  (the page view itself is audited), and open the full numbers one person at a time.
+- `PARTICULARS`: ID number and phone masked, the age instead of the birth date, the exact
+  address. What pages show roles with `person.view_identifiers` by default: the particulars
+  they work with (the page view itself is audited), the full numbers opened one person at a
+  time. Not the birth date: eight of the ten digits a resident ID's mask hides ARE the birth
+  date, so showing it beside the mask would hand back the number without a reveal.
 - `MINIMAL`: what a viewer without `person.view_identifiers` (the leader) may see. A masked
   number next to its birth date, sex and street address is no mask at all: the birth date is
   the eight digits the mask hides, and the address narrows a name to one household. So:
@@ -23,6 +25,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from django.utils import timezone
 
 from fangkong.people.phone import phone_display, phone_national
 
@@ -72,7 +76,7 @@ class Disclosure(enum.Enum):
 
     @property
     def particulars(self) -> bool:
-        """Birth date and exact address."""
+        """Age and exact address."""
         return self is not Disclosure.MINIMAL
 
 
@@ -86,6 +90,7 @@ class ShownPerson:
     id_number: str
     phone: str
     birth_date: dt.date | None
+    age: int | None
     address: str
 
     @property
@@ -114,6 +119,7 @@ def person_shown(person: Person, disclosure: Disclosure) -> ShownPerson:
         id_number=person.id_number if full else mask_id_number(person.id_number),
         # Full numbers in the display form (`13812345678`, `+44 ...` abroad); masks drop the +86.
         phone=phone_display(person.phone) if full else mask_phone(person.phone),
-        birth_date=person.birth_date if particulars else None,
+        birth_date=person.birth_date if full else None,
+        age=person.age_on(timezone.localdate()) if particulars else None,
         address=person.address if particulars else "",
     )

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from fangkong.core.models import AuditEvent
@@ -50,11 +51,17 @@ def test_a_minimal_disclosure_masks_the_numbers_and_drops_birth_date_and_address
     assert shown.home_jurisdiction == wang_wu.home_jurisdiction
 
 
-def test_particulars_keep_birth_date_and_address_but_mask_the_numbers(wang_wu):
+def test_particulars_keep_the_address_and_give_an_age_not_the_birth_date(wang_wu):
+    # The birth date is eight of the ten digits the mask hides: beside it, no mask at all.
     shown = person_shown(wang_wu, Disclosure.PARTICULARS)
     assert shown.id_number == wang_wu.masked_id_number
-    assert shown.birth_date == dt.date(1979, 6, 23)
+    assert shown.birth_date is None
+    assert shown.age == wang_wu.age_on(timezone.localdate())
     assert shown.address == ADDRESS
+
+
+def test_a_minimal_disclosure_gives_no_age_either(wang_wu):
+    assert person_shown(wang_wu, Disclosure.MINIMAL).age is None
 
 
 def test_the_leaders_view_of_a_person_shows_no_birth_date_and_no_address(client, leader, wang_wu):
@@ -108,7 +115,7 @@ def test_an_officer_sees_masked_numbers_in_the_list_and_particulars_on_the_page(
     assert wang_wu.masked_id_number in listing
     page = client.get(f"/persons/{wang_wu.pk}/").content.decode()
     assert wang_wu.id_number not in page and "13611112222" not in page
-    assert "1979-06-23" in page and ADDRESS in page
+    assert "1979-06-23" not in page and "年龄" in page and ADDRESS in page
     assert 'data-testid="reveal-form"' in page
 
 
@@ -131,7 +138,7 @@ def test_a_reveal_with_a_reason_shows_the_full_numbers_and_is_audited_with_it(
     answer = client.post(f"/persons/{wang_wu.pk}/reveal/", {"reason": "电话核实行程"})
     assert answer.status_code == 200
     body = answer.content.decode()
-    assert wang_wu.id_number in body and "13611112222" in body
+    assert wang_wu.id_number in body and "13611112222" in body and "1979-06-23" in body
     event = AuditEvent.objects.for_object(wang_wu).get(action="person.reveal")
     assert event.kind == "read"
     assert event.actor == liangxi_officer
