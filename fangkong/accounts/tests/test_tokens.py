@@ -101,3 +101,31 @@ def test_the_hq_lists_and_revokes_a_users_tokens_in_the_admin(client, hq_admin, 
     assert response.status_code == 302
     assert _api(key).get("/api/v1/persons/").status_code == 401
     assert AuditEvent.objects.filter(action="api_token.revoke", actor=hq_admin).exists()
+
+
+def test_the_migration_hashes_the_old_clear_text_tokens_and_deletes_them(liangxi_officer):
+    """rest_framework.authtoken kept keys in clear; its table outlives the app."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("fangkong.accounts.migrations.0003_migrate_authtoken_keys")
+    old_key = "0123456789abcdef0123456789abcdef01234567"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, created timestamp, "
+            "user_id bigint)"
+        )
+        cursor.execute(
+            "INSERT INTO authtoken_token (key, user_id) VALUES (%s, %s)",
+            [old_key, liangxi_officer.pk],
+        )
+    migration.forwards(apps, SimpleNamespace(connection=connection))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM authtoken_token")
+        assert cursor.fetchone()[0] == 0
+    token = ApiToken.objects.get(user=liangxi_officer)
+    assert token.key_hash == ApiToken.digest(old_key) and token.is_usable(timezone.now())
+    assert _api(old_key).get("/api/v1/persons/").status_code == 200
