@@ -255,6 +255,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Unlocking goes through the audited admin action or `fangkong unlock`, not axes' own admin.
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
+# Sign-ins and sign-outs are recorded once, in the audit trail, not again in axes' access log.
+AXES_DISABLE_ACCESS_LOG = True
 # Addresses (or networks) of the reverse proxies in front of the application: only from them is
 # X-Forwarded-For believed. Empty: the client is the connection's peer (REMOTE_ADDR).
 FANGKONG_TRUSTED_PROXIES = env_list("FANGKONG_TRUSTED_PROXIES", [])
