@@ -40,7 +40,7 @@ def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
+def _fresh_public_rate_limits() -> None:
     """Each test starts with untouched public-page rate limits. Only a process-local cache is
     cleared: a shared Redis may hold other runs' keys."""
     from django.core.cache.backends.locmem import LocMemCache

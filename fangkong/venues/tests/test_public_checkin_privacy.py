@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.utils import timezone
 
+from fangkong.core.models import AuditEvent
 from fangkong.people.models import Person
 from fangkong.people.services import person_register
 from fangkong.testing.identities import resident_id
@@ -160,3 +161,18 @@ def test_a_pass_expires_with_the_remember_period(bar, zhang_san):
     VisitorPass.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     visitor.post(bar.checkin_path(), {"action": "leave"})
     assert CheckIn.objects.get().check_out is None
+
+
+def test_the_hq_reviews_an_unverified_claim_in_the_admin_and_the_read_is_audited(
+    client, bar, zhang_san, hq_admin
+):
+    _visitor().post(
+        bar.checkin_path(),
+        {"action": "identify", "name": "冒名", "id_number": zhang_san.id_number, "phone": ""},
+    )
+    client.force_login(hq_admin)
+    page = client.get("/admin/venues/unverifiedcheckin/")
+    assert page.status_code == 200
+    assert "冒名" in page.content.decode() and bar.name in page.content.decode()
+    event = AuditEvent.objects.get(action="unverified_checkin.admin_list")
+    assert event.actor == hq_admin
