@@ -8,8 +8,13 @@ sorted out on the server without telling the visitor:
 - an ID number registered under another name: an unverified claim. Its stays are
   `UnverifiedCheckIn`s, kept apart from `venues_checkin`, so that whoever types someone else's
   ID number never adds to that person's movements (tracing reads `venues_checkin` only). The
-  HQ can still find the claim and its stays (who claimed which ID number, where, when) in the
-  administration pages and attach them after checking.
+  HQ reviews the claims and their stays (who claimed which ID number, where, when) in the admin
+  (`venues.admin`); once a claim is confirmed, its stays are sent through the check-in ingest
+  (`api/v1/venues/checkins/ingest/`) like any other record, under the person's own name.
+
+What this cannot stop: someone who knows both the name and the ID number of a person (or who
+registers a number nobody had yet under a name of their choosing) is taken at their word, as
+the registry itself would take them; only a second factor (an SMS code) would tell them apart.
 
 The phone remembers the identity through a `VisitorPass`: a random 256-bit token in a signed
 cookie, of which the database keeps only the SHA-256. The cookie names nobody, a copy of the
