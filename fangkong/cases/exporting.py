@@ -60,7 +60,7 @@ def _batches(contacts: ContactQuerySet) -> Iterator[list[Contact]]:
 
 def contact_export_rows(contacts: ContactQuerySet, *, viewer: Any) -> Iterator[Sequence[object]]:
     for batch in _batches(contacts):
-        for c in with_identities(viewer=viewer, contacts=batch):
+        for c in with_identities(viewer=viewer, contacts=batch, full=True):
             yield _row(c)
 
 

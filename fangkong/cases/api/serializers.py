@@ -144,7 +144,7 @@ class ContactPersonSerializer(serializers.Serializer[Any]):
 
 class ContactListSerializer(serializers.ListSerializer[Contact]):
     def to_representation(self, data: Any) -> Any:
-        rows = with_identities(viewer=self.context["request"].user, contacts=data)
+        rows = with_identities(viewer=self.context["request"].user, contacts=data, full=True)
         return super().to_representation(rows)
 
 
@@ -168,7 +168,7 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
 
     def to_representation(self, contact: Contact) -> dict[str, Any]:
         if not hasattr(contact, "shown"):
-            with_identities(viewer=self.context["request"].user, contacts=[contact])
+            with_identities(viewer=self.context["request"].user, contacts=[contact], full=True)
         return super().to_representation(contact)
 
     def get_control_due_at(self, contact: Contact) -> str | None:

@@ -18,7 +18,7 @@ from fangkong.cases.models import INFECTED, Case, Contact, ContactQuerySet, Cont
 from fangkong.cases.visibility import contact_scope_q
 from fangkong.jurisdictions.models import Jurisdiction, Level
 from fangkong.people.models import Person
-from fangkong.people.selectors import may_see_identifiers
+from fangkong.people.selectors import disclosure_for
 from fangkong.people.visibility import person_visibility_q
 
 # Person ids asked about per query (SQLite's parameter limit, a plan that stays on the index).
@@ -66,11 +66,15 @@ def open_person_ids(*, viewer: Any, person_ids: Iterable[int]) -> set[int]:
     return opened
 
 
-def with_identities(*, viewer: Any, contacts: Iterable[Contact]) -> list[Contact]:
+def with_identities(
+    *, viewer: Any, contacts: Iterable[Contact], full: bool = False
+) -> list[Contact]:
     """The contacts with `shown` and `via_shown` set (cases.identities): what pages, the API
-    and exports print of their persons instead of the records themselves."""
+    and exports print of their persons instead of the records themselves. Pages mask the
+    numbers for every role (people.masking); the API and exports ask `full=True` and get them
+    for roles that may see them."""
     rows = list(contacts)
-    full = may_see_identifiers(viewer)
+    full = disclosure_for(viewer, full=full).identifiers
     opened = open_person_ids(
         viewer=viewer, person_ids=[c.person_id for c in rows] + [c.via_id for c in rows]
     )

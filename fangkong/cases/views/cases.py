@@ -161,7 +161,6 @@ def _contacts_context(request: AuthenticatedRequest, case: Case) -> dict[str, ob
         "status": status,
         "statuses": ContactStatus.choices,
         "now": timezone.now(),
-        "full_identifiers": may_see_identifiers(request.user),
     }
 
 

@@ -40,7 +40,6 @@ from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.models import AuditEvent
 from fangkong.core.rendering import is_htmx
-from fangkong.people.selectors import may_see_identifiers
 
 
 def _shown(request: AuthenticatedRequest, pk: int) -> Contact:
@@ -56,7 +55,6 @@ def _row(request: AuthenticatedRequest, contact: Contact) -> HttpResponse:
         {
             "contact": contact,
             "now": timezone.now(),
-            "full_identifiers": may_see_identifiers(request.user),
         },
     )
 
@@ -78,7 +76,6 @@ def contact_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "contact": contact,
             "now": now,
-            "full_identifiers": may_see_identifiers(request.user),
             "dismiss_form": DismissForm(),
             "notify_form": NotifyForm(),
             "control_form": ControlRecordForm(initial={"at": local_now}),
@@ -255,6 +252,5 @@ def overdue_page(request: AuthenticatedRequest) -> HttpResponse:
             "investigation_overdue": list(
                 cases.investigation_overdue(now).order_by("reported_at", "detected_at")[:200]
             ),
-            "full_identifiers": may_see_identifiers(request.user),
         },
     )

@@ -28,7 +28,6 @@ from fangkong.cases.services.investigations import (
 from fangkong.cases.views.common import register_person, say_refusal, visible_case
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
-from fangkong.people.selectors import may_see_identifiers
 from fangkong.venues.models import Venue
 
 
@@ -65,7 +64,6 @@ def _page(
                 "summary": investigation.summary,
             }
         ),
-        "full_identifiers": may_see_identifiers(request.user),
     }
     return render(request, "cases/investigation.html", context, status=status)
 

@@ -13,7 +13,7 @@ from fangkong.cases.selectors.duplicates import duplicate_groups, merge_preview
 from fangkong.cases.services.merge import person_merge
 from fangkong.core.errors import Conflict
 from fangkong.people.models import Person
-from fangkong.people.selectors import may_see_identifiers, person_get
+from fangkong.people.selectors import person_get
 
 
 def _visible(request: AuthenticatedRequest, pk: int) -> Person:
@@ -30,7 +30,6 @@ def duplicates_page(request: AuthenticatedRequest) -> HttpResponse:
         "cases/duplicates.html",
         {
             "groups": duplicate_groups(viewer=request.user),
-            "full_identifiers": may_see_identifiers(request.user),
         },
     )
 
@@ -63,6 +62,5 @@ def merge_page(request: AuthenticatedRequest, kept: int, removed: int) -> HttpRe
             "removed": removed_person,
             "preview": merge_preview(kept_person, removed_person),
             "form": form,
-            "full_identifiers": may_see_identifiers(request.user),
         },
     )

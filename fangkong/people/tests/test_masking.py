@@ -3,9 +3,12 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from fangkong.cases.models import CaseClassification
+from fangkong.cases.services.cases import case_register
 from fangkong.core.models import AuditEvent
 from fangkong.people.masking import Disclosure, mask_id_number, mask_phone, person_shown
 from fangkong.people.services import person_register
@@ -162,3 +165,20 @@ def test_nobody_reveals_a_person_outside_their_district(client, binhu_officer, w
     client.force_login(binhu_officer)
     answer = client.post(f"/persons/{wang_wu.pk}/reveal/", {"reason": "电话核实行程"})
     assert answer.status_code == 404
+
+
+def test_other_areas_pages_mask_the_numbers_too_the_person_page_opens_them(
+    client, investigator, liangxi_officer, zhang_san
+):
+    case = case_register(
+        person=zhang_san,
+        classification=CaseClassification.CONFIRMED,
+        detected_at=timezone.now(),
+        onset_date=timezone.localdate(),
+        by=investigator,
+    )
+    client.force_login(liangxi_officer)
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert zhang_san.masked_id_number in body
+    assert zhang_san.id_number not in body
+    assert reverse("people:detail", args=[zhang_san.pk]) in body

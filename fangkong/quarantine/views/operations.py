@@ -16,7 +16,6 @@ from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.tabular import TableRejected, read_table
 from fangkong.people.models import Person
-from fangkong.people.selectors import may_see_identifiers
 from fangkong.people.services import person_register
 from fangkong.quarantine.forms import (
     BatchUploadForm,
@@ -122,7 +121,6 @@ def batch_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "stats": batch_stats(batch, day=today()),
             "placements": placements,
-            "full_identifiers": may_see_identifiers(request.user),
         },
     )
 

@@ -18,7 +18,6 @@ from fangkong.core.audit import audit_read
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import StyledForm, apply_validation_error
 from fangkong.people.models import Person
-from fangkong.people.selectors import may_see_identifiers
 from fangkong.people.services import person_register
 from fangkong.quarantine.forms import (
     CompanionForm,
@@ -77,7 +76,6 @@ def placement_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "site": placement.room.site,
         "tab": "floors",
         "placement": placement,
-        "full_identifiers": may_see_identifiers(request.user),
         "centralized": [t for t in tests if t.phase == ObservationPhase.CENTRALIZED],
         "home": [t for t in tests if t.phase == ObservationPhase.HOME],
         "observations": list(person_observations(placement)[:40]),
@@ -301,7 +299,6 @@ def certificate_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "started": first.starts_at,
             "tests": tests,
             "number": f"JC{timezone.localdate(placement.ended_at).year}-{placement.pk:07d}",
-            "full_identifiers": may_see_identifiers(request.user),
             "can_operate": user_can(request.user, "quarantine.operate"),
         },
     )
