@@ -8,13 +8,14 @@ nothing twice. `--once` empties the queue and exits (cron, tests)."""
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from fangkong.cases.services.trace_requests import trace_request_claim, trace_request_execute
@@ -32,23 +33,38 @@ class Command(BaseCommand):
 
         def stop(signum: int, frame: FrameType | None) -> None:
             nonlocal stopping
-            stopping = True
+            stopping = True  # finish the trace in hand, then stop
 
-        signal.signal(signal.SIGTERM, stop)
-        with origin_scope(Origin(channel="job", label="trace-worker")):
-            while not stopping:
-                close_old_connections()  # a database restarted meanwhile: a fresh connection
-                try:
-                    request = trace_request_claim(now=timezone.now())
-                except DatabaseError as error:  # down for now: try again, do not die
-                    self.stderr.write(f"trace-worker: database unavailable ({error}); waiting")
-                    time.sleep(settings.FANGKONG_TRACE_WORKER_POLL_SECONDS)
-                    continue
-                if request is None:
-                    if options["once"]:
+        # Signals reach the main thread only (call_command may run elsewhere, in tests).
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, stop) if main else None
+        try:
+            with origin_scope(Origin(channel="job", label="trace-worker")):
+                while not stopping:
+                    if not self._step(once=options["once"]):
                         return
-                    time.sleep(settings.FANGKONG_TRACE_WORKER_POLL_SECONDS)
-                    continue
-                self.stderr.write(f"trace request {request.pk}: case {request.case_id} …")
-                done = trace_request_execute(request=request)
-                self.stderr.write(f"trace request {done.pk}: {done.status} {done.error}".rstrip())
+        finally:
+            if main:
+                signal.signal(signal.SIGTERM, previous)
+
+    def _step(self, *, once: bool) -> bool:
+        """Run one waiting trace, or wait for one; False when `--once` finds none."""
+        if not connection.in_atomic_block:
+            # A database restarted meanwhile: drop the broken connection, the next query
+            # reconnects. (Inside a caller's transaction, as under tests, it must stay.)
+            close_old_connections()
+        try:
+            request = trace_request_claim(now=timezone.now())
+        except DatabaseError as error:  # down for now: try again, do not die
+            self.stderr.write(f"trace-worker: database unavailable ({error}); waiting")
+            time.sleep(settings.FANGKONG_TRACE_WORKER_POLL_SECONDS)
+            return True
+        if request is None:
+            if once:
+                return False
+            time.sleep(settings.FANGKONG_TRACE_WORKER_POLL_SECONDS)
+            return True
+        self.stderr.write(f"trace request {request.pk}: case {request.case_id} …")
+        done = trace_request_execute(request=request)
+        self.stderr.write(f"trace request {done.pk}: {done.status} {done.error}".rstrip())
+        return True
