@@ -17,11 +17,13 @@ from fangkong.cases.models import (
     TraceRun,
 )
 from fangkong.cases.selectors.contacts import with_identities
+from fangkong.people.masking import Disclosure, person_shown
 from fangkong.people.models import Person
 
 
 class PersonBriefSerializer(serializers.ModelSerializer[Person]):
-    """Name and masked identifiers (full ones for roles that may see them)."""
+    """Name and identifiers as people.masking shows them (context `disclosure`: full for roles
+    that may see them, masked otherwise)."""
 
     id_number = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
@@ -30,14 +32,17 @@ class PersonBriefSerializer(serializers.ModelSerializer[Person]):
         model = Person
         fields = ["id", "name", "id_number", "phone", "home_jurisdiction"]
 
-    def _full(self) -> bool:
-        return bool(self.context.get("full_identifiers"))
+    def _disclosure(self) -> Disclosure:
+        chosen = self.context.get("disclosure")
+        return chosen if isinstance(chosen, Disclosure) else Disclosure.MINIMAL
 
     def get_id_number(self, person: Person) -> str:
-        return person.id_number if self._full() else person.masked_id_number
+        return person_shown(person, self._disclosure()).id_number
 
     def get_phone(self, person: Person) -> str:
-        return person.phone if self._full() else person.masked_phone
+        if self._disclosure().identifiers:
+            return person.phone  # E.164, as the person API gives it
+        return person_shown(person, self._disclosure()).phone
 
 
 class CaseSerializer(serializers.ModelSerializer[Case]):
