@@ -320,7 +320,7 @@ def build_world() -> dict[str, User]:
     """The demo miniature, and one user per role, homed as the matrix needs."""
     call_command("demo", scale=0.02, no_progress=True, today=DEMO_DAY)
     district = Jurisdiction.objects.get(code=HOME_DISTRICT)
-    users = {role: User.objects.filter(role=role).order_by("pk").first() for role in Role.values}
+    users = {role: User.objects.filter(role=role).order_by("pk")[0] for role in Role.values}
     site = Site.objects.filter(jurisdiction__path__startswith=district.path).order_by("pk").first()
     community_unit = (
         ResponsibleUnit.objects.filter(
