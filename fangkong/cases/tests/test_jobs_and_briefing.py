@@ -53,7 +53,11 @@ def test_cases_past_their_targets_are_alerted_and_cleared_when_met(make_person, 
     case_targets_run(now)
     kinds = set(Alert.objects.open().values_list("kind", flat=True))
     assert kinds == {"cases.investigation_overdue"}
-    assert [name for name, _run in JOBS] == ["cases.control_overdue", "cases.case_targets"]
+    assert [name for name, _run in JOBS] == [
+        "cases.trace_queue",
+        "cases.control_overdue",
+        "cases.case_targets",
+    ]
 
 
 def test_the_briefing_counts_the_days_new_cases_contacts_and_clusters(
