@@ -8,10 +8,14 @@ tests, the CLI and a DEBUG runserver may count in process memory.
 On Redis one hit is one MULTI/EXEC (INCR, then EXPIRE): two workers can never both read the
 same count, and a counter can never outlive its window. Django's own `incr` checks that the key
 exists before INCR-ing it, so a key expiring in between would be recreated without a TTL.
+
+If Redis cannot be reached the hit is let through and logged as an error: people must still be
+able to check in at a venue while the cache is down, and the outage is the operator's alarm.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -25,6 +29,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from fangkong.core.request_context import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 def ratelimit_cache() -> BaseCache:
@@ -72,7 +78,13 @@ def rate_limit_exceeded(
     window = int(time.time() // period_seconds)
     cache_key = f"ratelimit:{scope}:{key}:{window}"
     if isinstance(cache, RedisCache):
-        hits = _count_on_redis(cache, cache_key, period_seconds)
+        import redis  # installed wherever Django's Redis backend is configured
+
+        try:
+            hits = _count_on_redis(cache, cache_key, period_seconds)
+        except redis.RedisError:
+            logger.exception("rate limit %s not counted: Redis unreachable", scope)
+            return False
     else:
         hits = _count_in_process(cache, cache_key, period_seconds)
     return hits > limit

@@ -11,6 +11,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
@@ -36,8 +37,10 @@ def _redis_reachable() -> str | None:
 
 
 @pytest.fixture
-def worker_caches() -> Iterator[tuple[RedisCache, RedisCache]]:
-    """Two cache clients, each with its own connection pool, like two gunicorn workers."""
+def worker_caches(monkeypatch) -> Iterator[tuple[RedisCache, RedisCache]]:
+    """Two cache clients, each with its own connection pool, like two gunicorn workers; the
+    limiter's clock stands still, so no test straddles two windows."""
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
     problem = _redis_reachable()
     if problem is not None:
         if os.environ.get("CI") == "true":
@@ -132,3 +135,9 @@ def test_a_web_server_with_redis_starts(settings):
         },
     }
     ratelimit_cache_check()  # no connection needed to know the counters are shared
+
+
+def test_an_unreachable_redis_lets_the_public_in_and_says_so(caplog):
+    nowhere = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 1}})
+    assert _hit(nowhere, limit=0) is False
+    assert "Redis unreachable" in caplog.text
