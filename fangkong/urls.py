@@ -36,6 +36,7 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# An error of the database connection outside a view (a middleware reading the session) is an
-# outage too: 503 with Retry-After rather than a 500.
+# An error of the database connection outside a view (a middleware reading or saving the session)
+# is an outage too: 503 with Retry-After rather than a 500 or a 400.
 handler500 = "fangkong.core.database_outage.server_error"
+handler400 = "fangkong.core.database_outage.bad_request"

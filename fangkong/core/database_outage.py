@@ -8,7 +8,8 @@ is dropped here; the next request opens a new one (CONN_HEALTH_CHECKS replaces a
 connection the restart killed), so the application recovers without a restart.
 
 `DatabaseUnavailableMiddleware` catches the errors raised in views; `server_error` (handler500)
-catches those raised elsewhere in the request (a middleware reading the session).
+and `bad_request` (handler400) catch those raised elsewhere in the request (a middleware reading
+or saving the session).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ import logging
 import sys
 from collections.abc import Callable
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import server_error as django_server_error
 
 logger = logging.getLogger(__name__)
@@ -30,11 +32,15 @@ OUTAGE_ERRORS = (OperationalError, InterfaceError)
 
 
 def is_outage(error: BaseException | None) -> bool:
-    """An error of the connection (server gone, restarting, refusing), not of the query."""
-    while error is not None:
+    """An error of the connection (server gone, restarting, refusing), not of the query, or
+    an error raised while handling one: Django's session middleware turns a failed session
+    save into SessionInterrupted (a 400) with the OperationalError as its context."""
+    for _depth in range(5):
+        if error is None:
+            return False
         if isinstance(error, OUTAGE_ERRORS):
             return True
-        error = error.__cause__ if isinstance(error, DatabaseError) else None
+        error = error.__cause__ or error.__context__
     return False
 
 
@@ -92,3 +98,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
         _drop_broken_connections()
         return outage_response(request)
     return django_server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: a session save that failed because the database was gone is an outage."""
+    if is_outage(exception):
+        _drop_broken_connections()
+        return outage_response(request)
+    return django_bad_request(request, exception)

@@ -35,11 +35,20 @@ def _tables(conn: Any, vendor: str) -> list[str]:
     return sorted(row[0] for row in conn.execute(query).fetchall())
 
 
+def _comparable(value: Any) -> Any:
+    """Times as UTC: two connections may read timestamptz in different session time zones."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).isoformat()
+    return value
+
+
 def table_digests(conn: Any, vendor: str) -> dict[str, tuple[int, str]]:
     """Each table's row count and a hash of its rows (in a stable order)."""
     digests = {}
     for table in _tables(conn, vendor):
-        rows = sorted(repr(tuple(row)) for row in conn.execute(f'SELECT * FROM "{table}"'))
+        rows = sorted(
+            repr(tuple(map(_comparable, row))) for row in conn.execute(f'SELECT * FROM "{table}"')
+        )
         digests[table] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
     return digests
 

@@ -70,6 +70,21 @@ def test_an_outage_met_outside_a_view_also_answers_503() -> None:
     assert OUTAGE in response.content.decode()
 
 
+def test_a_session_save_interrupted_by_an_outage_answers_503_not_400() -> None:
+    from django.contrib.sessions.exceptions import SessionInterrupted
+
+    from fangkong.core.database_outage import bad_request
+
+    request = RequestFactory().get("/persons/")
+    # What SessionMiddleware raises when the session's UPDATE met a terminated connection.
+    interrupted = SessionInterrupted("The request's session was deleted before it completed.")
+    interrupted.__context__ = OperationalError("terminating connection")
+
+    response = bad_request(request, interrupted)
+
+    assert response.status_code == 503
+
+
 def test_any_other_error_is_still_a_500() -> None:
     request = RequestFactory().get("/persons/")
     try:
