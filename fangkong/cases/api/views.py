@@ -165,7 +165,7 @@ class CaseViewSet(
         return Response(s.TraceRequestSerializer(queued).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=FigureSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def figures(self, request: Request) -> Response:
         """New cases by classification, contacts identified and under control, overdue."""
         return Response([f.as_dict() for f in case_numbers(viewer=request.user).figures()])

@@ -44,9 +44,10 @@ class NoticeSerializer(serializers.ModelSerializer[Notice]):
 
 
 class MeasureLineSerializer(serializers.Serializer[Any]):
-    kind = serializers.CharField()
-    subject = serializers.CharField(required=False, allow_blank=True, default="")
-    value = serializers.CharField()
+    # The lengths of NoticeMeasure's columns: a longer line was stored cut (SQLite) or failed.
+    kind = serializers.CharField(max_length=64)
+    subject = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    value = serializers.CharField(max_length=64)
 
 
 class NoticeWriteSerializer(serializers.Serializer[Any]):

@@ -50,6 +50,7 @@ from fangkong.command.services.tasks import (
     task_return,
     task_submit,
 )
+from fangkong.core.api.serializers import FigureSerializer
 
 DAY_PARAM = OpenApiParameter("day", str, description="YYYY-MM-DD（默认今天）")
 
@@ -312,17 +313,6 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notific
         return Response(self.get_serializer(notification).data)
 
 
-FIGURE = inline_serializer(
-    "BriefingFigure",
-    {
-        "key": serializers.CharField(),
-        "label": serializers.CharField(),
-        "value": serializers.JSONField(),
-        "unit": serializers.CharField(),
-    },
-)
-
-
 class BriefingView(APIView):
     """The daily briefing (疫情防控日报) of a day as data: every area's section in order."""
 
@@ -343,7 +333,7 @@ class BriefingView(APIView):
                         "key": serializers.CharField(),
                         "title": serializers.CharField(),
                         "order": serializers.IntegerField(),
-                        "figures": FIGURE,
+                        "figures": FigureSerializer(many=True),
                         "paragraphs": serializers.ListField(child=serializers.CharField()),
                     },
                     many=True,

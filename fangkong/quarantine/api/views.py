@@ -120,7 +120,7 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         operation_id="v1_quarantine_sites_total_figures",
         responses=FigureSerializer(many=True),
     )
-    @action(detail=False, methods=["get"], url_path="figures")
+    @action(detail=False, methods=["get"], url_path="figures", pagination_class=None)
     def total_figures(self, request: Request) -> Response:
         """The same figures summed over every site the caller may see."""
         now = timezone.now()

@@ -187,5 +187,7 @@ class IngestResultSerializer(serializers.Serializer[Any]):
 
 
 class IngestRejectedSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-    errors = IngestErrorSerializer(many=True)  # type: ignore[assignment]  # a declared field
+    # A refused batch has both; a body that is no batch at all has only `detail`, and an
+    # unknown `source` is named as a field (`{"source": [...]}`).
+    detail = serializers.CharField(required=False)
+    errors = IngestErrorSerializer(many=True, required=False)  # type: ignore[assignment]

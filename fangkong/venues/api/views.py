@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
 from fangkong.accounts.scope import scope_of
+from fangkong.core.dates import refuse_too_early
 from fangkong.core.tabular import read_table
 from fangkong.venues.api.serializers import (
     CampaignSerializer,
@@ -67,9 +68,12 @@ def _day(raw: str | None) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError as error:
         raise ParseError(f"cannot read the day {raw!r} (YYYY-MM-DD expected)") from error
+    # Before 1901 Asia/Shanghai is local mean time (+08:05:43), no valid ISO offset.
+    refuse_too_early(day)
+    return day
 
 
 class VenueViewSet(
