@@ -97,6 +97,8 @@ def _responsible_q(viewer: Any) -> Q:
     sees another district's resident who is a confirmed contact of its case, but that
     resident's monitoring is the other district's to record."""
     scope = scope_of(viewer)
+    if scope.city_wide:  # an empty Q() would vanish from the OR below and narrow, not widen
+        return Q()
     return scope.jurisdiction_q("jurisdiction") | (
         Q(jurisdiction__isnull=True) & scope.jurisdiction_q("person__home_jurisdiction")
     )
