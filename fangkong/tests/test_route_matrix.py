@@ -177,8 +177,9 @@ def _check_route(
 
 @pytest.mark.slow
 @pytest.mark.django_db
-def test_every_route_answers_every_role_as_designed():
+def test_every_route_answers_every_role_as_designed(settings, tmp_path):
     # Given the demo city's miniature and one signed-in client per role
+    settings.FANGKONG_VENUE_PHOTO_ROOT = tmp_path / "photos"
     users = world.build_world()
     clients = {"anonymous": Client(raise_request_exception=False)}
     for role, user in users.items():

@@ -31,8 +31,9 @@ PAGES: dict[str, R] = {
     "accounts:mfa_remove": R("account.view"),  # account/mfa/remove/
     "accounts:token_create": R("account.view"),  # account/tokens/
     "accounts:token_revoke": R("account.view", "api_token"),  # account/tokens/<int:pk>/revoke/
-    "api-schema": R(login=True),  # api/schema/
-    "api-docs": R(login=True),  # api/docs/
+    # The API's description holds no personal data; integrators read it before they have a key.
+    "api-schema": R(public=True),  # api/schema/
+    "api-docs": R(public=True),  # api/docs/
     "set_language": R(public=True),  # i18n/setlang/
     "people:list": R("person.view"),  # persons/
     "people:create": R("person.edit"),  # persons/new/

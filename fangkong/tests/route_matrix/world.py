@@ -9,10 +9,13 @@ hospital or venue for a viewer bound to one. City-wide viewers have no outside.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import PIL.Image
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db.models import Model, Q
 
@@ -76,6 +79,7 @@ from fangkong.venues.models import (
     Venue,
     VenueRoom,
 )
+from fangkong.venues.services.inspections import inspection_photo_add
 
 DEMO_DAY = dt.date(2021, 8, 5)
 HOME_DISTRICT = "320214"  # 新吴区: a site, a hospital, a managed venue and cases in the miniature
@@ -222,7 +226,14 @@ KINDS: dict[str, Kind] = {
     "incident": _hospital_kind(ExposureIncident, "hospital", _pk),
     "stock": _hospital_kind(Stock, "hospital", _pk),
     "item": Kind(SupplyItem, _pk),
-    "monitoring": Kind(PostDischargeMonitoring, _pk, district="jurisdiction"),
+    # a hospital's people follow the patients it discharged; districts their own residents
+    "monitoring": Kind(
+        PostDischargeMonitoring,
+        _pk,
+        district="jurisdiction",
+        unit_roles=HOSPITAL_ROLES,
+        unit=lambda user: Q(admission__hospital__unit_id=user.unit_id),
+    ),
     # cases
     "case": Kind(Case, _pk, district="jurisdiction"),
     "case_export": Kind(Case, lambda c: {"pk": c.pk, "fmt": "csv"}, district="jurisdiction"),
@@ -316,6 +327,12 @@ def outside(kind_name: str, user: Any) -> dict[str, object] | None:
     return None if found is None else kind.kwargs(found)
 
 
+def _png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    PIL.Image.new("RGB", (8, 8), "white").save(buffer, format="PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+
+
 def build_world() -> dict[str, User]:
     """The demo miniature, and one user per role, homed as the matrix needs."""
     call_command("demo", scale=0.02, no_progress=True, today=DEMO_DAY)
@@ -343,4 +360,6 @@ def build_world() -> dict[str, User]:
         api_token_create(user=user, name="matrix", by=None)
     for case in Case.objects.order_by("pk"):
         trace_request_create(case=case, by=None)
+    for inspection in Inspection.objects.order_by("pk"):
+        inspection_photo_add(inspection=inspection, upload=_png(), by=None)
     return homed
