@@ -14,6 +14,7 @@ from fangkong.accounts.http import acting_user
 from fangkong.alerts.models import Alert
 from fangkong.alerts.selectors import alert_list
 from fangkong.alerts.services import alert_resolve
+from fangkong.core.api.viewsets import ScopedObjectFirst
 
 
 class AlertSerializer(serializers.ModelSerializer[Alert]):
@@ -25,7 +26,7 @@ class AlertSerializer(serializers.ModelSerializer[Alert]):
         ]  # fmt: skip
 
 
-class AlertViewSet(viewsets.ReadOnlyModelViewSet[Alert]):
+class AlertViewSet(ScopedObjectFirst[Alert], viewsets.ReadOnlyModelViewSet[Alert]):
     """Alerts the viewer may see; `?show=all` includes resolved ones, `?kind=` filters by
     kind prefix (e.g. `venues.`)."""
 

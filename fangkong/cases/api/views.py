@@ -39,6 +39,7 @@ from fangkong.cases.services.investigations import (
 from fangkong.cases.services.trace_requests import trace_request_create
 from fangkong.cases.visibility import case_scope_q
 from fangkong.core.api.serializers import FigureSerializer
+from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.core.audit import audit_read
 from fangkong.hospitals.models import Hospital
 from fangkong.people.models import Person
@@ -66,6 +67,7 @@ def _identifiers_context(view: Any) -> dict[str, Any]:
 
 
 class CaseViewSet(
+    ScopedObjectFirst[Case],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -172,6 +174,7 @@ class CaseViewSet(
 
 
 class ContactViewSet(
+    ScopedObjectFirst[Contact],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -283,7 +286,9 @@ class ContactViewSet(
         return self._answer(contact)
 
 
-class InvestigationViewSet(viewsets.ReadOnlyModelViewSet[Investigation]):
+class InvestigationViewSet(
+    ScopedObjectFirst[Investigation], viewsets.ReadOnlyModelViewSet[Investigation]
+):
     """Investigations of the cases the caller may see, with their itinerary. `?case=`."""
 
     serializer_class = s.InvestigationSerializer
@@ -343,7 +348,7 @@ class InvestigationViewSet(viewsets.ReadOnlyModelViewSet[Investigation]):
         return Response(s.ItineraryEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class TraceRunViewSet(viewsets.ReadOnlyModelViewSet[TraceRun]):
+class TraceRunViewSet(ScopedObjectFirst[TraceRun], viewsets.ReadOnlyModelViewSet[TraceRun]):
     """Trace runs of the cases the caller may see: parameters, timing, counts. `?case=`."""
 
     serializer_class = s.TraceRunSerializer
@@ -363,7 +368,9 @@ class TraceRunViewSet(viewsets.ReadOnlyModelViewSet[TraceRun]):
         return super().list(request, *args, **kwargs)
 
 
-class TraceRequestViewSet(viewsets.ReadOnlyModelViewSet[TraceRequest]):
+class TraceRequestViewSet(
+    ScopedObjectFirst[TraceRequest], viewsets.ReadOnlyModelViewSet[TraceRequest]
+):
     """Traces queued from the web for the cases the caller may see: queued, running, done
     (`run`) or failed (`error`). `?case=`."""
 

@@ -51,6 +51,7 @@ from fangkong.command.services.tasks import (
     task_submit,
 )
 from fangkong.core.api.serializers import FigureSerializer
+from fangkong.core.api.viewsets import ScopedObjectFirst
 
 DAY_PARAM = OpenApiParameter("day", str, description="YYYY-MM-DD（默认今天）")
 
@@ -64,6 +65,7 @@ def _day(request: Request) -> dt.date:
 
 
 class NoticeViewSet(
+    ScopedObjectFirst[Notice],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -115,6 +117,7 @@ class NoticeViewSet(
 
 
 class TaskViewSet(
+    ScopedObjectFirst[Task],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -218,6 +221,7 @@ class TaskViewSet(
 
 
 class UnitReportViewSet(
+    ScopedObjectFirst[UnitReport],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -273,7 +277,9 @@ class UnitReportViewSet(
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
 
-class MissingReportViewSet(viewsets.ReadOnlyModelViewSet[MissingReport]):
+class MissingReportViewSet(
+    ScopedObjectFirst[MissingReport], viewsets.ReadOnlyModelViewSet[MissingReport]
+):
     """The missing list (缺报): units without a report after the cut-off, `?day=`."""
 
     serializer_class = MissingReportSerializer
@@ -281,8 +287,11 @@ class MissingReportViewSet(viewsets.ReadOnlyModelViewSet[MissingReport]):
 
     def get_queryset(self) -> QuerySet[MissingReport]:
         missing = MissingReport.objects.filter(
-            unit__in=units_in_scope(self.request.user), resolved_at__isnull=True
+            unit__in=units_in_scope(self.request.user)
         ).select_related("unit")
+        if self.action != "list":  # a report filed late stays readable by its id
+            return missing
+        missing = missing.filter(resolved_at__isnull=True)
         if self.request.query_params.get("day"):
             missing = missing.filter(day=_day(self.request))
         return missing
@@ -292,7 +301,9 @@ class MissingReportViewSet(viewsets.ReadOnlyModelViewSet[MissingReport]):
         return super().list(request, *args, **kwargs)
 
 
-class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Notification]):
+class NotificationViewSet(
+    ScopedObjectFirst[Notification], mixins.ListModelMixin, viewsets.GenericViewSet[Notification]
+):
     """The caller's inbox, newest first; `?unread=1` for unread only."""
 
     serializer_class = NotificationSerializer

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
 from fangkong.accounts.api.permissions import HasCapability
+from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.core.models import AuditEvent
 from fangkong.core.selectors import audit_event_list
 
@@ -17,7 +18,7 @@ class AuditEventSerializer(serializers.ModelSerializer[AuditEvent]):
         ]  # fmt: skip
 
 
-class AuditEventViewSet(viewsets.ReadOnlyModelViewSet[AuditEvent]):
+class AuditEventViewSet(ScopedObjectFirst[AuditEvent], viewsets.ReadOnlyModelViewSet[AuditEvent]):
     """The audit trail (administrators only); filter by actor, object_type, object_id, kind."""
 
     serializer_class = AuditEventSerializer

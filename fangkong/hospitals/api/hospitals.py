@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fangkong.accounts.http import acting_user
+from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.hospitals.api.permissions import ActionCapability
 from fangkong.hospitals.api.serializers import (
     AwaitingSerializer,
@@ -48,7 +49,7 @@ def _day(request: Request) -> dt.date:
         raise ValidationError({"day": "日期格式应为 YYYY-MM-DD"}) from error
 
 
-class HospitalViewSet(viewsets.ReadOnlyModelViewSet[Hospital]):
+class HospitalViewSet(ScopedObjectFirst[Hospital], viewsets.ReadOnlyModelViewSet[Hospital]):
     """Hospitals the viewer may see, each with its beds by kind and its numbers now.
 
     A hospital's own staff and doctors see their hospital only; the HQ sees all of them.

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fangkong.accounts.http import acting_user
+from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.hospitals.api.permissions import ActionCapability
 from fangkong.hospitals.api.serializers import (
     ClosedLoopSerializer,
@@ -53,7 +54,7 @@ def _own(request: Request, hospital: Hospital) -> Hospital:
     return hospital
 
 
-class SupplyItemViewSet(viewsets.ReadOnlyModelViewSet[SupplyItem]):
+class SupplyItemViewSet(ScopedObjectFirst[SupplyItem], viewsets.ReadOnlyModelViewSet[SupplyItem]):
     """The city's catalogue of supplies and equipment."""
 
     serializer_class = SupplyItemSerializer
@@ -61,7 +62,7 @@ class SupplyItemViewSet(viewsets.ReadOnlyModelViewSet[SupplyItem]):
     queryset = SupplyItem.objects.order_by("category", "code")
 
 
-class StockViewSet(viewsets.ReadOnlyModelViewSet[Stock]):
+class StockViewSet(ScopedObjectFirst[Stock], viewsets.ReadOnlyModelViewSet[Stock]):
     """Stock per hospital (`?hospital=`, `?below_safety=1`); receipts and issues."""
 
     serializer_class = StockSerializer
@@ -130,7 +131,7 @@ class StockViewSet(viewsets.ReadOnlyModelViewSet[Stock]):
         return Response(StockSerializer(stock).data)
 
 
-class StaffViewSet(viewsets.ReadOnlyModelViewSet[StaffMember]):
+class StaffViewSet(ScopedObjectFirst[StaffMember], viewsets.ReadOnlyModelViewSet[StaffMember]):
     """The roster (`?hospital=`, `?overdue=1`) with each person's next test due."""
 
     serializer_class = StaffMemberSerializer
@@ -174,6 +175,7 @@ class StaffViewSet(viewsets.ReadOnlyModelViewSet[StaffMember]):
 
 
 class IncidentViewSet(
+    ScopedObjectFirst[ExposureIncident],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

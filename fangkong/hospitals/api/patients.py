@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fangkong.accounts.http import acting_user
+from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.hospitals.api.permissions import ActionCapability
 from fangkong.hospitals.api.serializers import (
     AdmissionCreateSerializer,
@@ -78,6 +79,7 @@ def _no_free_bed(refusal: NoFreeBed) -> Response:
 
 
 class AdmissionViewSet(
+    ScopedObjectFirst[Admission],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -265,7 +267,10 @@ class AdmissionViewSet(
         return Response(AdmissionSerializer(admission).data)
 
 
-class MonitoringViewSet(viewsets.ReadOnlyModelViewSet[PostDischargeMonitoring]):
+class MonitoringViewSet(
+    ScopedObjectFirst[PostDischargeMonitoring],
+    viewsets.ReadOnlyModelViewSet[PostDischargeMonitoring],
+):
     """Health monitoring after discharge (`?all=1` includes completed ones)."""
 
     serializer_class = MonitoringSerializer

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from rest_framework import viewsets
 
 from fangkong.accounts.api.permissions import HasCapability
+from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.jurisdictions.api.serializers import (
     JurisdictionSerializer,
     ResponsibleUnitSerializer,
@@ -12,7 +13,9 @@ from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
 from fangkong.jurisdictions.selectors import jurisdiction_list, unit_list
 
 
-class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet[Jurisdiction]):
+class JurisdictionViewSet(
+    ScopedObjectFirst[Jurisdiction], viewsets.ReadOnlyModelViewSet[Jurisdiction]
+):
     """The jurisdiction tree, limited to the viewer's subtree."""
 
     serializer_class = JurisdictionSerializer
@@ -22,7 +25,9 @@ class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet[Jurisdiction]):
         return jurisdiction_list(viewer=self.request.user)
 
 
-class ResponsibleUnitViewSet(viewsets.ReadOnlyModelViewSet[ResponsibleUnit]):
+class ResponsibleUnitViewSet(
+    ScopedObjectFirst[ResponsibleUnit], viewsets.ReadOnlyModelViewSet[ResponsibleUnit]
+):
     """Responsible units (责任单位) in the viewer's jurisdiction."""
 
     serializer_class = ResponsibleUnitSerializer

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
 from fangkong.accounts.scope import scope_of
+from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.core.audit import audit_read, audit_read_many
 from fangkong.people.api.serializers import PersonSerializer, PersonWriteSerializer
 from fangkong.people.models import Person
@@ -21,6 +22,7 @@ from fangkong.people.services import person_register_in_scope
 
 
 class PersonViewSet(
+    ScopedObjectFirst[Person],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
+from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.core.tabular import read_table
 from fangkong.quarantine.api import serializers as s
 from fangkong.quarantine.api.lookups import person_by_id, resolve_person, visible_site
@@ -56,7 +57,10 @@ def _batch_detail(batch: Batch) -> dict[str, Any]:
 
 
 class BatchViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Batch]
+    ScopedObjectFirst[Batch],
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Batch],
 ):
     """Batches of visible sites. Creating one places everyone listed (persons already in
     the platform, by id, or by identity document) in one transaction, a household on one
@@ -128,7 +132,7 @@ class BatchViewSet(
         return Response(_batch_detail(result.batch), status=status.HTTP_201_CREATED)
 
 
-class TransferViewSet(viewsets.ReadOnlyModelViewSet[Transfer]):
+class TransferViewSet(ScopedObjectFirst[Transfer], viewsets.ReadOnlyModelViewSet[Transfer]):
     """Closed-loop transfers from visible sites (the hospital side lists its own incoming)."""
 
     serializer_class = s.TransferSerializer
@@ -150,7 +154,7 @@ class TransferViewSet(viewsets.ReadOnlyModelViewSet[Transfer]):
         return Response(s.TransferSerializer(transfer).data)
 
 
-class ReviewFlagViewSet(viewsets.ReadOnlyModelViewSet[ReviewFlag]):
+class ReviewFlagViewSet(ScopedObjectFirst[ReviewFlag], viewsets.ReadOnlyModelViewSet[ReviewFlag]):
     """Open review flags (a positive on the floors around, or a linked close contact):
     `restart` restarts the period of everyone flagged around one positive at a site,
     `upgrade` manages a flagged secondary contact as a close contact, `dismiss` closes a
@@ -198,7 +202,10 @@ class ReviewFlagViewSet(viewsets.ReadOnlyModelViewSet[ReviewFlag]):
 
 
 class StaffViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[StaffMember]
+    ScopedObjectFirst[StaffMember],
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[StaffMember],
 ):
     """Staff stints in the closed loop of visible sites."""
 
@@ -248,7 +255,7 @@ class StaffViewSet(
         return Response(s.StaffTestSerializer(test).data, status=status.HTTP_201_CREATED)
 
 
-class FindingViewSet(viewsets.ReadOnlyModelViewSet[Finding]):
+class FindingViewSet(ScopedObjectFirst[Finding], viewsets.ReadOnlyModelViewSet[Finding]):
     """Findings of site inspections; `inspect` records a checklist pass."""
 
     serializer_class = s.FindingSerializer

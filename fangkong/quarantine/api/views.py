@@ -20,6 +20,7 @@ from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
 from fangkong.accounts.scope import scope_of
 from fangkong.core.api.serializers import FigureSerializer
+from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
 from fangkong.quarantine.api import serializers as s
 from fangkong.quarantine.api.lookups import person_by_id, resolve_person, visible_room
@@ -50,7 +51,12 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.lstrip("-").isdigit() else None
 
 
-class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Site]):
+class SiteViewSet(
+    ScopedObjectFirst[Site],
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Site],
+):
     """Quarantine sites the caller may see (site staff: those their unit runs); the HQ and
     district officers register sites and lay out their rooms."""
 
@@ -146,7 +152,7 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(s.PlacementSerializer(rows, many=True).data)
 
 
-class RoomViewSet(viewsets.ReadOnlyModelViewSet[Room]):
+class RoomViewSet(ScopedObjectFirst[Room], viewsets.ReadOnlyModelViewSet[Room]):
     """Rooms of visible sites; `?site=`, `?floor=`, `?free=1`."""
 
     serializer_class = s.RoomSerializer
@@ -176,6 +182,7 @@ class RoomViewSet(viewsets.ReadOnlyModelViewSet[Room]):
 
 
 class PlacementViewSet(
+    ScopedObjectFirst[Placement],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Placement],
@@ -304,7 +311,9 @@ class PlacementViewSet(
         return Response(s.TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
 
-class NucleicAcidTestViewSet(viewsets.ReadOnlyModelViewSet[NucleicAcidTest]):
+class NucleicAcidTestViewSet(
+    ScopedObjectFirst[NucleicAcidTest], viewsets.ReadOnlyModelViewSet[NucleicAcidTest]
+):
     """Scheduled tests at visible sites; `?site=`, `?placement=`, `?due=today|overdue`."""
 
     serializer_class = s.NucleicAcidTestSerializer
@@ -349,7 +358,9 @@ class NucleicAcidTestViewSet(viewsets.ReadOnlyModelViewSet[NucleicAcidTest]):
         return Response(s.SampleSerializer(sample).data, status=status.HTTP_201_CREATED)
 
 
-class SampleViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Sample]):
+class SampleViewSet(
+    ScopedObjectFirst[Sample], mixins.RetrieveModelMixin, viewsets.GenericViewSet[Sample]
+):
     serializer_class = s.SampleSerializer
     permission_classes = [HasCapability("quarantine.view", write="quarantine.operate")]
 
@@ -369,7 +380,9 @@ class SampleViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Sample]):
         return Response(s.SampleSerializer(sample).data)
 
 
-class SchemeViewSet(viewsets.ReadOnlyModelViewSet[ObservationScheme]):
+class SchemeViewSet(
+    ScopedObjectFirst[ObservationScheme], viewsets.ReadOnlyModelViewSet[ObservationScheme]
+):
     """Observation schemes by edition; the edition in force is the measure
     `quarantine.scheme` (see /api/v1/policy/measures/)."""
 

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
 from fangkong.accounts.scope import scope_of
+from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.core.dates import refuse_too_early
 from fangkong.core.tabular import read_table
 from fangkong.venues.api.serializers import (
@@ -77,6 +78,7 @@ def _day(raw: str | None) -> dt.date | None:
 
 
 class VenueViewSet(
+    ScopedObjectFirst[Venue],
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -278,7 +280,7 @@ class CheckInIngestView(APIView):
         )
 
 
-class InspectionViewSet(viewsets.ReadOnlyModelViewSet[Inspection]):
+class InspectionViewSet(ScopedObjectFirst[Inspection], viewsets.ReadOnlyModelViewSet[Inspection]):
     """Inspections (四不两直) of venues the viewer sees; `day`, `venue`, `verdict` filter."""
 
     serializer_class = InspectionSerializer
@@ -306,7 +308,9 @@ class InspectionViewSet(viewsets.ReadOnlyModelViewSet[Inspection]):
         return super().list(request, *args, **kwargs)
 
 
-class EnforcementActionViewSet(viewsets.ReadOnlyModelViewSet[EnforcementAction]):
+class EnforcementActionViewSet(
+    ScopedObjectFirst[EnforcementAction], viewsets.ReadOnlyModelViewSet[EnforcementAction]
+):
     """Enforcement actions (warning, rectification, limit, closure); `in_force=true` keeps
     the restrictions still in force."""
 
@@ -326,7 +330,7 @@ class EnforcementActionViewSet(viewsets.ReadOnlyModelViewSet[EnforcementAction])
         return super().list(request, *args, **kwargs)
 
 
-class CampaignViewSet(viewsets.ReadOnlyModelViewSet[Campaign]):
+class CampaignViewSet(ScopedObjectFirst[Campaign], viewsets.ReadOnlyModelViewSet[Campaign]):
     """Inspection campaigns with their live progress (overall and per team)."""
 
     serializer_class = CampaignSerializer
