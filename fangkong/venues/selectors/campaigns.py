@@ -86,6 +86,12 @@ def campaign_progress(campaign: Campaign) -> tuple[Progress, list[Progress]]:
     return total, teams
 
 
+def campaign_targets_assignable(*, viewer: Any, campaign: Campaign) -> QuerySet[CampaignTarget]:
+    """Targets of a campaign the viewer may assign a team to: those at venues they see (a
+    district officer sees a city campaign, but assigns only in their district)."""
+    return campaign.targets.filter(venue__in=Venue.objects.filter(venue_scope_q(viewer)))
+
+
 def campaign_targets(campaign: Campaign) -> QuerySet[CampaignTarget]:
     return campaign.targets.select_related(
         "venue", "venue__jurisdiction", "team", "inspection"

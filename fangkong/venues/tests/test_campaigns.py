@@ -156,3 +156,30 @@ def test_the_hq_launches_a_sweep_from_the_form(bar, ktv, liangxi, binhu, inspect
     assert answer.status_code == 302
     page = client.get(answer["Location"]).content.decode()
     assert bar.name in page and ktv.name in page
+
+
+def test_a_district_officer_cannot_reassign_a_venue_of_another_district_on_a_city_sweep(
+    tonight, ktv, binhu_officer, liangxi_officer
+):
+    target = tonight.targets.get(venue=ktv)  # the KTV is in 滨湖区
+    team = target.team
+    url = f"{tonight.get_absolute_url()}targets/{target.pk}/assign/"
+    assert client_for(liangxi_officer).post(url, {}).status_code == 404
+    assert tonight.targets.get(venue=ktv).team == team
+
+
+def test_a_district_officer_reassigns_a_venue_of_their_own_district(tonight, ktv, binhu_officer):
+    target = tonight.targets.get(venue=ktv)
+    url = f"{tonight.get_absolute_url()}targets/{target.pk}/assign/"
+    assert client_for(binhu_officer).post(url, {}).status_code == 302
+    assert tonight.targets.get(venue=ktv).team is None
+
+
+def test_a_district_officer_is_offered_the_team_choice_only_for_their_own_venues(
+    tonight, bar, ktv, liangxi_officer
+):
+    page = client_for(liangxi_officer).get(tonight.get_absolute_url()).content.decode()
+    own = tonight.targets.get(venue=bar)
+    other = tonight.targets.get(venue=ktv)
+    assert f"targets/{own.pk}/assign/" in page
+    assert f"targets/{other.pk}/assign/" not in page

@@ -17,12 +17,13 @@ from fangkong.accounts.models import User
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.venues.forms import AssignForm, CampaignForm
-from fangkong.venues.models import Campaign, CampaignTarget, CampaignTeam, VenueCategory
+from fangkong.venues.models import Campaign, CampaignTeam, VenueCategory
 from fangkong.venues.selectors.campaigns import (
     campaign_get,
     campaign_list,
     campaign_progress,
     campaign_targets,
+    campaign_targets_assignable,
 )
 from fangkong.venues.services.campaigns import (
     TeamPlan,
@@ -116,6 +117,12 @@ def campaign_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "team_choices": list(campaign.teams.all()),
             "categories": [VenueCategory(c).label for c in campaign.categories],
             "may_assign": user_can(request.user, "venue.campaign"),
+            # A city campaign shown to a district: only its own venues offer the team choice.
+            "assignable": set(
+                campaign_targets_assignable(viewer=request.user, campaign=campaign).values_list(
+                    "pk", flat=True
+                )
+            ),
         }
     )
     return render(request, "venues/campaign_detail.html", context)
@@ -132,7 +139,11 @@ def campaign_progress_fragment(request: AuthenticatedRequest, pk: int) -> HttpRe
 @capability_required("venue.campaign")
 def campaign_assign(request: AuthenticatedRequest, pk: int, target_pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
-    target = CampaignTarget.objects.filter(campaign=campaign, pk=target_pk).first()
+    target = (
+        campaign_targets_assignable(viewer=request.user, campaign=campaign)
+        .filter(pk=target_pk)
+        .first()
+    )
     form = AssignForm(request.POST)
     if target is None or not form.is_valid():
         raise Http404
