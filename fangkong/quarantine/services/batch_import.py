@@ -29,6 +29,7 @@ from fangkong.people.services import (
 )
 from fangkong.quarantine.models import ObservationCategory, Placement, Site
 from fangkong.quarantine.services.batches import BatchResult, IntakeEntry, batch_intake
+from fangkong.quarantine.services.placements import placed_where_visible
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -189,7 +190,9 @@ def _registry(rows: list[_Row]) -> dict[str, Person]:
     return found
 
 
-def batch_rows_validate(rows: list[TableRow], *, arrived_at: dt.datetime) -> list[_Row]:
+def batch_rows_validate(
+    rows: list[TableRow], *, arrived_at: dt.datetime, by: User | None
+) -> list[_Row]:
     """Every row checked against itself, the file and the registry; raises TableRejected."""
     errors: list[RowError] = []
     parsed = [p for p in (_parse(row, errors, arrived_at) for row in rows) if p is not None]
@@ -226,7 +229,9 @@ def batch_rows_validate(rows: list[TableRow], *, arrived_at: dt.datetime) -> lis
                     item.row.number,
                     _TITLES["id_number"],
                     _("已在 %(site)s %(room)s 隔离")
-                    % {"site": current.room.site.name, "room": current.room.number},
+                    % {"site": current.room.site.name, "room": current.room.number}
+                    if placed_where_visible(current, viewer=by)
+                    else _("已在其他隔离点隔离"),
                 )
             )
         if item.via_key and item.via_key not in registry and item.via_key not in first_row:
@@ -254,7 +259,7 @@ def batch_import(
     moment = arrived_at or timezone.now()
     if not rows:
         raise TableRejected([RowError(2, "", _("文件中没有人员"))])
-    parsed = batch_rows_validate(rows, arrived_at=moment)
+    parsed = batch_rows_validate(rows, arrived_at=moment, by=by)
     registration = person_register_many(candidates=[r.person for r in parsed])
     created = registration.created
     persons = registration.persons

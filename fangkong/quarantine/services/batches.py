@@ -28,7 +28,11 @@ from fangkong.quarantine.models import (
     Site,
     SiteStatus,
 )
-from fangkong.quarantine.services.placements import placement_prepare, placement_refusal
+from fangkong.quarantine.services.placements import (
+    placed_where_visible,
+    placement_prepare,
+    placement_refusal,
+)
 from fangkong.quarantine.services.schemes import centralized_plan, scheme_in_force
 from fangkong.quarantine.signals import placement_started
 
@@ -64,6 +68,13 @@ def _who(entry: IntakeEntry) -> str:
     if entry.row is not None:
         return _("第 %(row)s 行 %(name)s") % {"row": entry.row, "name": entry.person.name}
     return entry.person.name
+
+
+def _elsewhere(entry: IntakeEntry) -> str:
+    """Placed at a site the caller may not see: neither the site nor the registry's name."""
+    if entry.row is not None:
+        return _("第 %(row)s 行：该人员已在其他隔离点隔离") % {"row": entry.row}
+    return _("该人员已在其他隔离点隔离")
 
 
 def assign_rooms(rooms: Sequence[Room], entries: Sequence[IntakeEntry]) -> list[Room]:
@@ -105,7 +116,7 @@ def assign_rooms(rooms: Sequence[Room], entries: Sequence[IntakeEntry]) -> list[
     return [chosen[index] for index in range(len(entries))]
 
 
-def _check_entries(entries: Sequence[IntakeEntry]) -> None:
+def _check_entries(entries: Sequence[IntakeEntry], *, by: User | None) -> None:
     errors: list[str] = []
     seen: dict[int, IntakeEntry] = {}
     for entry in entries:
@@ -123,7 +134,11 @@ def _check_entries(entries: Sequence[IntakeEntry]) -> None:
     }
     for entry in entries:
         current = placed.get(entry.person.pk)
-        if current is not None:
+        if current is None:
+            continue
+        if not placed_where_visible(current, viewer=by):
+            errors.append(_elsewhere(entry))
+        else:
             errors.append(
                 _("%(who)s 已在 %(site)s %(room)s 隔离")
                 % {"who": _who(entry), "site": current.room.site.name, "room": current.room.number}
@@ -176,7 +191,9 @@ def _place_all(
     except IntegrityError as error:
         # Someone was placed by hand since the rooms were read: say who or where.
         refusals = [
-            str(r) for p in prepared if (r := placement_refusal(person=p.person, room=p.room))
+            str(r)
+            for p in prepared
+            if (r := placement_refusal(person=p.person, room=p.room, by=by))
         ]
         raise Conflict(
             "；".join(refusals) or _("房间已被占用，请重试"), code="room_occupied"
@@ -222,7 +239,7 @@ def batch_intake(
     site = Site.objects.select_for_update().get(pk=site.pk)  # one intake at a time per site
     if site.status != SiteStatus.IN_USE:
         raise Conflict(_("%s 未启用，不能接收人员") % site.name, code="site_not_in_use")
-    _check_entries(entries)
+    _check_entries(entries, by=by)
     rooms = assign_rooms(
         list(Room.objects.filter(site=site).free().order_by("floor", "number")), entries
     )

@@ -30,7 +30,9 @@ from fangkong.quarantine.models import (
     PlacementEnd,
     ReviewFlag,
     Room,
+    Site,
 )
+from fangkong.quarantine.selectors.sites import site_visibility_q
 from fangkong.quarantine.services.observation_plan import plan_centralized_tests
 from fangkong.quarantine.services.schemes import observation_end, scheme_in_force
 from fangkong.quarantine.signals import placement_ended, placement_started
@@ -47,7 +49,9 @@ class PersonAlreadyPlaced(Conflict):
     code = "person_already_placed"
 
 
-def placement_refusal(*, person: Person, room: Room, companion: bool = False) -> Conflict | None:
+def placement_refusal(
+    *, person: Person, room: Room, by: User | None, companion: bool = False
+) -> Conflict | None:
     if not companion:
         occupant = Placement.objects.filter(
             room=room, ended_at__isnull=True, companion_of__isnull=True
@@ -60,6 +64,8 @@ def placement_refusal(*, person: Person, room: Room, companion: bool = False) ->
         .first()
     )
     if current is not None:
+        if not placed_where_visible(current, viewer=by):
+            return PersonAlreadyPlaced(_("该人员已在其他隔离点隔离"))
         return PersonAlreadyPlaced(
             _("%(person)s 已在 %(site)s %(room)s 隔离")
             % {"person": person.name, "site": current.room.site.name, "room": current.room.number}
@@ -67,11 +73,20 @@ def placement_refusal(*, person: Person, room: Room, companion: bool = False) ->
     return None
 
 
+def placed_where_visible(current: Placement, *, viewer: User | None) -> bool:
+    """Whether a refusal may name the site and room where someone is isolated: only to a
+    viewer who may see that site (and to the jobs and the CLI, who act for the city).
+    Otherwise an ID number typed in would tell anyone where its holder is."""
+    if viewer is None:
+        return True
+    return Site.objects.filter(site_visibility_q(viewer), pk=current.room.site_id).exists()
+
+
 def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _insert(placement: Placement) -> Placement:
+def _insert(placement: Placement, *, by: User | None) -> Placement:
     """Save a new placement in a savepoint, so the loser of a race can still say why."""
     try:
         with transaction.atomic():
@@ -80,6 +95,7 @@ def _insert(placement: Placement) -> Placement:
         refusal = placement_refusal(
             person=placement.person,
             room=placement.room,
+            by=by,
             companion=placement.companion_of_id is not None,
         )
         if refusal is not None:
@@ -197,10 +213,10 @@ def placement_start(
         source=source,
         by=by,
     )
-    refusal = placement_refusal(person=person, room=room)
+    refusal = placement_refusal(person=person, room=room, by=by)
     if refusal is not None:
         raise refusal
-    placement = _insert(placement)
+    placement = _insert(placement, by=by)
     plan_centralized_tests(placement, start_on=timezone.localdate(starts_at))
     audit_write(by=by, action="placement.start", obj=placement, after=_audited(placement))
     placement_started.send(sender=Placement, placement=placement, by=by)
@@ -254,7 +270,7 @@ def companion_start(
         )
     if starts_at < placement.starts_at:
         raise ValidationError({"starts_at": _("陪护开始时间不能早于被陪护人入住时间")})
-    refusal = placement_refusal(person=person, room=placement.room, companion=True)
+    refusal = placement_refusal(person=person, room=placement.room, by=by, companion=True)
     if refusal is not None:
         raise refusal
     companion = _insert(
@@ -276,7 +292,8 @@ def companion_start(
             companion_approved_by=approved_by,
             report_token=_new_token(),
             created_by=by,
-        )
+        ),
+        by=by,
     )
     plan_centralized_tests(companion, start_on=timezone.localdate(starts_at))
     audit_write(by=by, action="placement.companion", obj=companion, after=_audited(companion))
@@ -394,7 +411,8 @@ def _carry_on(
             companion_approved_by=old.companion_approved_by,
             report_token=token,
             created_by=by,
-        )
+        ),
+        by=by,
     )
     NucleicAcidTest.objects.filter(placement=old).update(placement=new)
     ReviewFlag.objects.filter(placement=old, resolved_at__isnull=True).update(placement=new)
