@@ -20,6 +20,7 @@ from fangkong.people.identity import normalize_id_number
 from fangkong.people.masking import mask_id_number, mask_phone
 from fangkong.people.models import IdType, Person
 from fangkong.people.phone import normalize_phone
+from fangkong.people.services import NAME_MISMATCH
 from fangkong.venues.models import Venue
 
 INGEST_COLUMNS = (
@@ -211,16 +212,26 @@ class NewPerson:
     records: list[ParsedRecord] = field(default_factory=list)
 
 
+def _name_disagrees(p: ParsedRecord, registered: str, errors: RecordErrors) -> bool:
+    """The registry's rule (`people.services.person_name_conflicts`): an ID document given
+    with another name than the one it is registered under is refused, with a message that
+    does not name the registered person; a record without a name is matched by ID alone."""
+    if not p.name or p.name == registered:
+        return False
+    errors.add(p.number, "name", str(NAME_MISMATCH), p.record_id)
+    return True
+
+
 def resolve_persons(parsed: list[ParsedRecord], errors: RecordErrors) -> list[NewPerson]:
     """Fill in person ids of known people; return the people to register (unknown ID
     numbers that came with a name), each with the records waiting for them."""
-    by_id: dict[tuple[str, str], int] = {}
+    by_id: dict[tuple[str, str], tuple[int, str]] = {}
     numbers = sorted({p.id_number for p in parsed if p.id_number})
     for chunk in chunks(numbers):
-        for pk, id_type, id_number in Person.objects.filter(id_number__in=chunk).values_list(
-            "pk", "id_type", "id_number"
+        for pk, id_type, id_number, name in Person.objects.filter(id_number__in=chunk).values_list(
+            "pk", "id_type", "id_number", "name"
         ):
-            by_id[(id_type, id_number)] = pk
+            by_id[(id_type, id_number)] = (pk, name)
     phones: dict[str, str] = {}
     for p in parsed:
         if not p.id_number and p.phone not in phones:
@@ -236,21 +247,22 @@ def resolve_persons(parsed: list[ParsedRecord], errors: RecordErrors) -> list[Ne
     for p in parsed:
         if p.id_number:
             known = by_id.get((p.id_type, p.id_number))
+            if known is None:
+                try:
+                    canonical = normalize_id_number(p.id_type, p.id_number)
+                except ValidationError as error:
+                    errors.add(p.number, "id_number", error.messages[0], p.record_id)
+                    continue
+                known = by_id.get((p.id_type, canonical))
             if known is not None:
-                p.person_id = known
-                continue
-            try:
-                canonical = normalize_id_number(p.id_type, p.id_number)
-            except ValidationError as error:
-                errors.add(p.number, "id_number", error.messages[0], p.record_id)
-                continue
-            known = by_id.get((p.id_type, canonical))
-            if known is not None:
-                p.person_id = known
+                if _name_disagrees(p, known[1], errors):
+                    continue
+                p.person_id = known[0]
                 continue
             key = (p.id_type, canonical)
             if key in new:
-                new[key].records.append(p)
+                if not _name_disagrees(p, new[key].name, errors):
+                    new[key].records.append(p)
             elif p.name:
                 try:
                     phone = _e164(p.phone) if p.phone else ""
