@@ -129,12 +129,20 @@ def test_a_demo_city_restores_into_a_second_postgresql_database_with_no_differen
 
     media, photos = roots
     _demo()
-    before = table_digests(_raw(), connection.vendor)
+    source = connection.settings_dict
+
+    def connect(name: str) -> Any:
+        # Both sides read through plain psycopg: Django's connection leaves jsonb as text.
+        return psycopg.connect(
+            host=source["HOST"], port=source["PORT"], user=source["USER"], dbname=name
+        )
+
+    with closing(connect(source["NAME"])) as original:
+        before = table_digests(original, "postgresql")
     files_before = (tree(media), tree(photos))
     result = backup_create(output=tmp_path / "city.tar")
     settings.MEDIA_ROOT = tmp_path / "restored-media"
     settings.FANGKONG_VENUE_PHOTO_ROOT = tmp_path / "restored-photos"
-    source = connection.settings_dict
     second = f"{source['NAME']}_restored_{uuid.uuid4().hex[:8]}"
     admin = psycopg.connect(
         host=source["HOST"], port=source["PORT"], user=source["USER"], dbname="postgres"
@@ -143,11 +151,7 @@ def test_a_demo_city_restores_into_a_second_postgresql_database_with_no_differen
     admin.execute(f'CREATE DATABASE "{second}"')
     try:
         backup_restore(archive=result.path, using=None, database={**source, "NAME": second})
-        with closing(
-            psycopg.connect(
-                host=source["HOST"], port=source["PORT"], user=source["USER"], dbname=second
-            )
-        ) as restored:
+        with closing(connect(second)) as restored:
             assert table_digests(restored, "postgresql") == before
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{second}" WITH (FORCE)')
