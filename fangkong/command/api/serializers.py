@@ -16,6 +16,7 @@ from fangkong.command.models import (
     UnitReport,
 )
 from fangkong.core.api.serializers import INTEGER_COLUMN_MAX
+from fangkong.core.dates import refuse_too_early
 from fangkong.jurisdictions.models import ResponsibilityKind, ResponsibleUnit
 
 
@@ -54,7 +55,8 @@ class NoticeWriteSerializer(serializers.Serializer[Any]):
     number = serializers.IntegerField(min_value=1, max_value=INTEGER_COLUMN_MAX)
     title = serializers.CharField(max_length=200)
     body = serializers.CharField()
-    effective_at = serializers.DateTimeField()
+    # Before 1901 Asia/Shanghai is local mean time (+08:05:43): no such notice, no ISO offset.
+    effective_at = serializers.DateTimeField(validators=[refuse_too_early])
     measures = MeasureLineSerializer(many=True, required=False, default=list)
     addressed_units = serializers.PrimaryKeyRelatedField(
         queryset=ResponsibleUnit.objects.all(), many=True, required=False, default=list

@@ -1,4 +1,4 @@
-"""Numbers and ids no row can have are a 400 or a 404, never a server error."""
+"""Numbers, ids, lengths and dates no row can hold are a 400 or a 404, never a server error."""
 
 from __future__ import annotations
 
@@ -33,3 +33,24 @@ def test_marking_a_notification_read_with_an_id_no_notification_can_have_is_a_40
     client.force_authenticate(hq_admin)
 
     assert client.post(f"/api/v1/command/notifications/{pk}/read/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("field", "body"),
+    [
+        ("effective_at", {"effective_at": "0063-07-28T10:00:00+08:00"}),
+        ("measures", {"measures": [{"kind": "k" * 65, "value": "v"}]}),
+    ],
+)
+def test_a_notice_the_database_or_the_calendar_cannot_hold_is_a_400_naming_the_field(
+    hq_admin, field, body
+):
+    client = APIClient()
+    client.force_authenticate(hq_admin)
+    notice = {"number": 1, "title": "通告", "body": "……", "effective_at": timezone.now()}
+
+    answer = client.post("/api/v1/command/notices/", {**notice, **body}, format="json")
+
+    assert answer.status_code == 400
+    assert list(answer.json()) == [field]
+    assert not Notice.objects.exists()
