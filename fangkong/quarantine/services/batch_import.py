@@ -29,7 +29,7 @@ from fangkong.people.services import (
 )
 from fangkong.quarantine.models import ObservationCategory, Placement, Site
 from fangkong.quarantine.services.batches import BatchResult, IntakeEntry, batch_intake
-from fangkong.quarantine.services.placements import placed_where_visible
+from fangkong.quarantine.services.placements import sites_to_name
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -217,6 +217,7 @@ def batch_rows_validate(
         .filter(person__id_number__in=list(first_row))
         .select_related("person", "room__site")
     }
+    nameable = sites_to_name(active.values(), viewer=by)
     for item in parsed:
         if item.row.number in mismatched:
             errors.append(RowError(item.row.number, _TITLES["name"], str(NAME_MISMATCH)))
@@ -230,7 +231,7 @@ def batch_rows_validate(
                     _TITLES["id_number"],
                     _("已在 %(site)s %(room)s 隔离")
                     % {"site": current.room.site.name, "room": current.room.number}
-                    if placed_where_visible(current, viewer=by)
+                    if current.room.site_id in nameable
                     else _("已在其他隔离点隔离"),
                 )
             )

@@ -29,9 +29,9 @@ from fangkong.quarantine.models import (
     SiteStatus,
 )
 from fangkong.quarantine.services.placements import (
-    placed_where_visible,
     placement_prepare,
     placement_refusal,
+    sites_to_name,
 )
 from fangkong.quarantine.services.schemes import centralized_plan, scheme_in_force
 from fangkong.quarantine.signals import placement_started
@@ -132,11 +132,12 @@ def _check_entries(entries: Sequence[IntakeEntry], *, by: User | None) -> None:
         .filter(person_id__in=list(seen))
         .select_related("room__site")
     }
+    nameable = sites_to_name(placed.values(), viewer=by)
     for entry in entries:
         current = placed.get(entry.person.pk)
         if current is None:
             continue
-        if not placed_where_visible(current, viewer=by):
+        if current.room.site_id not in nameable:
             errors.append(_elsewhere(entry))
         else:
             errors.append(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -77,9 +78,16 @@ def placed_where_visible(current: Placement, *, viewer: User | None) -> bool:
     """Whether a refusal may name the site and room where someone is isolated: only to a
     viewer who may see that site (and to the jobs and the CLI, who act for the city).
     Otherwise an ID number typed in would tell anyone where its holder is."""
-    if viewer is None:
-        return True
-    return Site.objects.filter(site_visibility_q(viewer), pk=current.room.site_id).exists()
+    return current.room.site_id in sites_to_name([current], viewer=viewer)
+
+
+def sites_to_name(placements: Iterable[Placement], *, viewer: User | None) -> set[int]:
+    """placed_where_visible for many placements at once (a file's rows): one query."""
+    site_ids = {p.room.site_id for p in placements}
+    if viewer is None or not site_ids:
+        return site_ids
+    visible = Site.objects.filter(site_visibility_q(viewer), pk__in=site_ids)
+    return set(visible.values_list("pk", flat=True))
 
 
 def _new_token() -> str:
