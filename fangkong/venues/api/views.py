@@ -62,7 +62,10 @@ def _instant(raw: str | None) -> dt.datetime | None:
     value = parse_datetime(raw)
     if value is None:
         raise ParseError(f"cannot read the instant {raw!r} (ISO 8601 expected)")
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+    value = value if timezone.is_aware(value) else timezone.make_aware(value)
+    refuse_too_early(value)
+    # In UTC: PostgreSQL refuses an offset such as +20:56, which ISO 8601 allows.
+    return value.astimezone(dt.UTC)
 
 
 def _day(raw: str | None) -> dt.date | None:
