@@ -133,10 +133,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fangkong.core.input_guard.UnstorableInputMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "fangkong.accounts.middleware.SessionLifetimeMiddleware",
     "fangkong.accounts.middleware.MfaRequiredMiddleware",
-    "fangkong.core.input_guard.UnstorableInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A view that meets a restarting database answers 503, not a 500 traceback.
@@ -193,7 +193,10 @@ REDIS_URL = env_str("REDIS_URL", "")
 FANGKONG_RATELIMIT_CACHE = "ratelimit"
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
         FANGKONG_RATELIMIT_CACHE: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
@@ -208,10 +211,10 @@ else:
             "LOCATION": "fangkong-ratelimit",
         },
     }
-# A per-process cache gives every gunicorn worker its own budget: outside DEBUG the web server
+# A per-process cache gives every gunicorn worker its own budget: in production the web server
 # refuses to start without Redis (core.ratelimit.ratelimit_cache_check, run by fangkong.wsgi).
 # Tests and CLI commands never import the WSGI module, so they run without Redis.
-FANGKONG_RATELIMIT_REQUIRE_REDIS = env_bool("FANGKONG_RATELIMIT_REQUIRE_REDIS", not DEBUG)
+FANGKONG_RATELIMIT_REQUIRE_REDIS = env_bool("FANGKONG_RATELIMIT_REQUIRE_REDIS", FANGKONG_PRODUCTION)
 
 # --- Users ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -260,10 +263,11 @@ AXES_DISABLE_ACCESS_LOG = True
 # Addresses (or networks) of the reverse proxies in front of the application: only from them is
 # X-Forwarded-For believed. Empty: the client is the connection's peer (REMOTE_ADDR).
 FANGKONG_TRUSTED_PROXIES = env_list("FANGKONG_TRUSTED_PROXIES", [])
-# Second factor (TOTP): roles that must enrol one. Production asks it of the HQ and the districts;
-# the demo (DEBUG) and the tests leave it off so their printed logins work.
+# Second factor (TOTP): roles that must enrol one. Production (the one switch,
+# FANGKONG_PRODUCTION) asks it of the HQ and the districts; the demo and the tests leave it off
+# so their printed logins work.
 FANGKONG_MFA_REQUIRED_ROLES = env_list(
-    "FANGKONG_MFA_REQUIRED_ROLES", [] if DEBUG else ["hq_admin", "district_officer"]
+    "FANGKONG_MFA_REQUIRED_ROLES", ["hq_admin", "district_officer"] if FANGKONG_PRODUCTION else []
 )
 # A password accepted but its code not yet given: how long the login waits for the code.
 FANGKONG_MFA_PENDING_MINUTES = env_int("FANGKONG_MFA_PENDING_MINUTES", 5)

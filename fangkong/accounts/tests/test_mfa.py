@@ -154,14 +154,15 @@ def test_a_mandatory_role_without_an_authenticator_gets_no_token(settings, liang
 
 
 @pytest.mark.parametrize(
-    ("debug", "expected"), [("0", "['hq_admin', 'district_officer']"), ("1", "[]")]
+    ("production", "expected"), [("1", "['hq_admin', 'district_officer']"), ("0", "[]")]
 )
 def test_production_requires_the_second_factor_of_the_hq_and_districts_and_the_demo_not(
-    debug, expected, tmp_path
+    production, expected, tmp_path
 ):
     env = {k: v for k, v in os.environ.items() if k != "FANGKONG_MFA_REQUIRED_ROLES"}
     env.update(
-        DEBUG=debug,
+        DEBUG="0",
+        FANGKONG_PRODUCTION=production,
         FANGKONG_VAR_DIR=str(tmp_path),
         SECRET_KEY="x" * 50,
         ALLOWED_HOSTS="example.org",

@@ -49,7 +49,7 @@ def _logged_in(user: object) -> Client:
 def _leaks(text: str, person: Person) -> list[str]:
     return [
         value
-        for value in (person.name, person.id_number, person.phone[-11:], "people/%s/" % person.pk)
+        for value in (person.name, person.id_number, person.phone[-11:], f"people/{person.pk}/")
         if value in text
     ]
 
@@ -94,9 +94,7 @@ def test_the_case_page_shows_a_proposed_contact_masked_with_venue_and_time(
     assert "老街酒吧" in text and "07-28 20:30" in text
 
 
-def test_the_contact_page_shows_a_proposed_contact_masked_without_a_link(
-    proposal, liangxi_officer
-):
+def test_the_contact_page_shows_a_proposed_contact_masked_without_a_link(proposal, liangxi_officer):
     page = _logged_in(liangxi_officer).get(reverse("cases:contact", args=[proposal.pk]))
     text = page.content.decode()
     assert page.status_code == 200
