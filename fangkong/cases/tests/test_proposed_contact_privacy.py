@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
+from typing import cast
 
 import pytest
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -104,7 +106,8 @@ def test_the_contact_page_shows_a_proposed_contact_masked_without_a_link(proposa
 
 def test_the_contact_export_shows_a_proposed_contact_masked(proposal, liangxi_officer):
     url = reverse("cases:export", args=[proposal.case_id, "csv"]) + "?status=proposed"
-    body = b"".join(_logged_in(liangxi_officer).get(url).streaming_content).decode("utf-8-sig")
+    response = cast(StreamingHttpResponse, _logged_in(liangxi_officer).get(url))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[arg-type]
     rows = list(csv.reader(io.StringIO(body)))
     assert len(rows) == 2
     assert _leaks(body, proposal.person) == []

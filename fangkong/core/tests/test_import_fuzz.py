@@ -168,7 +168,8 @@ class Importer:
 
 
 def _counts(tables: tuple[type[models.Model], ...]) -> dict[str, int]:
-    return {t.__name__: t.objects.count() for t in (*tables, DataImport, AuditEvent, Person)}
+    every: tuple[type[models.Model], ...] = (*tables, DataImport, AuditEvent, Person)
+    return {t.__name__: t._default_manager.count() for t in every}
 
 
 def _importers(hq_admin: Any, liangxi: Any, liangxi_officer: Any, jiankang: Any) -> list[Importer]:
