@@ -59,6 +59,12 @@ class TokenView(APIView):
             )
         device = confirmed_device(user)
         if device is not None:
+            if not "".join(data.get("otp", "").split()):
+                # The password was right: asking for the code is the second step, not a failure
+                # (counting it would throttle the code that follows within a second).
+                return Response(
+                    {"otp": [_("请填写动态验证码。")]}, status=status.HTTP_400_BAD_REQUEST
+                )
             if not code_matches(device, data.get("otp", "")):
                 user_login_failed.send(
                     sender=__name__,
