@@ -6,9 +6,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
-from fangkong.core.audit import audit_write, changed, snapshot
+from fangkong.core.audit import audit_read, audit_read_many, audit_write, changed, snapshot
 from fangkong.core.models import AuditEvent, DataImport
 
 
@@ -71,3 +72,48 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class DataImportAdmin(ReadOnlyAdmin):
     list_display = ["at", "kind", "filename", "rows", "created", "existing", "by"]
     list_filter = ["kind"]
+
+
+class ReadAuditedAdmin(ReadOnlyAdmin):
+    """Read-only, and every list and record opened in the admin is an audited read
+    (`<read_audit_name>.admin_list` with the ids shown, `<read_audit_name>.admin_view`)."""
+
+    read_audit_name = ""
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = (
+            response.context_data.get("cl")
+            if isinstance(response, TemplateResponse) and response.context_data
+            else None
+        )
+        if changelist is not None:
+            audit_read_many(
+                by=admin_user(request),
+                action=f"{self.read_audit_name}.admin_list",
+                model=self.model,
+                ids=[row.pk for row in changelist.result_list],
+                detail={"q": changelist.query, "filter": dict(changelist.params)},
+            )
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = (
+            response.context_data.get("original")
+            if isinstance(response, TemplateResponse) and response.context_data
+            else None
+        )
+        if isinstance(original, self.model):
+            audit_read(
+                by=admin_user(request), action=f"{self.read_audit_name}.admin_view", obj=original
+            )
+        return response
