@@ -348,14 +348,14 @@ class InvestigationViewSet(
         return Response(s.ItineraryEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class TraceRunViewSet(ScopedObjectFirst[TraceRun], viewsets.ReadOnlyModelViewSet[TraceRun]):
-    """Trace runs of the cases the caller may see: parameters, timing, counts. `?case=`."""
+class _RowsOfVisibleCases(ScopedObjectFirst[Any], viewsets.ReadOnlyModelViewSet[Any]):
+    """Rows of the cases the caller may see; `?case=` narrows them to one case."""
 
-    serializer_class = s.TraceRunSerializer
     permission_classes = [HasCapability("cases.view")]
+    model: type[TraceRun] | type[TraceRequest]
 
-    def get_queryset(self) -> QuerySet[TraceRun]:
-        rows = TraceRun.objects.filter(
+    def get_queryset(self) -> QuerySet[Any]:
+        rows = self.model._default_manager.filter(
             case__in=Case.objects.filter(case_scope_q(self.request.user))
         )
         case = self.request.query_params.get("case", "")
@@ -368,24 +368,16 @@ class TraceRunViewSet(ScopedObjectFirst[TraceRun], viewsets.ReadOnlyModelViewSet
         return super().list(request, *args, **kwargs)
 
 
-class TraceRequestViewSet(
-    ScopedObjectFirst[TraceRequest], viewsets.ReadOnlyModelViewSet[TraceRequest]
-):
+class TraceRunViewSet(_RowsOfVisibleCases):
+    """Trace runs of the cases the caller may see: parameters, timing, counts. `?case=`."""
+
+    model = TraceRun
+    serializer_class = s.TraceRunSerializer
+
+
+class TraceRequestViewSet(_RowsOfVisibleCases):
     """Traces queued from the web for the cases the caller may see: queued, running, done
     (`run`) or failed (`error`). `?case=`."""
 
+    model = TraceRequest
     serializer_class = s.TraceRequestSerializer
-    permission_classes = [HasCapability("cases.view")]
-
-    def get_queryset(self) -> QuerySet[TraceRequest]:
-        rows = TraceRequest.objects.filter(
-            case__in=Case.objects.filter(case_scope_q(self.request.user))
-        )
-        case = self.request.query_params.get("case", "")
-        if case.isdigit():
-            rows = rows.filter(case_id=int(case))
-        return rows
-
-    @extend_schema(parameters=[OpenApiParameter("case", int)])
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
