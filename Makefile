@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: demo test install install-dev assets messages lint typecheck test-sqlite test-postgres \
-        chromium lock bench serve clean
+        chromium lock bench serve clean upgrade-check
 
 demo: install assets messages ## Set up, load the demo city and serve it
 	$(BIN)/fangkong migrate --noinput
@@ -58,6 +58,9 @@ test-postgres: install-dev
 
 serve: install assets messages
 	DEBUG=1 $(BIN)/fangkong runserver $(HOST):$(PORT)
+
+upgrade-check: install-dev ## Migrate a demo city built by the last release, on both databases
+	scripts/check-upgrade
 
 lock: ## Re-resolve the dependency ranges and record the exact versions in constraints.txt
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
