@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from base64 import b32encode
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from fangkong.accounts.models import User
+from fangkong.core.qr import qr_svg
 
 
 def mfa_required_for(user: User) -> bool:
@@ -39,9 +38,7 @@ def code_matches(device: TOTPDevice, code: str) -> bool:
 
 def provisioning_qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// address as an inline SVG: the secret never leaves the page."""
-    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, border=1)
-    svg = image.to_string(encoding="unicode")
-    return svg[svg.index("<svg") :] if "<svg" in svg else svg
+    return qr_svg(device.config_url)
 
 
 def secret_base32(device: TOTPDevice) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.urls import reverse
 
@@ -12,9 +10,3 @@ def report_url(token: str) -> str:
     """The public address of a person's self-report page (PUBLIC_BASE_URL, for print)."""
     path = reverse("quarantine:self_report", kwargs={"token": token})
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
-
-
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code (no image files, prints sharply at any size)."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, border=1)
-    return image.to_string(encoding="unicode")

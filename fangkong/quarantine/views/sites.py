@@ -13,8 +13,9 @@ from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.accounts.roles import Role
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
+from fangkong.core.qr import qr_svg
 from fangkong.core.rendering import render_page
-from fangkong.quarantine.cards import qr_svg, report_url
+from fangkong.quarantine.cards import report_url
 from fangkong.quarantine.forms import RoomsForm, SiteForm
 from fangkong.quarantine.models import Batch, Placement, PlacementQuerySet
 from fangkong.quarantine.selectors.figures import site_numbers, total_figures

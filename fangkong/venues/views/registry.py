@@ -22,6 +22,7 @@ from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.accounts.scope import scope_of
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
+from fangkong.core.qr import qr_svg
 from fangkong.core.rendering import render_page
 from fangkong.core.tabular import TableRejected, read_table
 from fangkong.venues.forms import (
@@ -34,7 +35,7 @@ from fangkong.venues.forms import (
 )
 from fangkong.venues.limits import Limits
 from fangkong.venues.models import Venue, VenueRoom
-from fangkong.venues.posters import checkin_url, qr_svg
+from fangkong.venues.posters import checkin_url
 from fangkong.venues.selectors.figures import venue_figures
 from fangkong.venues.selectors.inspections import action_list, closure_in_force, inspection_list
 from fangkong.venues.selectors.occupancy import (
@@ -281,5 +282,5 @@ def poster(request: AuthenticatedRequest, pk: int) -> HttpResponseBase:
     return render(
         request,
         "venues/poster.html",
-        {"venue": venue, "url": url, "qr": mark_safe(qr_svg(url))},
+        {"venue": venue, "url": url, "qr": mark_safe(qr_svg(url, border=2, sized_by_css=True))},
     )
