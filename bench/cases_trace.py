@@ -2,7 +2,7 @@
 `python -m bench.cases_trace [--stays N] [--postgres] [--cases 5] [--repeat 3]`.
 
 Loads the synthetic city of bench/city.py (persons, venues and check-ins, the platform's own
-tables with the tracing index of migration cases/0002) into a scratch database (SQLite under
+tables with the tracing index of migration venues/0007) into a scratch database (SQLite under
 bench/data/, or PostgreSQL with --postgres) and times, per case, what pressing "trace" does:
 the service `trace_run_start` (both engine passes, control times from placements, evidence,
 proposals written, the run and its audit row), next to the engine's own degree-2 trace on

@@ -30,6 +30,7 @@ from fangkong.analytics.checkin_files import CheckinRecords, iter_records, load_
 from fangkong.analytics.duckdb_engine import DuckDBEngine
 from fangkong.analytics.memory_engine import MemoryEngine
 from fangkong.analytics.sql_change_tracking import change_tracking_statements
+from fangkong.analytics.sql_dialects import CheckinTable
 from fangkong.analytics.sql_engine import SqlEngine
 from fangkong.analytics.sql_schema import (
     Dialect,
@@ -45,6 +46,8 @@ ZONE = zone_named(DEFAULT_ZONE)
 POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
 POSTGRES_BENCH_DB = "fangkong_bench"
 Row = tuple[str, int, int, str, str]
+# The platform's name, so that databases built by earlier runs (kept under bench/data) serve.
+TABLE = CheckinTable(table="venues_checkin")
 
 
 @dataclass
@@ -92,7 +95,10 @@ def plain_rows(table: Any) -> list[Row]:
 def index_marker(dialect: Dialect) -> str:
     """Changes whenever the tracing index definition changes, so stale bench databases
     get the new index instead of silently timing full scans."""
-    text = "\n".join(tracing_index_statements(dialect) + change_tracking_statements(dialect))
+    statements = tracing_index_statements(dialect, TABLE) + change_tracking_statements(
+        dialect, TABLE
+    )
+    text = "\n".join(statements)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -100,15 +106,16 @@ def _install_tracing_support(connection: Any, dialect: Dialect) -> None:
     """The tracing index and the change tracking of the memory engine, on a table that may
     predate either (bench databases are kept between runs)."""
     cursor = connection.cursor()
-    cursor.execute('DROP INDEX IF EXISTS "venues_checkin_trace_venue"')
+    t = TABLE.table
+    cursor.execute(f'DROP INDEX IF EXISTS "{t}_trace_venue"')
     if dialect == "postgresql":
-        cursor.execute("ALTER TABLE venues_checkin ADD COLUMN IF NOT EXISTS revision bigint")
-    elif "revision" not in {row[1] for row in cursor.execute("PRAGMA table_info(venues_checkin)")}:
-        cursor.execute("ALTER TABLE venues_checkin ADD COLUMN revision bigint")
-    for statement in change_tracking_statements(dialect):
+        cursor.execute(f'ALTER TABLE "{t}" ADD COLUMN IF NOT EXISTS revision bigint')
+    elif "revision" not in {row[1] for row in cursor.execute(f'PRAGMA table_info("{t}")')}:
+        cursor.execute(f'ALTER TABLE "{t}" ADD COLUMN revision bigint')
+    for statement in change_tracking_statements(dialect, TABLE):
         cursor.execute(statement)
     cursor.close()
-    create_tracing_indexes(connection, dialect)
+    create_tracing_indexes(connection, dialect, TABLE)
 
 
 def build_sqlite(path: Path, records: CheckinRecords) -> sqlite3.Connection:
@@ -117,8 +124,8 @@ def build_sqlite(path: Path, records: CheckinRecords) -> sqlite3.Connection:
         partial = path.with_suffix(".building")
         partial.unlink(missing_ok=True)
         connection = sqlite3.connect(partial)
-        create_checkin_table(connection, "sqlite")
-        insert_checkins(connection, "sqlite", _integer_ids(records))
+        create_checkin_table(connection, "sqlite", TABLE)
+        insert_checkins(connection, "sqlite", _integer_ids(records), TABLE)
         connection.execute("CREATE TABLE bench_index (marker TEXT)")
         connection.execute("INSERT INTO bench_index VALUES ('')")
         connection.commit()
@@ -156,22 +163,22 @@ def postgres(records: CheckinRecords, marker: str) -> Iterator[Any]:
     dsn = POSTGRES_ADMIN.replace("dbname=postgres", f"dbname={POSTGRES_BENCH_DB}")
     with psycopg.connect(dsn) as connection:  # a transaction; committed on leaving
         loaded = connection.execute(
-            "SELECT obj_description(to_regclass('venues_checkin'))"
+            "SELECT obj_description(to_regclass(%s))", (TABLE.table,)
         ).fetchone()
         if loaded is None or loaded[0] is None or loaded[0].split("|")[0] != marker:
-            connection.execute("DROP TABLE IF EXISTS venues_checkin")
-            create_checkin_table(connection, "postgresql")
-            insert_checkins(connection, "postgresql", _integer_ids(records))
+            connection.execute(f'DROP TABLE IF EXISTS "{TABLE.table}"')
+            create_checkin_table(connection, "postgresql", TABLE)
+            insert_checkins(connection, "postgresql", _integer_ids(records), TABLE)
         if loaded is None or loaded[0] != f"{marker}|{index_marker('postgresql')}":
             _install_tracing_support(connection, "postgresql")
             connection.execute(
-                f"COMMENT ON TABLE venues_checkin IS '{marker}|{index_marker('postgresql')}'"
+                f"COMMENT ON TABLE \"{TABLE.table}\" IS '{marker}|{index_marker('postgresql')}'"
             )
             connection.commit()
             # Index-only scans need the visibility map that VACUUM writes; on the platform
             # autovacuum keeps it current.
             connection.autocommit = True
-            connection.execute("VACUUM ANALYZE venues_checkin")
+            connection.execute(f'VACUUM ANALYZE "{TABLE.table}"')
             connection.autocommit = False
         yield connection
 
@@ -195,7 +202,7 @@ def run(
     began = time.perf_counter()
     sqlite_path = path.with_suffix(".sqlite")
     engines["sql-sqlite"] = SqlEngine(
-        build_sqlite(sqlite_path, records), dialect="sqlite", zone=ZONE
+        build_sqlite(sqlite_path, records), dialect="sqlite", table=TABLE, zone=ZONE
     )
     out(f"sqlite ready in {time.perf_counter() - began:.1f} s")
     engines["memory-sqlite"] = _prepared_memory_engine(sqlite3.connect(sqlite_path), out)
@@ -208,7 +215,7 @@ def run(
         if pg is not None:
             import psycopg
 
-            engines["sql-postgresql"] = SqlEngine(pg, dialect="postgresql", zone=ZONE)
+            engines["sql-postgresql"] = SqlEngine(pg, dialect="postgresql", table=TABLE, zone=ZONE)
             engines["memory-postgresql"] = _prepared_memory_engine(
                 psycopg.connect(pg.info.dsn), out
             )
@@ -219,7 +226,7 @@ def run(
 
 def _prepared_memory_engine(connection: Any, out: Callable[[str], None]) -> MemoryEngine:
     began = time.perf_counter()
-    engine = MemoryEngine(connection, zone=ZONE)
+    engine = MemoryEngine(connection, table=TABLE, zone=ZONE)
     out(f"{engine.dialect_name} table copied into the memory engine in "
         f"{time.perf_counter() - began:.1f} s")  # fmt: skip
     return engine

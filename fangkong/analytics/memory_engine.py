@@ -191,7 +191,7 @@ class MemoryEngine:
                 row[0]
                 for chunk in fetch(
                     f'SELECT "{self.t.key}" FROM "{removed_table(self.t)}" '
-                    + removed_where(self.dialect_name),
+                    + removed_where(self.dialect_name, self.t),
                     self._watermark,
                 )
                 for row in chunk

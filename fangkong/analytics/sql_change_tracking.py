@@ -28,8 +28,6 @@ from __future__ import annotations
 
 from fangkong.analytics.sql_dialects import CheckinTable
 
-REVISION = "revision"
-
 
 def removed_table(t: CheckinTable) -> str:
     return f"{t.table}_removed"
@@ -47,13 +45,13 @@ def change_tracking_statements(dialect: str, t: CheckinTable | None = None) -> l
     if dialect == "postgresql":
         stamp = "pg_current_xact_id()::text::bigint"
         return [
-            f'CREATE INDEX IF NOT EXISTS "{t.table}_revision" ON "{t.table}" ("{REVISION}") '
-            f'WHERE "{REVISION}" IS NOT NULL',
+            f'CREATE INDEX IF NOT EXISTS "{t.table}_revision" ON "{t.table}" ("{t.revision}") '
+            f'WHERE "{t.revision}" IS NOT NULL',
             f'CREATE TABLE IF NOT EXISTS "{removed}" '
-            f'("{t.key}" bigint NOT NULL, "{REVISION}" bigint NOT NULL)',
-            f'CREATE INDEX IF NOT EXISTS "{removed}_revision" ON "{removed}" ("{REVISION}")',
+            f'("{t.key}" bigint NOT NULL, "{t.revision}" bigint NOT NULL)',
+            f'CREATE INDEX IF NOT EXISTS "{removed}_revision" ON "{removed}" ("{t.revision}")',
             f'CREATE OR REPLACE FUNCTION "{t.table}_revise"() RETURNS trigger '
-            f'LANGUAGE plpgsql AS $$ BEGIN NEW."{REVISION}" := {stamp}; RETURN NEW; END $$',
+            f'LANGUAGE plpgsql AS $$ BEGIN NEW."{t.revision}" := {stamp}; RETURN NEW; END $$',
             f'CREATE OR REPLACE FUNCTION "{t.table}_remember_removal"() RETURNS trigger '
             f'LANGUAGE plpgsql AS $$ BEGIN INSERT INTO "{removed}" VALUES (OLD."{t.key}", '
             f"{stamp}); RETURN OLD; END $$",
@@ -67,22 +65,26 @@ def change_tracking_statements(dialect: str, t: CheckinTable | None = None) -> l
         ]
     if dialect == "sqlite":
         following = (
-            f'(SELECT coalesce(max(m), 0) + 1 FROM (SELECT max("{REVISION}") AS m FROM '
-            f'"{t.table}" UNION ALL SELECT max("{REVISION}") FROM "{removed}"))'
+            f'(SELECT coalesce(max(m), 0) + 1 FROM (SELECT max("{t.revision}") AS m FROM '
+            f'"{t.table}" UNION ALL SELECT max("{t.revision}") FROM "{removed}"))'
         )
         revise = (
-            f'UPDATE "{t.table}" SET "{REVISION}" = {following} WHERE "{t.key}" = NEW."{t.key}"'
+            f'UPDATE "{t.table}" SET "{t.revision}" = {following} WHERE "{t.key}" = NEW."{t.key}"'
         )
         return [
             # Not partial: max() over it is what makes the next revision cheap.
-            f'CREATE INDEX IF NOT EXISTS "{t.table}_revision" ON "{t.table}" ("{REVISION}")',
+            f'CREATE INDEX IF NOT EXISTS "{t.table}_revision" ON "{t.table}" ("{t.revision}")',
             f'CREATE TABLE IF NOT EXISTS "{removed}" '
-            f'("{t.key}" integer NOT NULL, "{REVISION}" integer NOT NULL)',
-            f'CREATE INDEX IF NOT EXISTS "{removed}_revision" ON "{removed}" ("{REVISION}")',
+            f'("{t.key}" integer NOT NULL, "{t.revision}" integer NOT NULL)',
+            f'CREATE INDEX IF NOT EXISTS "{removed}_revision" ON "{removed}" ("{t.revision}")',
+            # Dropped and created again, as on PostgreSQL, so that running these again
+            # leaves the triggers of this text, not whichever an older run installed.
+            f'DROP TRIGGER IF EXISTS "{t.table}_revise_update"',
             # The trigger's own UPDATE sets only the revision, so it does not fire itself.
-            f'CREATE TRIGGER IF NOT EXISTS "{t.table}_revise_update" AFTER UPDATE OF '
+            f'CREATE TRIGGER "{t.table}_revise_update" AFTER UPDATE OF '
             f'{_tracked_columns(t)} ON "{t.table}" BEGIN {revise}; END',
-            f'CREATE TRIGGER IF NOT EXISTS "{t.table}_remember_removal" AFTER DELETE ON '
+            f'DROP TRIGGER IF EXISTS "{t.table}_remember_removal"',
+            f'CREATE TRIGGER "{t.table}_remember_removal" AFTER DELETE ON '
             f'"{t.table}" BEGIN INSERT INTO "{removed}" VALUES (OLD."{t.key}", {following}); END',
         ]
     raise ValueError(f"unknown dialect {dialect!r}")
@@ -117,8 +119,8 @@ def watermark_sql(dialect: str, t: CheckinTable | None = None) -> tuple[str, tup
         return "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint", ("since",)
     return (
         f'SELECT coalesce(max(m), 0) + 1, (SELECT coalesce(max("{t.key}"), 0) + 1 FROM '
-        f'"{t.table}") FROM (SELECT max("{REVISION}") AS m FROM "{t.table}" '
-        f'UNION ALL SELECT max("{REVISION}") FROM "{removed_table(t)}")',
+        f'"{t.table}") FROM (SELECT max("{t.revision}") AS m FROM "{t.table}" '
+        f'UNION ALL SELECT max("{t.revision}") FROM "{removed_table(t)}")',
         ("since", "next_key"),
     )
 
@@ -128,9 +130,10 @@ def changed_where(dialect: str, t: CheckinTable | None = None) -> list[str]:
     row written since the watermark; a row may be in more than one."""
     t = t or CheckinTable()
     if dialect == "postgresql":
-        return [f'WHERE "{REVISION}" >= %(since)s']
-    return [f'WHERE "{t.key}" >= :next_key', f'WHERE "{REVISION}" >= :since']
+        return [f'WHERE "{t.revision}" >= %(since)s']
+    return [f'WHERE "{t.key}" >= :next_key', f'WHERE "{t.revision}" >= :since']
 
 
-def removed_where(dialect: str) -> str:
-    return f'WHERE "{REVISION}" >= ' + ("%(since)s" if dialect == "postgresql" else ":since")
+def removed_where(dialect: str, t: CheckinTable | None = None) -> str:
+    t = t or CheckinTable()
+    return f'WHERE "{t.revision}" >= ' + ("%(since)s" if dialect == "postgresql" else ":since")

@@ -45,17 +45,32 @@ _CLASS_SLACK_US = MICROS_PER_SECOND
 
 @dataclass(frozen=True, slots=True)
 class CheckinTable:
-    """Where check-ins live; defaults are the platform's Django model `venues.CheckIn`."""
+    """Where check-ins live: a table and the columns every SQL text here names.
 
-    table: str = "venues_checkin"
+    The defaults name the tables analytics creates itself (for files, tests, the benchmark);
+    the platform passes the names of its own table (`fangkong.venues.checkin_table`), which
+    this package never spells, so that it stays free of Django and of the platform's schema.
+    `revision` is read only by the change tracking of sql_change_tracking.
+    """
+
+    table: str = "checkin"
     person_id: str = "person_id"
     venue_id: str = "venue_id"
     check_in: str = "check_in"
     check_out: str = "check_out"
     key: str = "id"
+    revision: str = "revision"
 
     def __post_init__(self) -> None:
-        names = (self.table, self.person_id, self.venue_id, self.check_in, self.check_out, self.key)
+        names = (
+            self.table,
+            self.person_id,
+            self.venue_id,
+            self.check_in,
+            self.check_out,
+            self.key,
+            self.revision,
+        )
         for name in names:
             if not name.replace("_", "").isalnum():
                 raise ValueError(f"not a plain SQL identifier: {name!r}")

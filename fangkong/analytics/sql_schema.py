@@ -68,7 +68,7 @@ def create_checkin_table(
         cursor.execute(
             f'CREATE TABLE "{t.table}" ({key}, "{t.person_id}" {id_type} NOT NULL, '
             f'"{t.venue_id}" {id_type} NOT NULL, "{t.check_in}" {stamp} NOT NULL, '
-            f'"{t.check_out}" {stamp} NULL, "revision" bigint NULL)'
+            f'"{t.check_out}" {stamp} NULL, "{t.revision}" bigint NULL)'
         )
     finally:
         cursor.close()

@@ -1,10 +1,11 @@
 """Which tracing engine the platform runs over its own check-ins (`FANGKONG_TRACE_ENGINE`).
 
-`sql` (the default) reads the `venues_checkin` table through the database connection Django
-already holds, on the covering tracing index (migration cases/0002), so a trace reads index
-ranges only and sees the uncommitted rows of the transaction it runs in. A deployment whose
-check-ins live elsewhere (a Spark cluster over the provincial health-code platform, say)
-registers another factory by name from its AppConfig.ready():
+`sql` (the default) reads the check-in table (named by `fangkong.venues.checkin_table`)
+through the database connection Django already holds, on the covering tracing index
+(migration venues/0007), so a trace reads index ranges only and sees the uncommitted rows of
+the transaction it runs in. A deployment whose check-ins live elsewhere (a Spark cluster
+over the provincial health-code platform, say) registers another factory by name from its
+AppConfig.ready():
 
     from fangkong.cases.engines import register_platform_engine
     register_platform_engine("spark", lambda zone: SparkEngine(session, zone=zone))
@@ -13,7 +14,7 @@ The factory receives the deployment's zone and returns any `fangkong.analytics.t
 TracingEngine`; ids it answers must be the platform's person and venue primary keys.
 
 `memory` holds the whole table in this process's memory (about 110 bytes a stay) and reads
-only what changed before each trace (triggers of migration cases/0004): an outbreak's
+only what changed before each trace (triggers of migration venues/0007): an outbreak's
 second degree in a third of a second instead of seconds (bench/README.md). Each process
 builds its own copy (13 s from PostgreSQL, 25 s from SQLite for 5 M stays), a web server
 as it starts (wsgi.py), so it suits a few long-lived processes, not many short-lived ones.
@@ -34,6 +35,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from fangkong.analytics.tracing import TracingEngine, TracingParams
+from fangkong.venues.checkin_table import CHECKIN_TABLE
 
 if TYPE_CHECKING:
     from fangkong.analytics.memory_engine import MemoryEngine
@@ -58,7 +60,7 @@ def _sql_engine(zone: tzinfo) -> TracingEngine:
 
     # The engine writes its own placeholders, so it needs the raw DB-API connection.
     connection.ensure_connection()
-    return SqlEngine(connection.connection, zone=zone)
+    return SqlEngine(connection.connection, table=CHECKIN_TABLE, zone=zone)
 
 
 register_platform_engine("sql", _sql_engine)
@@ -79,7 +81,7 @@ def _memory_engine_factory(zone: tzinfo) -> TracingEngine:
 
             wrapper = connections.create_connection(DEFAULT_DB_ALIAS)
             raw = wrapper.get_new_connection(wrapper.get_connection_params())
-            _memory_engine = MemoryEngine(raw, zone=zone)
+            _memory_engine = MemoryEngine(raw, table=CHECKIN_TABLE, zone=zone)
         return _memory_engine
 
 

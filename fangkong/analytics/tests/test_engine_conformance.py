@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from fangkong.analytics.checkin_files import iter_records, load_checkins
 from fangkong.analytics.duckdb_engine import DuckDBEngine
+from fangkong.analytics.sql_dialects import CheckinTable
 from fangkong.analytics.sql_engine import SqlEngine
 from fangkong.analytics.sql_schema import (
     create_checkin_table,
@@ -37,6 +38,7 @@ from fangkong.analytics.timestamps import DEFAULT_ZONE, instant_us, zone_named
 from fangkong.analytics.tracing import CaseQuery, TracingEngine, TracingParams, trace_batch
 
 ZONE = zone_named(DEFAULT_ZONE)
+TABLE = CheckinTable().table  # what create_checkin_table makes by default
 DATA = Path(__file__).parent / "data"
 Row = tuple[str, int, int, str, str]  # person_id, degree, first_exposure_us, venue_id, via
 
@@ -144,12 +146,12 @@ class PostgresTable:
 
     def __init__(self, connection: Any) -> None:
         self.connection = connection
-        connection.execute("DROP TABLE IF EXISTS venues_checkin")
+        connection.execute(f'DROP TABLE IF EXISTS "{TABLE}"')
         create_checkin_table(connection, "postgresql", id_type="text")
         create_tracing_indexes(connection, "postgresql")
 
     def engine(self, csv_path: Path) -> SqlEngine:
-        self.connection.execute("TRUNCATE venues_checkin")
+        self.connection.execute(f'TRUNCATE "{TABLE}"')
         rows = iter_records(load_checkins(csv_path, zone=ZONE))
         insert_checkins(self.connection, "postgresql", rows)
         return SqlEngine(self.connection, zone=ZONE)

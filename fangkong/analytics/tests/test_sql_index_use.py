@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from fangkong.analytics.sql_dialects import CheckinTable
 from fangkong.analytics.sql_engine import SqlEngine
 from fangkong.analytics.sql_schema import (
     create_checkin_table,
@@ -21,6 +22,7 @@ from fangkong.analytics.timestamps import DEFAULT_ZONE, instant_us, zone_named
 from fangkong.analytics.tracing import CaseQuery, TracingParams
 
 ZONE = zone_named(DEFAULT_ZONE)
+TABLE = CheckinTable().table  # what create_checkin_table makes by default
 START = datetime(2021, 7, 1)
 MINUTE = 60_000_000
 
@@ -89,7 +91,7 @@ def test_sqlite_trace_searches_indexes_and_never_scans_the_table(sqlite_platform
     assert len(queries) == 4  # case stays, close contacts, their stays, secondary contacts
     for sql, params in queries:
         plan = [row[3] for row in sqlite_platform.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
-        on_table = [step for step in plan if step.split()[1] in ("c", "venues_checkin")]
+        on_table = [step for step in plan if step.split()[1] in ("c", TABLE)]
         assert on_table, plan
         assert all(step.startswith("SEARCH") and "INDEX" in step for step in on_table), "\n".join(
             plan
@@ -98,7 +100,7 @@ def test_sqlite_trace_searches_indexes_and_never_scans_the_table(sqlite_platform
 
 @pytest.fixture
 def postgres_platform(postgres_connection):
-    postgres_connection.execute("DROP TABLE IF EXISTS venues_checkin")
+    postgres_connection.execute(f'DROP TABLE IF EXISTS "{TABLE}"')
     create_checkin_table(postgres_connection, "postgresql")
     insert_checkins(postgres_connection, "postgresql", platform_rows())
     create_tracing_indexes(postgres_connection, "postgresql")
@@ -124,7 +126,7 @@ def test_postgres_trace_searches_indexes_and_never_scans_the_table(postgres_plat
         row = postgres_platform.execute(f"EXPLAIN (FORMAT JSON) {sql}", params).fetchone()
         plan = row[0] if not isinstance(row[0], str) else json.loads(row[0])
         nodes = plan_nodes(plan[0]["Plan"])
-        on_table = [n for n in nodes if n.get("Relation Name") == "venues_checkin"]
+        on_table = [n for n in nodes if n.get("Relation Name") == TABLE]
         assert on_table, plan
         index_reads = {"Index Scan", "Index Only Scan", "Bitmap Heap Scan"}
         assert {n["Node Type"] for n in on_table} <= index_reads, [n["Node Type"] for n in nodes]
@@ -171,7 +173,7 @@ def test_sqlite_keeps_microseconds_exact_at_the_fifteen_minute_boundary():
 
 @pytest.mark.postgres
 def test_postgres_keeps_microseconds_exact_at_the_fifteen_minute_boundary(postgres_connection):
-    postgres_connection.execute("DROP TABLE IF EXISTS venues_checkin")
+    postgres_connection.execute(f'DROP TABLE IF EXISTS "{TABLE}"')
     create_checkin_table(postgres_connection, "postgresql")
     insert_checkins(postgres_connection, "postgresql", microsecond_rows())
     create_tracing_indexes(postgres_connection, "postgresql")

@@ -54,8 +54,9 @@ class CheckInQuerySet(models.QuerySet["CheckIn"]):
 class CheckIn(models.Model):
     """One stay of one person at one venue: the input of automatic contact tracing.
 
-    The table's name and columns (`venues_checkin`: person_id, venue_id, check_in, check_out)
-    are the contract of the SQL tracing engine in `fangkong.analytics`.
+    Raw SQL (the tracing engines of `fangkong.analytics`, the ingest) names the table and
+    its columns through `fangkong.venues.checkin_table`, which also owns the tracing index
+    and the change tracking installed on it.
     """
 
     # The composite indexes below lead with these columns, so single-column foreign-key
@@ -92,7 +93,7 @@ class CheckIn(models.Model):
         db_index=False,
     )
     created_at = models.DateTimeField(_("接收时间"), auto_now_add=True)
-    # Stamped by database triggers on every write (migration cases/0004), never by Python:
+    # Stamped by database triggers on every write (migration venues/0007), never by Python:
     # the memory tracing engine reads what changed since its last look by it, and no write
     # path (ORM, bulk update, raw SQL) can forget a trigger.
     revision = models.BigIntegerField(_("修订号"), null=True, blank=True, editable=False)

@@ -6,8 +6,8 @@ sorted out on the server without telling the visitor:
 - name and ID number of a registered person, or of nobody yet (then registered now): the stays
   are that person's `CheckIn`s, the input of contact tracing;
 - an ID number registered under another name: an unverified claim. Its stays are
-  `UnverifiedCheckIn`s, kept apart from `venues_checkin`, so that whoever types someone else's
-  ID number never adds to that person's movements (tracing reads `venues_checkin` only). The
+  `UnverifiedCheckIn`s, kept apart from `CheckIn`'s table, so that whoever types someone else's
+  ID number never adds to that person's movements (tracing reads that table only). The
   HQ reviews the claims and their stays (who claimed which ID number, where, when) in the admin
   (`venues.admin`); once a claim is confirmed, its stays are sent through the check-in ingest
   (`api/v1/venues/checkins/ingest/`) like any other record, under the person's own name.

@@ -21,7 +21,8 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from fangkong.venues.models import CheckIn, Venue
+from fangkong.venues.checkin_table import CHECKIN_TABLE, checkin_columns
+from fangkong.venues.models import Venue
 from fangkong.venues.models.checkins import default_stay, occupancy_window
 
 CHECK_OUT_INDEX = "checkin_out_time"
@@ -30,10 +31,9 @@ CHECK_IN_INDEX = "checkin_time_venue"
 
 def occupancy_counts(*, at: dt.datetime, venues: QuerySet[Venue] | None = None) -> dict[int, int]:
     """People inside each venue with anyone inside at `at` (restricted to `venues`)."""
-    meta = CheckIn._meta
     quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    column = {f.name: quote(str(f.column)) for f in meta.concrete_fields}
+    table = quote(CHECKIN_TABLE.table)
+    column = {field: quote(name) for field, name in checkin_columns().items()}
     venue, check_in, check_out = column["venue"], column["check_in"], column["check_out"]
 
     def moment(value: dt.datetime) -> Any:

@@ -30,6 +30,7 @@ from fangkong.core.models import DataImport
 from fangkong.core.tabular import RowError, TableRejected, TableRow
 from fangkong.people.importing import person_import
 from fangkong.people.models import Person
+from fangkong.venues.checkin_table import CHECKIN_TABLE, checkin_columns
 from fangkong.venues.models import CheckIn, CheckInSource
 from fangkong.venues.services.ingest_records import (
     INGEST_COLUMNS,
@@ -63,15 +64,15 @@ class IngestResult:
 
 
 class _Table:
-    """Raw reads and writes of `venues_checkin` for the hot path of a batch: building 100,000
-    model instances costs more than the database does, so rows travel as plain tuples. Times
-    are passed as the database stores them (SQLite: naive UTC text, as Django writes it)."""
+    """Raw reads and writes of the check-in table for the hot path of a batch: building
+    100,000 model instances costs more than the database does, so rows travel as plain
+    tuples. Times are passed as the database stores them (SQLite: naive UTC text, as Django
+    writes it)."""
 
     def __init__(self) -> None:
-        meta = CheckIn._meta
         quote = connection.ops.quote_name
-        self.table = quote(meta.db_table)
-        self.column = {f.name: quote(str(f.column)) for f in meta.concrete_fields}
+        self.table = quote(CHECKIN_TABLE.table)
+        self.column = {name: quote(column) for name, column in checkin_columns().items()}
         self.sqlite = connection.vendor == "sqlite"
 
     def moment(self, value: dt.datetime | None) -> Any:
