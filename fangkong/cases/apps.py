@@ -17,12 +17,15 @@ class CasesConfig(AppConfig):
         from django.core import checks
 
         from fangkong.accounts.capabilities import grant
-        from fangkong.cases import personal_data, receivers
+        from fangkong.cases import (
+            custody,
+            personal_data,
+            receivers,  # noqa: F401 - connects to the quarantine signals
+        )
         from fangkong.cases.engines import check_engine_setting
         from fangkong.cases.services import merge  # noqa: F401 - registers its resolver
         from fangkong.cases.visibility import contacts_of_cases_in_scope
         from fangkong.people.visibility import register_person_visibility
-        from fangkong.quarantine.signals import placement_ended, placement_started
 
         workers = [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, Role.INVESTIGATOR]
         grant("cases.view", [*workers, Role.LEADER])
@@ -34,10 +37,5 @@ class CasesConfig(AppConfig):
 
         register_person_visibility(contacts_of_cases_in_scope)
         personal_data.register()
-        placement_started.connect(
-            receivers.on_placement_started, dispatch_uid="fangkong.cases.placement_started"
-        )
-        placement_ended.connect(
-            receivers.on_placement_ended, dispatch_uid="fangkong.cases.placement_ended"
-        )
+        custody.register()
         checks.register(check_engine_setting, "fangkong")

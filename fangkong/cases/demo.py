@@ -38,7 +38,7 @@ from fangkong.cases.services.contacts import (
 )
 from fangkong.cases.services.tracing import trace_run_start
 from fangkong.demo.context import DemoContext
-from fangkong.hospitals.models import Hospital
+from fangkong.facilities.models import Hospital
 from fangkong.quarantine.models import NucleicAcidTest, ObservationCategory, Outcome
 
 ORDER = 40

@@ -11,6 +11,7 @@ from fangkong.demo.context import DemoContext
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import Person
 from fangkong.people.services import person_register
+from fangkong.quarantine.models import Placement
 
 
 @dataclass
@@ -36,7 +37,6 @@ class StoryPeople:
 
 def _unavailable(ctx: DemoContext) -> set[int]:
     from fangkong.cases.models import Case
-    from fangkong.quarantine.models import Placement
 
     taken = set(Placement.objects.filter(ended_at__isnull=True).values_list("person_id", flat=True))
     taken |= set(Case.objects.values_list("person_id", flat=True))

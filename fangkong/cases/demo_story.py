@@ -9,6 +9,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -22,6 +23,8 @@ from fangkong.cases.services.contacts import (
     contact_control_record,
     contact_dismiss,
     contact_notify,
+    contact_place,
+    free_rooms,
 )
 from fangkong.cases.services.investigations import (
     investigation_complete,
@@ -32,6 +35,8 @@ from fangkong.cases.services.investigations import (
 from fangkong.core.errors import Conflict
 from fangkong.demo.context import DemoContext
 from fangkong.people.models import Person
+from fangkong.quarantine.models import Placement, PlacementEnd, Site, SiteStatus
+from fangkong.quarantine.services.placements import placement_end
 from fangkong.venues.models import CheckIn, CheckInSource, Venue, VenueCategory
 
 HOME = "居家隔离（门磁、社区网格员每日上门）"
@@ -223,9 +228,6 @@ class _RoomPicker:
     """Free rooms of the sites in use, one person each, never back into a room's past."""
 
     def __init__(self) -> None:
-        from fangkong.cases.services.contacts import free_rooms
-        from fangkong.quarantine.models import Site, SiteStatus
-
         self.free = [
             room
             for site in Site.objects.filter(status=SiteStatus.IN_USE).order_by("name")
@@ -233,11 +235,6 @@ class _RoomPicker:
         ]
 
     def place(self, contact: Contact, at: dt.datetime, *, by: User | None) -> bool:
-        from django.core.exceptions import ValidationError
-
-        from fangkong.cases.services.contacts import contact_place
-        from fangkong.quarantine.models import Placement
-
         while self.free:
             room = self.free.pop(0)
             last = Placement.objects.filter(room=room).aggregate(last=Max("ended_at"))["last"]
@@ -298,9 +295,6 @@ def controlled_at(person: Person) -> dt.datetime | None:
 
 def transfer(person: Person, at: dt.datetime) -> None:
     """A positive in a site goes to the designated hospital (closed-loop transfer)."""
-    from fangkong.quarantine.models import Placement, PlacementEnd
-    from fangkong.quarantine.services.placements import placement_end
-
     placement = Placement.objects.filter(person=person, ended_at__isnull=True).first()
     if placement is not None and placement.starts_at <= at:
         placement_end(placement=placement, ended_at=at, reason=PlacementEnd.TRANSFERRED, by=None)

@@ -10,9 +10,10 @@ from fangkong.accounts.roles import Role
 from fangkong.accounts.scope import scope_of
 from fangkong.cases.models import CaseClassification, ContactCategory, ContactDegree
 from fangkong.core.forms import StyledForm
-from fangkong.hospitals.models import Hospital
+from fangkong.facilities.models import Hospital
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import IdType, Person
+from fangkong.quarantine.models import Room, Site, SiteStatus
 
 _LOCAL = {"type": "datetime-local"}
 _DATE = {"type": "date"}
@@ -160,8 +161,6 @@ class PlaceForm(StyledForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from fangkong.quarantine.models import Room, Site, SiteStatus
-
         super().__init__(*args, **kwargs)
         site_field, room_field = self.fields["site"], self.fields["room"]
         assert isinstance(site_field, forms.ModelChoiceField)
@@ -176,8 +175,6 @@ class BulkPlaceForm(StyledForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from fangkong.quarantine.models import Site, SiteStatus
-
         super().__init__(*args, **kwargs)
         field = self.fields["site"]
         assert isinstance(field, forms.ModelChoiceField)

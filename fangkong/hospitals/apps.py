@@ -17,10 +17,8 @@ class HospitalsConfig(AppConfig):
 
     def ready(self) -> None:
         from fangkong.accounts.capabilities import grant
-        from fangkong.cases.places import register_control_time_provider, register_place_provider
-        from fangkong.hospitals import personal_data
+        from fangkong.hospitals import custody, personal_data
         from fangkong.hospitals.measures import register_measure_kinds
-        from fangkong.hospitals.places import admission_times, admitted_place
         from fangkong.hospitals.visibility import PATIENT_VIEW, hospital_people_q
         from fangkong.people.visibility import register_person_visibility
 
@@ -45,7 +43,4 @@ class HospitalsConfig(AppConfig):
         register_measure_kinds()
         register_person_visibility(hospital_people_q)
         personal_data.register()
-        # Asked before the quarantine site (100): a transferred person's placement has ended,
-        # but a case admitted straight from the street never had one.
-        register_place_provider(admitted_place, priority=10)
-        register_control_time_provider(admission_times)
+        custody.register()

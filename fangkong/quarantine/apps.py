@@ -19,10 +19,10 @@ class QuarantineConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from fangkong.accounts.capabilities import grant
-        from fangkong.cases.signals import contact_degree_changed
+        from fangkong.people.signals import contact_degree_changed
         from fangkong.people.visibility import register_person_visibility
         from fangkong.policy.kinds import MeasureKind, register_measure_kind
-        from fangkong.quarantine import personal_data, receivers
+        from fangkong.quarantine import custody, personal_data, receivers
         from fangkong.quarantine.scheme_defaults import ensure_default_schemes
         from fangkong.quarantine.services import schemes
 
@@ -53,6 +53,7 @@ class QuarantineConfig(AppConfig):
         )
         register_person_visibility(receivers.site_staff_see_their_people)
         personal_data.register()
+        custody.register()
         contact_degree_changed.connect(
             receivers.on_contact_degree_changed,
             dispatch_uid="fangkong.quarantine.on_contact_degree_changed",

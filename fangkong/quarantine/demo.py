@@ -19,7 +19,7 @@ from django.utils import timezone
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.demo.context import DemoContext
-from fangkong.hospitals.models import Hospital, HospitalStatus
+from fangkong.facilities.models import Hospital, HospitalStatus
 from fangkong.jurisdictions.models import ResponsibilityKind
 from fangkong.jurisdictions.services import unit_create
 from fangkong.people.models import Person

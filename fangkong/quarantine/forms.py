@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.scope import scope_of
 from fangkong.core.forms import StyledForm
-from fangkong.hospitals.models import Hospital, HospitalStatus
+from fangkong.facilities.models import Hospital, HospitalStatus
 from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
 from fangkong.people.models import IdType
 from fangkong.quarantine.models import (

@@ -41,7 +41,7 @@ from fangkong.cases.visibility import case_scope_q
 from fangkong.core.api.serializers import FigureSerializer
 from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.core.audit import audit_read
-from fangkong.hospitals.models import Hospital
+from fangkong.facilities.models import Hospital
 from fangkong.people.models import Person
 from fangkong.people.selectors import disclosure_for, person_list
 

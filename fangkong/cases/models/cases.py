@@ -65,7 +65,7 @@ class Case(models.Model):
     # When the case stopped meeting people (isolation, admission): the tracing window ends.
     isolated_at = models.DateTimeField(_("隔离/收治时间"), null=True, blank=True)
     reporting_hospital = models.ForeignKey(
-        "hospitals.Hospital",
+        "facilities.Hospital",
         verbose_name=_("报告医院"),
         null=True,
         blank=True,

@@ -17,9 +17,9 @@ from fangkong.cases.models import (
     TraceRequestStatus,
     TraceRun,
 )
-from fangkong.cases.places import CurrentPlace, current_place
 from fangkong.cases.visibility import case_scope_q
 from fangkong.core.search import prefix_q
+from fangkong.people.custody import CurrentPlace, current_place
 
 _CASE_NUMBER = re.compile(r"^[A-Za-z]+-?\d")
 

@@ -27,10 +27,11 @@ from fangkong.core.audit import audit_write, changed, snapshot
 from fangkong.core.errors import Conflict
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import Person
+from fangkong.quarantine.models import Placement
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
-    from fangkong.hospitals.models import Hospital
+    from fangkong.facilities.models import Hospital
 
 # A number collision (two registrations at the same instant) is retried this many times.
 _NUMBER_ATTEMPTS = 5
@@ -77,8 +78,6 @@ def _check_dates(
 
 
 def _active_placement_start(person: Person) -> dt.datetime | None:
-    from fangkong.quarantine.models import Placement
-
     placement = Placement.objects.filter(person=person, ended_at__isnull=True).first()
     return placement.starts_at if placement is not None else None
 

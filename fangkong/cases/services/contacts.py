@@ -32,11 +32,13 @@ from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
 from fangkong.people.masking import mask_name
 from fangkong.people.models import Person
+from fangkong.quarantine.models import ObservationCategory, Placement, Room, Site
+from fangkong.quarantine.services.batches import IntakeEntry, batch_intake
+from fangkong.quarantine.services.placements import placement_start
 from fangkong.venues.models import Venue
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
-    from fangkong.quarantine.models import Placement, Room, Site
 
 _STATE_FIELDS = [
     "status", "degree", "identified_at", "notified_at", "controlled_at", "released_at",
@@ -71,8 +73,6 @@ def _refuse(contact: Contact, doing: str) -> ContactStateConflict:
 
 
 def _active_placement(person_id: int) -> Placement | None:
-    from fangkong.quarantine.models import Placement
-
     return Placement.objects.filter(person_id=person_id, ended_at__isnull=True).first()
 
 
@@ -299,8 +299,6 @@ def contact_add(
 
 
 def _category_for(contact: Contact) -> str:
-    from fangkong.quarantine.models import ObservationCategory
-
     if contact.degree == ContactDegree.CLOSE:
         return ObservationCategory.CLOSE_CONTACT
     return ObservationCategory.SECONDARY_CONTACT
@@ -312,8 +310,6 @@ def contact_place(
 ) -> Placement:
     """Take a confirmed contact into a quarantine room (the quarantine area's placement);
     its signal puts the contact under control. Refused while the contact awaits review."""
-    from fangkong.quarantine.services.placements import placement_start
-
     contact = _locked(contact)
     if contact.status not in AWAITING_CONTROL:
         raise _refuse(contact, _("安排隔离"))
@@ -332,8 +328,6 @@ def contact_place(
 
 def free_rooms(site: Site) -> list[Room]:
     """Rooms of the site that take guests and hold nobody, in floor and number order."""
-    from fangkong.quarantine.models import Room
-
     return list(Room.objects.filter(site=site).free().order_by("floor", "number"))
 
 
@@ -344,8 +338,6 @@ def contacts_place(
     """Take several confirmed contacts into a site as one batch of the quarantine area's
     intake (free rooms assigned floor by floor): all of them or, if the site is short of
     rooms or one is refused, none. Each placement puts its contact under control."""
-    from fangkong.quarantine.services.batches import IntakeEntry, batch_intake
-
     waiting = [c for c in (_locked(c) for c in contacts) if c.status in AWAITING_CONTROL]
     if not waiting:
         raise ValidationError({"contacts": _("请选择已判定、尚未管控的人员")})

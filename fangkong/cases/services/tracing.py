@@ -34,10 +34,10 @@ from fangkong.cases.models import (
     TraceRun,
     TraceTrigger,
 )
-from fangkong.cases.places import control_times
 from fangkong.cases.services.proposals import Proposal, proposals_insert
 from fangkong.cases.services.upgrades import announce_degree
 from fangkong.core.audit import audit_write
+from fangkong.people.custody import control_times
 from fangkong.people.models import Person
 
 if TYPE_CHECKING:

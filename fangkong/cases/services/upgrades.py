@@ -2,7 +2,7 @@
 them are managed as close contacts from then on, in every list they are on; those people
 become close contacts of the new case; and the new case is traced in turn.
 
-Every degree change is announced with `cases.signals.contact_degree_changed`, inside the
+Every degree change is announced with `people.signals.contact_degree_changed`, inside the
 transaction, so the quarantine area re-plans that person's placement in the same commit.
 """
 
@@ -24,9 +24,9 @@ from fangkong.cases.models import (
     TraceRun,
     TraceTrigger,
 )
-from fangkong.cases.signals import contact_degree_changed
 from fangkong.core.audit import audit_write
 from fangkong.people.models import Person
+from fangkong.people.signals import contact_degree_changed
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from fangkong.cases.models import Case, ItineraryEntry
-from fangkong.cases.places import CurrentPlace, current_place, register_place_provider
 from fangkong.cases.selectors.cases import case_place
 from fangkong.cases.services.cases import CaseExists, case_reclassify, case_register, case_report
 from fangkong.cases.services.investigations import (
@@ -21,7 +20,9 @@ from fangkong.cases.services.investigations import (
 from fangkong.cases.tests.conftest import at
 from fangkong.core.errors import Conflict
 from fangkong.core.models import AuditEvent
-from fangkong.hospitals.models import Hospital
+from fangkong.facilities.models import Hospital
+from fangkong.people import custody
+from fangkong.people.custody import CurrentPlace, current_place, register_place_provider
 from fangkong.quarantine.models import ObservationCategory, Room
 from fangkong.quarantine.services.placements import placement_start
 
@@ -212,8 +213,6 @@ def test_the_current_place_is_the_active_quarantine_room(make_person, make_case,
 def test_another_area_can_say_the_case_is_in_hospital_before_the_site_is_asked(
     make_person, make_case, site, city, monkeypatch
 ):
-    from fangkong.cases import places
-
     hospital = Hospital.objects.create(name="市第五人民医院", jurisdiction=city)
     person = make_person()
     case = make_case(person)
@@ -224,22 +223,23 @@ def test_another_area_can_say_the_case_is_in_hospital_before_the_site_is_asked(
         starts_at=timezone.now(),
         by=None,
     )
-    monkeypatch.setattr(places, "_place_providers", list(places._place_providers))
+    monkeypatch.setattr(custody, "_place_providers", list(custody._place_providers))
 
     def admitted(p):
         if p.pk != person.pk:
             return None
         return CurrentPlace(
             kind="hospital",
+            kind_label="定点医院",
             place=hospital.name,
             unit="隔离病区 3 床",
             since=None,
-            hospital=hospital,
+            record=hospital,
         )
 
     register_place_provider(admitted, priority=10)
     place = current_place(person)
-    assert place is not None and (place.kind, place.hospital, place.unit) == (
+    assert place is not None and (place.kind, place.record, place.unit) == (
         "hospital",
         hospital,
         "隔离病区 3 床",

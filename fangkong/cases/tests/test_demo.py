@@ -13,6 +13,7 @@ from fangkong.cases.models import Case, Contact, ContactStatus, TraceRun, TraceT
 from fangkong.cases.selectors.chains import cluster_of
 from fangkong.cases.selectors.contacts import control_overdue_by_district
 from fangkong.cases.selectors.site_positives import site_positives_awaiting_case
+from fangkong.quarantine.models import Placement, SiteStatus
 
 TODAY = dt.date(2021, 8, 5)
 
@@ -70,8 +71,6 @@ def test_the_demo_outbreak_is_the_same_every_time():
 
 @pytest.mark.django_db
 def test_the_demo_places_contacts_in_free_rooms_of_the_quarantine_sites_in_use():
-    from fangkong.quarantine.models import Placement, SiteStatus
-
     _build()
     placed = Contact.objects.filter(placement__isnull=False).select_related("placement__room__site")
     assert placed.exists()

@@ -19,10 +19,10 @@ from fangkong.cases.models import (
 )
 from fangkong.cases.services.contacts import contact_confirm, contact_dismiss
 from fangkong.cases.services.tracing import trace_run_start
-from fangkong.cases.signals import contact_degree_changed
 from fangkong.cases.tests.conftest import EXAMPLE, at
+from fangkong.people.signals import contact_degree_changed
 from fangkong.quarantine.models import ObservationCategory, Room
-from fangkong.quarantine.services.placements import placement_start
+from fangkong.quarantine.services.placements import placement_end, placement_start
 
 pytestmark = pytest.mark.django_db
 
@@ -111,8 +111,6 @@ def test_a_close_contact_known_to_be_placed_under_control_ends_their_secondary_w
 def test_a_placement_that_ended_before_the_exposure_does_not_end_the_window(
     spec_city, make_case, investigator, site
 ):
-    from fangkong.quarantine.services.placements import placement_end
-
     earlier = placement_start(
         person=spec_city.persons["p2"],
         room=Room.objects.get(site=site, number="301"),

@@ -17,8 +17,8 @@ from fangkong.cases.services.cases import case_reclassify
 from fangkong.cases.services.contacts import contact_confirm
 from fangkong.cases.services.tracing import trace_run_start
 from fangkong.cases.services.upgrades import contacts_upgrade_via
-from fangkong.cases.signals import contact_degree_changed
 from fangkong.cases.tests.conftest import at
+from fangkong.people.signals import contact_degree_changed
 
 pytestmark = pytest.mark.django_db
 

@@ -51,7 +51,7 @@ from fangkong.core.pagination import keyset_page
 from fangkong.core.rendering import is_htmx, render_page
 from fangkong.core.tabular_export import export_response
 from fangkong.people.selectors import may_see_identifiers
-from fangkong.quarantine.models import NucleicAcidTest
+from fangkong.quarantine.models import NucleicAcidTest, Site, SiteStatus
 
 FLAGS = [
     (CaseFilter.ALL, gettext_lazy("全部")),
@@ -142,8 +142,6 @@ def case_create_page(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _contacts_context(request: AuthenticatedRequest, case: Case) -> dict[str, object]:
-    from fangkong.quarantine.models import Site, SiteStatus
-
     status = request.GET.get("status", "")
     counts = status_counts(contact_list(viewer=request.user, case=case))
     listed = sum(counts.values()) if not status else counts.get(status, 0)

@@ -40,6 +40,7 @@ from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.models import AuditEvent
 from fangkong.core.rendering import is_htmx
+from fangkong.quarantine.models import Site, SiteStatus
 
 
 def _shown(request: AuthenticatedRequest, pk: int) -> Contact:
@@ -191,8 +192,6 @@ def contact_place_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @capability_required("cases.control")
 def free_room_options(request: AuthenticatedRequest) -> HttpResponse:
     """The `<option>`s of a site's free rooms (the room select follows the site select)."""
-    from fangkong.quarantine.models import Site, SiteStatus
-
     site = Site.objects.filter(pk=request.GET.get("site") or 0, status=SiteStatus.IN_USE).first()
     rooms = free_rooms(site) if site is not None else []
     return render(request, "cases/_room_options.html", {"rooms": rooms})

@@ -19,9 +19,11 @@ from fangkong.command.services.reports import (
 )
 from fangkong.command.tests.conftest import DAY, at
 from fangkong.core.errors import Conflict
+from fangkong.hospitals.models import Hospital
 from fangkong.jurisdictions.models import ResponsibilityKind
 from fangkong.jurisdictions.services import unit_create
 from fangkong.policy.services import measure_set
+from fangkong.quarantine.models import Site
 from fangkong.testing.cast import PASSWORD
 
 
@@ -105,9 +107,6 @@ def test_a_reporter_reports_only_for_their_own_unit(reporter, health_commission)
 def test_the_profile_is_decided_from_what_the_unit_runs(
     committee, health_commission, chongan_office, jiankang
 ):
-    from fangkong.hospitals.models import Hospital
-    from fangkong.quarantine.models import Site
-
     assert unit_profile(committee) == ReportProfile.COMMUNITY
     assert unit_profile(health_commission) == ReportProfile.DEPARTMENT
     assert unit_profile(chongan_office) == ReportProfile.TERRITORY

@@ -49,8 +49,9 @@ def _visible(request: AuthenticatedRequest, pk: int) -> Task:
 
 # Tasks come from the areas' records (a finding, an alert, a notice), never from the registry
 # of persons or from accounts: naming one in `?source=` would show its name to the issuer.
+# A hospital (`facilities.hospital`) stays a source after the directory moved out of hospitals.
 TASK_SOURCE_APPS = frozenset(
-    {"alerts", "command", "policy", "venues", "quarantine", "hospitals", "cases"}
+    {"alerts", "command", "policy", "facilities", "venues", "quarantine", "hospitals", "cases"}
 )
 
 

@@ -1,5 +1,9 @@
-"""The hospital area's models, one module per topic; everything is importable from here."""
+"""The hospital area's models, one module per topic; everything is importable from here.
 
+The directory of hospitals itself lives in the shared `fangkong.facilities` (quarantine and
+cases name hospitals too); it is re-exported here for this area's own modules."""
+
+from fangkong.facilities.models import Hospital, HospitalKind, HospitalStatus
 from fangkong.hospitals.models.aftercare import (
     MonitoringCheck,
     MonitoringPlace,
@@ -9,9 +13,6 @@ from fangkong.hospitals.models.aftercare import (
 from fangkong.hospitals.models.facilities import (
     ISOLATION_AREA_WARD_KINDS,
     Bed,
-    Hospital,
-    HospitalKind,
-    HospitalStatus,
     Ward,
     WardKind,
 )

@@ -55,7 +55,7 @@ class Admission(models.Model):
         "people.Person", verbose_name=_("患者"), on_delete=models.PROTECT, related_name="admissions"
     )
     hospital = models.ForeignKey(
-        "hospitals.Hospital",
+        "facilities.Hospital",
         verbose_name=_("医院"),
         on_delete=models.PROTECT,
         related_name="admissions",

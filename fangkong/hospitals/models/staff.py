@@ -46,7 +46,10 @@ class StaffMember(models.Model):
     """One person on a hospital's roster, with the post that sets their testing schedule."""
 
     hospital = models.ForeignKey(
-        "hospitals.Hospital", verbose_name=_("医院"), on_delete=models.PROTECT, related_name="staff"
+        "facilities.Hospital",
+        verbose_name=_("医院"),
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     person = models.ForeignKey(
         "people.Person",
@@ -145,7 +148,7 @@ class ExposureIncident(models.Model):
     """An infection-control incident (院感事件): a staff member possibly exposed at work."""
 
     hospital = models.ForeignKey(
-        "hospitals.Hospital",
+        "facilities.Hospital",
         verbose_name=_("医院"),
         on_delete=models.PROTECT,
         related_name="exposure_incidents",

@@ -63,7 +63,7 @@ class Stock(models.Model):
     """
 
     hospital = models.ForeignKey(
-        "hospitals.Hospital",
+        "facilities.Hospital",
         verbose_name=_("医院"),
         on_delete=models.PROTECT,
         related_name="stocks",

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.scope import scope_of
+from fangkong.facilities.models import HospitalQuerySet
 from fangkong.hospitals.models import Admission, Bed, BedStay, Hospital, Ward
-from fangkong.hospitals.models.facilities import HospitalQuerySet
 from fangkong.people.selectors import person_list
 
 # Roles that work for one hospital (its staff, its doctors) see the hospitals of their unit;

@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from fangkong.hospitals.models import Hospital
+from fangkong.facilities.models import Hospital
 from fangkong.people.models import IdType
 from fangkong.quarantine.models import (
     Batch,

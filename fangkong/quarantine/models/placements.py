@@ -341,7 +341,7 @@ class Transfer(models.Model):
         Placement, verbose_name=_("隔离安置"), on_delete=models.PROTECT, related_name="transfers"
     )
     hospital = models.ForeignKey(
-        "hospitals.Hospital",
+        "facilities.Hospital",
         verbose_name=_("转往医院"),
         on_delete=models.PROTECT,
         related_name="incoming_transfers",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from fangkong.alerts.services import alert_resolve_for
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
-from fangkong.hospitals.models import Hospital, HospitalStatus
+from fangkong.facilities.models import Hospital, HospitalStatus
 from fangkong.quarantine.models import Placement, PlacementEnd, Sample, Transfer
 from fangkong.quarantine.services.alerting import SiteAlertKind
 from fangkong.quarantine.services.placements import placement_end

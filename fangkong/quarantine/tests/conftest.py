@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pytest
 
 from fangkong.accounts.models import User
-from fangkong.hospitals.models import Hospital
+from fangkong.facilities.models import Hospital
 from fangkong.jurisdictions.models import Jurisdiction, ResponsibilityKind, ResponsibleUnit
 from fangkong.jurisdictions.services import unit_create
 from fangkong.people.models import Person

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from fangkong.alerts.models import Alert
-from fangkong.cases.signals import contact_degree_changed
 from fangkong.core.errors import Conflict
 from fangkong.core.models import AuditEvent
-from fangkong.hospitals.models import HospitalStatus
+from fangkong.facilities.models import HospitalStatus
+from fangkong.people.signals import contact_degree_changed
 from fangkong.policy.services import measure_set
 from fangkong.quarantine.models import (
     ObservationCategory,

@@ -12,7 +12,7 @@ import random
 import pytest
 from django.db.models import Exists, OuterRef
 
-from fangkong.hospitals.models import Hospital
+from fangkong.facilities.models import Hospital
 from fangkong.people.models import Person
 from fangkong.quarantine.models import (
     NucleicAcidTest,

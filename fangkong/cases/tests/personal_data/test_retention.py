@@ -12,12 +12,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from fangkong.cases.tests.personal_data.conftest import Life
 from fangkong.core.models import AuditEvent
 from fangkong.people import retention
 from fangkong.people.jobs import run_retention
 from fangkong.people.models import Person
 from fangkong.people.retention import persons_due
-from fangkong.people.tests.conftest import Life
 from fangkong.quarantine.briefing import briefing_section
 from fangkong.quarantine.models import HealthObservation, NucleicAcidTest, Placement, Sample
 from fangkong.venues.models import CheckIn

@@ -1,9 +1,11 @@
+"""The hospitals area answers "where is this person held" (fangkong.people.custody)."""
+
 from django.utils import timezone
 
-from fangkong.cases.places import control_times, current_place
 from fangkong.hospitals.models import ClinicalClassification, MonitoringPlace, WardKind
 from fangkong.hospitals.services.admissions import admission_create
 from fangkong.hospitals.services.discharge import admission_discharge
+from fangkong.people.custody import control_times, current_place
 
 
 def _admit(person, hospital, at):
@@ -28,7 +30,8 @@ def test_an_admitted_person_is_placed_in_their_hospital_ward_and_bed(
     assert place is not None
     assert (place.kind, place.place, place.since) == ("hospital", no5.name, days_ago(2))
     assert place.unit == f"{no5_isolation.name} {bed.number}"
-    assert place.hospital == no5
+    assert str(place.kind_label) == "定点医院"
+    assert place.record == admission
 
 
 def test_a_person_never_admitted_has_no_hospital_place(wang_wu, no5, no5_isolation):

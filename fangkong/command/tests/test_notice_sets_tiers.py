@@ -1,11 +1,18 @@
-"""Notice No. 33 end to end: the command area's notice sets the venues area's limits."""
+"""Notice No. 33 end to end: the command area's notice sets the venues area's limits.
+
+The bars are the venues area's test venues (fangkong/venues/tests/conftest.py), built here
+with the same names and capacities."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from fangkong.command.services.notices import MeasureLine, notice_create, notice_publish
 from fangkong.venues.limits import venue_limit
+from fangkong.venues.models import Venue, VenueCategory
 from fangkong.venues.selectors.occupancy import over_limit_list
+from fangkong.venues.services.venues import venue_create
 from fangkong.venues.tests.factories import crowd, persons
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -13,6 +20,40 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def at(hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2021, 8, 3, hour, minute, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def bar(jiankang, venue_manager) -> Venue:
+    return venue_create(
+        name="梁溪酒吧",
+        category=VenueCategory.BAR,
+        jurisdiction=jiankang,
+        approved_capacity=100,
+        manager=venue_manager,
+        by=None,
+    )
+
+
+@pytest.fixture
+def second_bar(jiankang) -> Venue:
+    return venue_create(
+        name="运河清吧",
+        category=VenueCategory.BAR,
+        jurisdiction=jiankang,
+        approved_capacity=40,
+        by=None,
+    )
+
+
+@pytest.fixture
+def ktv(hubin) -> Venue:
+    return venue_create(
+        name="湖滨KTV",
+        category=VenueCategory.KTV,
+        jurisdiction=hubin,
+        approved_capacity=200,
+        by=None,
+    )
 
 
 def test_notice_33_tightening_bars_from_20_00_changes_nothing_at_19_59_and_every_bar_at_20_00(

@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from fangkong.accounts.models import User
+from fangkong.cases.tests.personal_data.conftest import Life
 from fangkong.core.models import AuditEvent
 from fangkong.people.models import Person
-from fangkong.people.tests.conftest import Life
 
 pytestmark = pytest.mark.django_db
 
