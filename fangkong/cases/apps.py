@@ -17,7 +17,7 @@ class CasesConfig(AppConfig):
         from django.core import checks
 
         from fangkong.accounts.capabilities import grant
-        from fangkong.cases import personal_data, receivers
+        from fangkong.cases import briefing, jobs, personal_data, receivers
         from fangkong.cases.engines import check_engine_setting
         from fangkong.cases.services import merge  # noqa: F401 - registers its resolver
         from fangkong.cases.visibility import contacts_of_cases_in_scope
@@ -34,6 +34,8 @@ class CasesConfig(AppConfig):
 
         register_person_visibility(contacts_of_cases_in_scope)
         personal_data.register()
+        jobs.register()
+        briefing.register()
         placement_started.connect(
             receivers.on_placement_started, dispatch_uid="fangkong.cases.placement_started"
         )

@@ -21,6 +21,7 @@ from fangkong.alerts.services import alert_raise, alert_resolve, alert_resolve_f
 from fangkong.cases.models import Case, Contact
 from fangkong.cases.selectors.contacts import district_codes, district_of
 from fangkong.cases.services.trace_requests import trace_queue_run
+from fangkong.operations.job_runner import register_jobs
 
 CONTROL_OVERDUE = "cases.control_overdue"
 REPORT_OVERDUE = "cases.report_overdue"
@@ -94,3 +95,7 @@ JOBS = [
     ("cases.control_overdue", control_overdue_run),
     ("cases.case_targets", case_targets_run),
 ]
+
+
+def register() -> None:
+    register_jobs("cases", JOBS)

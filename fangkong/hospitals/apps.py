@@ -18,8 +18,7 @@ class HospitalsConfig(AppConfig):
     def ready(self) -> None:
         from fangkong.accounts.capabilities import grant
         from fangkong.cases.places import register_control_time_provider, register_place_provider
-        from fangkong.hospitals import personal_data
-        from fangkong.hospitals.measures import register_measure_kinds
+        from fangkong.hospitals import briefing, jobs, measures, personal_data
         from fangkong.hospitals.places import admission_times, admitted_place
         from fangkong.hospitals.visibility import PATIENT_VIEW, hospital_people_q
         from fangkong.people.visibility import register_person_visibility
@@ -42,9 +41,11 @@ class HospitalsConfig(AppConfig):
         grant("hospitals.staff", [Role.HQ_ADMIN, Role.HOSPITAL_STAFF])
         grant("hospitals.incident", [Role.HQ_ADMIN, *hospital_roles])
         grant("hospitals.monitoring", [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, *hospital_roles])
-        register_measure_kinds()
+        measures.register()
         register_person_visibility(hospital_people_q)
         personal_data.register()
+        jobs.register()
+        briefing.register()
         # Asked before the quarantine site (100): a transferred person's placement has ended,
         # but a case admitted straight from the street never had one.
         register_place_provider(admitted_place, priority=10)

@@ -115,7 +115,7 @@ def preparedness_target_default(subject: str) -> int | None:
     return _target_default(subject)
 
 
-def register_measure_kinds() -> None:
+def register() -> None:
     register_measure_kind(
         MeasureKind(
             key=DISCHARGE_RULE,

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 
+from fangkong.operations.job_runner import register_jobs
 from fangkong.people.retention import retention_run
 
 
@@ -16,3 +17,7 @@ def run_retention(now: dt.datetime) -> int:
 
 
 JOBS = [("retention", run_retention)]
+
+
+def register() -> None:
+    register_jobs("people", JOBS)

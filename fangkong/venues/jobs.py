@@ -16,6 +16,7 @@ from fangkong.accounts.scope import CITY
 from fangkong.alerts.models import Alert, Severity
 from fangkong.alerts.services import alert_raise, alert_resolve
 from fangkong.jurisdictions.models import ResponsibleUnit
+from fangkong.operations.job_runner import register_jobs
 from fangkong.venues.models import EnforcementAction, EnforcementKind, Venue
 from fangkong.venues.selectors.occupancy import over_limit_in_scope
 from fangkong.venues.services.enforcement import (
@@ -126,3 +127,7 @@ JOBS = [
     ("venues.rectification_overdue", run_rectification_overdue),
     ("venues.photo_orphans", run_photo_orphans),
 ]
+
+
+def register() -> None:
+    register_jobs("venues", JOBS)

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from fangkong.alerts.selectors import alert_list
 from fangkong.command.daily_briefing import Briefing, briefing_build
-from fangkong.command.kinds import RISK_LEVEL, RiskLevel
+from fangkong.command.measures import RISK_LEVEL, RiskLevel
 from fangkong.command.models import FigureSnapshot, Task
 from fangkong.command.selectors.reports import report_day_status, reporting_trend
 from fangkong.command.selectors.tasks import escalation_list, task_list

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.capabilities import user_can
-from fangkong.command.kinds import report_cutoff
+from fangkong.command.measures import report_cutoff
 from fangkong.command.models import (
     MissingReport,
     NotificationKind,
