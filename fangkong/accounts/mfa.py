@@ -10,14 +10,14 @@ from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
-from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fangkong.accounts.conf import accounts_settings
 from fangkong.accounts.models import User
 
 
 def mfa_required_for(user: User) -> bool:
-    return bool(user.role) and user.role in settings.FANGKONG_MFA_REQUIRED_ROLES
+    return bool(user.role) and user.role in accounts_settings().mfa_required_roles
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.command.conf import command_settings
 from fangkong.core.figures import BriefingSection
 from fangkong.operations.briefing import briefing_sections
 
@@ -59,8 +59,8 @@ class Briefing:
 
 def first_briefing_day() -> dt.date | None:
     """The first day of the response: the setting, or else the first day any unit reported."""
-    if settings.FANGKONG_BRIEFING_FIRST_DAY:
-        return dt.date.fromisoformat(settings.FANGKONG_BRIEFING_FIRST_DAY)
+    if command_settings().briefing_first_day:
+        return dt.date.fromisoformat(command_settings().briefing_first_day)
     from fangkong.command.models import UnitReport
 
     return UnitReport.objects.aggregate(first=Min("day"))["first"]
@@ -80,8 +80,8 @@ def briefing_build(*, day: dt.date) -> Briefing:
     return Briefing(
         day=day,
         number=briefing_number(day),
-        title=settings.FANGKONG_BRIEFING_TITLE,
-        issuer=settings.FANGKONG_HQ_NAME,
+        title=command_settings().briefing_title,
+        issuer=command_settings().hq_name,
         generated_at=timezone.now(),
         sections=sections,
     )

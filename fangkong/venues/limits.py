@@ -12,12 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from fangkong.policy.models import Measure
 from fangkong.policy.selectors import measures_in_force
+from fangkong.venues.conf import venues_settings
 from fangkong.venues.measures import TIER_KIND
 from fangkong.venues.models import (
     CapacityTier,
@@ -34,10 +34,10 @@ def tiers_by_code() -> dict[str, CapacityTier]:
 
 
 def default_tier(tiers: dict[str, CapacityTier]) -> CapacityTier:
-    tier = tiers.get(settings.FANGKONG_VENUE_DEFAULT_TIER)
+    tier = tiers.get(venues_settings().default_tier)
     if tier is None:
         raise ImproperlyConfigured(
-            f"FANGKONG_VENUE_DEFAULT_TIER={settings.FANGKONG_VENUE_DEFAULT_TIER!r} "
+            f"FANGKONG_VENUE_DEFAULT_TIER={venues_settings().default_tier!r} "
             "is not the code of a capacity tier"
         )
     return tier

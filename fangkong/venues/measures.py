@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fangkong.policy.kinds import MeasureKind, register_measure_kind
+from fangkong.venues.conf import venues_settings
 from fangkong.venues.models import CapacityTier, VenueCategory
 
 TIER_KIND = "venues.capacity_tier"
@@ -40,7 +40,7 @@ def _category_subjects() -> Sequence[tuple[str, Any]]:
 CAPACITY_TIER_KIND = MeasureKind(
     key=TIER_KIND,
     label=gettext_lazy("场所限流档位"),
-    default=lambda subject: settings.FANGKONG_VENUE_DEFAULT_TIER,
+    default=lambda subject: venues_settings().default_tier,
     parse=_parse_tier,
     subjects=_category_subjects,
     values=_tier_choices,
