@@ -32,10 +32,10 @@ from fangkong.accounts.models import User  # noqa: E402
 from fangkong.accounts.roles import Role  # noqa: E402
 from fangkong.command.briefing_export import briefing_docx, briefing_xlsx  # noqa: E402
 from fangkong.command.daily_briefing import briefing_build  # noqa: E402
-from fangkong.command.job_runner import run_jobs  # noqa: E402
 from fangkong.command.models import UnitReport  # noqa: E402
 from fangkong.command.selectors.dashboard import dashboard  # noqa: E402
 from fangkong.command.selectors.reports import report_day_status  # noqa: E402
+from fangkong.operations.job_runner import run_jobs  # noqa: E402
 
 RUNS = 5
 

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "fangkong.policy",
     "fangkong.alerts",
     "fangkong.facilities",
+    "fangkong.operations",
     "fangkong.venues",
     "fangkong.hospitals",
     "fangkong.quarantine",

@@ -7,19 +7,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from axes.models import AccessAttempt
-from django.conf import settings
 from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.conf import accounts_settings
 from fangkong.core.request_context import client_ip
 
 
 def lockout_ends_at(*, username: str, ip: str | None) -> datetime:
     """When the last failure that counts (by account or by address) stops counting."""
-    cool_off = timedelta(minutes=settings.FANGKONG_LOGIN_LOCKOUT_MINUTES)
+    cool_off = timedelta(minutes=accounts_settings().login_lockout_minutes)
     now = timezone.now()
     matches = Q(pk__in=[])
     if username:

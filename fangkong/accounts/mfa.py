@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from base64 import b32encode
 
-from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from fangkong.accounts.conf import accounts_settings
 from fangkong.accounts.models import User
 from fangkong.core.qr import qr_svg
 
 
 def mfa_required_for(user: User) -> bool:
-    return bool(user.role) and user.role in settings.FANGKONG_MFA_REQUIRED_ROLES
+    return bool(user.role) and user.role in accounts_settings().mfa_required_roles
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:

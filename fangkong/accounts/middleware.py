@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.conf import accounts_settings
 from fangkong.accounts.mfa import confirmed_device, mfa_required_for
 from fangkong.accounts.models import User
 from fangkong.accounts.signals import SESSION_LOGIN_AT
@@ -33,7 +34,7 @@ class SessionLifetimeMiddleware:
         if request.user.is_authenticated:
             now = timezone.now().timestamp()
             login_at = request.session.setdefault(SESSION_LOGIN_AT, now)
-            if now - float(login_at) > settings.FANGKONG_SESSION_MAX_HOURS * 3600:
+            if now - float(login_at) > accounts_settings().session_max_hours * 3600:
                 logout(request)
                 if not request.path.startswith("/api/"):
                     return redirect_to_login(request.get_full_path())

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -10,6 +9,7 @@ from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.alerts.models import Alert
 from fangkong.alerts.selectors import alert_list
 from fangkong.alerts.services import alert_resolve
+from fangkong.core.conf import core_settings
 from fangkong.core.errors import Conflict
 from fangkong.core.pagination import keyset_page
 from fangkong.core.rendering import render_page
@@ -22,7 +22,7 @@ def alert_list_page(request: AuthenticatedRequest) -> HttpResponse:
         alert_list(viewer=request.user, open_only=open_only),
         after=request.GET.get("after"),
         before=request.GET.get("before"),
-        size=settings.FANGKONG_LIST_PAGE_SIZE,
+        size=core_settings().list_page_size,
     )
     return render_page(
         request,

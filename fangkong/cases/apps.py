@@ -18,7 +18,9 @@ class CasesConfig(AppConfig):
 
         from fangkong.accounts.capabilities import grant
         from fangkong.cases import (
+            briefing,
             custody,
+            jobs,
             personal_data,
             receivers,  # noqa: F401 - connects to the quarantine signals
         )
@@ -38,4 +40,6 @@ class CasesConfig(AppConfig):
         register_person_visibility(contacts_of_cases_in_scope)
         personal_data.register()
         custody.register()
+        jobs.register()
+        briefing.register()
         checks.register(check_engine_setting, "fangkong")

@@ -15,6 +15,7 @@ from fangkong.cases.selectors.chains import ChainGraph, chain_graph_of
 from fangkong.cases.selectors.contacts import district_codes, district_of
 from fangkong.cases.selectors.figures import numbers
 from fangkong.core.figures import BriefingSection, BriefingTable
+from fangkong.operations.briefing import register_briefing
 
 ORDER = 40
 
@@ -103,3 +104,7 @@ def briefing_section(*, day: dt.date) -> BriefingSection:
         paragraphs=paragraphs,
         tables=tables,
     )
+
+
+def register() -> None:
+    register_briefing("cases", briefing_section)

@@ -35,6 +35,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from fangkong.analytics.tracing import TracingEngine, TracingParams
+from fangkong.cases.conf import cases_settings
 from fangkong.venues.checkin_table import CHECKIN_TABLE
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ def warm_up_platform_engine() -> threading.Thread | None:
 
 
 def configured_engine_name() -> str:
-    return str(settings.FANGKONG_TRACE_ENGINE)
+    return str(cases_settings().trace_engine)
 
 
 def platform_engine() -> TracingEngine:
@@ -135,10 +136,10 @@ def platform_engine() -> TracingEngine:
 def platform_params(*, degree: int | None = None) -> TracingParams:
     """The deployment's tracing rules (settings), for a run of the given degree."""
     return TracingParams(
-        lookback_days=settings.FANGKONG_TRACE_LOOKBACK_DAYS,
-        min_overlap=timedelta(minutes=settings.FANGKONG_TRACE_MIN_OVERLAP_MINUTES),
-        default_stay=timedelta(minutes=settings.FANGKONG_TRACE_DEFAULT_STAY_MINUTES),
-        degree=degree if degree is not None else settings.FANGKONG_TRACE_DEGREE,
+        lookback_days=cases_settings().trace_lookback_days,
+        min_overlap=timedelta(minutes=cases_settings().trace_min_overlap_minutes),
+        default_stay=timedelta(minutes=cases_settings().trace_default_stay_minutes),
+        degree=degree if degree is not None else cases_settings().trace_degree,
     )
 
 

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from fangkong.alerts.models import Alert, Severity
 from fangkong.alerts.services import alert_raise, alert_resolve, alert_resolve_for
+from fangkong.cases.conf import cases_settings
 from fangkong.cases.models import Case, Contact
 from fangkong.cases.selectors.contacts import district_codes, district_of
 from fangkong.cases.services.trace_requests import trace_queue_run
+from fangkong.operations.job_runner import register_jobs
 
 CONTROL_OVERDUE = "cases.control_overdue"
 REPORT_OVERDUE = "cases.report_overdue"
@@ -43,7 +44,7 @@ def control_overdue_run(now: dt.datetime) -> int:
             % {
                 "district": district.name if district else _("辖区不明人员中"),
                 "n": len(contacts),
-                "hours": settings.FANGKONG_CONTACT_CONTROL_HOURS,
+                "hours": cases_settings().contact_control_hours,
             },
             detail="、".join(c.person.name for c in contacts[:50]),
             severity=Severity.CRITICAL,
@@ -94,3 +95,7 @@ JOBS = [
     ("cases.control_overdue", control_overdue_run),
     ("cases.case_targets", case_targets_run),
 ]
+
+
+def register() -> None:
+    register_jobs("cases", JOBS)

@@ -26,7 +26,7 @@ class CommandConfig(AppConfig):
     def ready(self) -> None:
         from fangkong.accounts.capabilities import EVERY_ROLE, grant
         from fangkong.alerts.signals import alert_raised
-        from fangkong.command import kinds
+        from fangkong.command import briefing, jobs, measures
         from fangkong.command.receivers import on_alert_raised
 
         city_view = [Role.HQ_ADMIN, Role.LEADER, Role.DISTRICT_OFFICER]
@@ -48,5 +48,7 @@ class CommandConfig(AppConfig):
         grant("report.home", [*city_view, *reporters])
         grant("report.manage", [Role.HQ_ADMIN])
         grant("notification.view", EVERY_ROLE)
-        kinds.register()
+        measures.register()
+        jobs.register()
+        briefing.register()
         alert_raised.connect(on_alert_raised, dispatch_uid="fangkong.command.alert_notifications")

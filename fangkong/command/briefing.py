@@ -17,6 +17,7 @@ from fangkong.command.selectors.figures import (
 )
 from fangkong.command.selectors.reports import reporting_units
 from fangkong.core.figures import BriefingSection, BriefingTable, Figure
+from fangkong.operations.briefing import register_briefing
 from fangkong.policy.kinds import measure_kind
 
 NOTICES_ORDER = 5
@@ -185,3 +186,7 @@ def reports_section(*, day: dt.date) -> BriefingSection:
 def briefing_sections(*, day: dt.date) -> list[BriefingSection]:
     """This area gives the briefing three sections; other areas give one `briefing_section`."""
     return [notices_section(day=day), tasks_section(day=day), reports_section(day=day)]
+
+
+def register() -> None:
+    register_briefing("command", briefing_sections)

@@ -1,27 +1,20 @@
-"""The daily briefing (疫情防控日报): every area's section for a day, gathered and ordered.
-
-Each installed fangkong app may have a `briefing` module with `briefing_section(*, day)`
-(or, like this area, `briefing_sections(*, day)` for several); they are found by importing
-`<app>.briefing`, so an area that arrives later joins the briefing without a change here.
+"""The daily briefing (疫情防控日报) the HQ issues: its number, title and issuer around every
+area's sections for the day, as gathered by `fangkong.operations.briefing` (each area
+registers its part there, so an area that arrives later joins without a change here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import logging
 from dataclasses import dataclass
-from types import ModuleType
 
-from django.apps import apps
-from django.conf import settings
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.command.conf import command_settings
 from fangkong.core.figures import BriefingSection
-
-logger = logging.getLogger(__name__)
+from fangkong.operations.briefing import briefing_sections
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
@@ -33,21 +26,6 @@ def chinese_ordinal(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 1 else CHINESE_NUMERALS[tens - 1]
     return head + "十" + (CHINESE_NUMERALS[ones - 1] if ones else "")
-
-
-def briefing_modules() -> list[ModuleType]:
-    modules: list[ModuleType] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("fangkong."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.briefing")
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.briefing":
-                raise
-            continue
-        modules.append(module)
-    return modules
 
 
 @dataclass(frozen=True)
@@ -81,8 +59,8 @@ class Briefing:
 
 def first_briefing_day() -> dt.date | None:
     """The first day of the response: the setting, or else the first day any unit reported."""
-    if settings.FANGKONG_BRIEFING_FIRST_DAY:
-        return dt.date.fromisoformat(settings.FANGKONG_BRIEFING_FIRST_DAY)
+    if command_settings().briefing_first_day:
+        return dt.date.fromisoformat(command_settings().briefing_first_day)
     from fangkong.command.models import UnitReport
 
     return UnitReport.objects.aggregate(first=Min("day"))["first"]
@@ -97,39 +75,13 @@ def briefing_number(day: dt.date) -> int:
     return (day - first).days + 1
 
 
-def _sections_of(module: ModuleType, day: dt.date) -> list[BriefingSection]:
-    if hasattr(module, "briefing_sections"):
-        return list(module.briefing_sections(day=day))
-    if hasattr(module, "briefing_section"):
-        return [module.briefing_section(day=day)]
-    return []
-
-
 def briefing_build(*, day: dt.date) -> Briefing:
-    sections: list[BriefingSection] = []
-    for module in briefing_modules():
-        try:
-            sections.extend(_sections_of(module, day))
-        except Exception:
-            # One area's failure must not take the HQ's briefing down with it; the section
-            # says so, and the error is logged for the operators.
-            logger.exception("briefing section of %s failed", module.__name__)
-            area = module.__name__.split(".")[1]
-            sections.append(
-                BriefingSection(
-                    key=f"{area}.unavailable",
-                    title=str(apps.get_app_config(area).verbose_name),
-                    order=999,
-                    figures=[],
-                    paragraphs=[_("本部分数据暂不可用，请联系系统管理员。")],
-                )
-            )
-    sections.sort(key=lambda s: (s.order, s.key))
+    sections = briefing_sections(day=day)
     return Briefing(
         day=day,
         number=briefing_number(day),
-        title=settings.FANGKONG_BRIEFING_TITLE,
-        issuer=settings.FANGKONG_HQ_NAME,
+        title=command_settings().briefing_title,
+        issuer=command_settings().hq_name,
         generated_at=timezone.now(),
         sections=sections,
     )

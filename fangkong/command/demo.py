@@ -14,7 +14,7 @@ from django.db import transaction
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
-from fangkong.command.kinds import REPORT_CUTOFF, RISK_LEVEL, report_cutoff
+from fangkong.command.measures import REPORT_CUTOFF, RISK_LEVEL, report_cutoff
 from fangkong.command.models import (
     MissingReport,
     ReportKind,

@@ -10,6 +10,7 @@ from fangkong.command.services.notifications import outbox_deliver
 from fangkong.command.services.reports import reports_detect_missing, reports_remind
 from fangkong.command.services.snapshots import figure_snapshots_refresh
 from fangkong.command.services.tasks import milestones_escalate_overdue, milestones_remind_due
+from fangkong.operations.job_runner import register_jobs
 
 # Order matters: notifications created by the earlier jobs are delivered by the last one.
 JOBS: list[tuple[str, Callable[[dt.datetime], int]]] = [
@@ -22,3 +23,9 @@ JOBS: list[tuple[str, Callable[[dt.datetime], int]]] = [
     ("briefing.snapshot", figure_snapshots_refresh),
     ("outbox.deliver", outbox_deliver),
 ]
+
+
+def register() -> None:
+    # After every other area: the notifications their jobs raised are delivered by this area's
+    # last job.
+    register_jobs("command", JOBS, order=90)

@@ -12,11 +12,11 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.command.conf import command_settings
 from fangkong.command.models import Rota, RotaStatus, Shift
 
 
@@ -41,9 +41,9 @@ def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
 
 def shift_violations(shifts: list[Shift]) -> list[Violation]:
     """Check one set of shifts (any users) against the rest rules."""
-    most_days = settings.FANGKONG_ROTA_MAX_CONSECUTIVE_DAYS
-    least_rest = dt.timedelta(hours=settings.FANGKONG_ROTA_MIN_REST_HOURS)
-    longest = dt.timedelta(hours=settings.FANGKONG_ROTA_MAX_SHIFT_HOURS)
+    most_days = command_settings().rota_max_consecutive_days
+    least_rest = dt.timedelta(hours=command_settings().rota_min_rest_hours)
+    longest = dt.timedelta(hours=command_settings().rota_max_shift_hours)
     by_user: dict[int, list[Shift]] = defaultdict(list)
     for shift in shifts:
         by_user[shift.user_id].append(shift)
@@ -63,7 +63,7 @@ def shift_violations(shifts: list[Shift]) -> list[Violation]:
                             "name": name,
                             "start": timezone.localtime(shift.starts_at).strftime("%m-%d %H:%M"),
                             "hours": shift.hours,
-                            "limit": settings.FANGKONG_ROTA_MAX_SHIFT_HOURS,
+                            "limit": command_settings().rota_max_shift_hours,
                         },
                     )
                 )
@@ -80,7 +80,7 @@ def shift_violations(shifts: list[Shift]) -> list[Violation]:
                             "name": name,
                             "end": timezone.localtime(before.ends_at).strftime("%m-%d %H:%M"),
                             "start": timezone.localtime(after.starts_at).strftime("%m-%d %H:%M"),
-                            "limit": settings.FANGKONG_ROTA_MIN_REST_HOURS,
+                            "limit": command_settings().rota_min_rest_hours,
                         },
                     )
                 )
@@ -108,7 +108,7 @@ def shift_violations(shifts: list[Shift]) -> list[Violation]:
 
 def rota_violations(rota: Rota) -> list[Violation]:
     """The rota's shifts plus the same people's published shifts around it."""
-    margin = dt.timedelta(days=settings.FANGKONG_ROTA_MAX_CONSECUTIVE_DAYS + 1)
+    margin = dt.timedelta(days=command_settings().rota_max_consecutive_days + 1)
     own = list(rota.shifts.select_related("user"))
     users = {s.user_id for s in own}
     start = timezone.make_aware(dt.datetime.combine(rota.starts_on, dt.time.min)) - margin

@@ -33,6 +33,8 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
+from fangkong.core.conf import core_settings
+
 FORMAT = "fangkong-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -52,7 +54,7 @@ def file_roots() -> dict[str, Path]:
     """Archive folder → the deployment's folder for it."""
     return {
         "media": Path(settings.MEDIA_ROOT),
-        "private/venues": Path(settings.FANGKONG_VENUE_PHOTO_ROOT),
+        "private/venues": Path(core_settings().venue_photo_root),
     }
 
 

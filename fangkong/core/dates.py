@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from fangkong.core.conf import core_settings
+
 
 def earliest_birth_date() -> dt.date:
-    return dt.date.fromisoformat(settings.FANGKONG_EARLIEST_BIRTH_DATE)
+    return dt.date.fromisoformat(core_settings().earliest_birth_date)
 
 
 def earliest_event_date() -> dt.date:
-    return dt.date.fromisoformat(settings.FANGKONG_EARLIEST_EVENT_DATE)
+    return dt.date.fromisoformat(core_settings().earliest_event_date)
 
 
 def is_birth_field(name: str) -> bool:

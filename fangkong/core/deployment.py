@@ -11,9 +11,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from fangkong.core.conf import core_settings
+
 
 def serving_check() -> None:
-    if settings.DEBUG or settings.FANGKONG_PRODUCTION:
+    if settings.DEBUG or core_settings().production:
         return
     raise ImproperlyConfigured(
         "fangkong serves with DEBUG off only as a production deployment: set "

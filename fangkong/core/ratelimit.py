@@ -21,26 +21,26 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from fangkong.core.conf import core_settings
 from fangkong.core.request_context import client_ip
 
 logger = logging.getLogger(__name__)
 
 
 def ratelimit_cache() -> BaseCache:
-    return caches[settings.FANGKONG_RATELIMIT_CACHE]
+    return caches[core_settings().ratelimit_cache]
 
 
 def ratelimit_cache_check() -> None:
     """Refuse to serve when the limits would be per worker: outside DEBUG (unless explicitly
     waived with FANGKONG_RATELIMIT_REQUIRE_REDIS=false) the counters must be in Redis."""
-    if not settings.FANGKONG_RATELIMIT_REQUIRE_REDIS:
+    if not core_settings().ratelimit_require_redis:
         return
     if not isinstance(ratelimit_cache(), RedisCache):
         raise ImproperlyConfigured(

@@ -13,9 +13,10 @@ import ipaddress
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
+
+from fangkong.core.conf import core_settings
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # Where the middleware keeps the connection's own peer once REMOTE_ADDR holds the client's.
@@ -56,7 +57,7 @@ def _trusted_networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
 
 
 def _is_trusted_proxy(address: str) -> bool:
-    networks = _trusted_networks(tuple(settings.FANGKONG_TRUSTED_PROXIES))
+    networks = _trusted_networks(tuple(core_settings().trusted_proxies))
     if not networks:
         return False
     try:

@@ -15,8 +15,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from fangkong.core.conf import core_settings
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def read_table(file: IO[bytes], filename: str, columns: Sequence[Column]) -> lis
     if missing:
         raise TableRejected(missing)
 
-    limit = settings.FANGKONG_IMPORT_MAX_ROWS
+    limit = core_settings().import_max_rows
     result: list[TableRow] = []
     for number, cells in enumerate(rows, start=2):
         if not any(c.strip() for c in cells):

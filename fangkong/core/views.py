@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
+from fangkong.core.conf import core_settings
 from fangkong.core.forms import AuditFilterForm
 from fangkong.core.pagination import keyset_page
 from fangkong.core.rendering import render_page
@@ -21,7 +21,7 @@ def audit_list_page(request: AuthenticatedRequest) -> HttpResponse:
         events,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
-        size=settings.FANGKONG_LIST_PAGE_SIZE,
+        size=core_settings().list_page_size,
     )
     query = request.GET.copy()
     for key in ("after", "before"):

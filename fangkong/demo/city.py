@@ -3,13 +3,13 @@ the population (through the same import service an HQ operator would use)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import transaction
 
 from fangkong.accounts.roles import Role
 from fangkong.accounts.services import user_create
 from fangkong.core.tabular import TableRow
 from fangkong.demo import geography
+from fangkong.demo.conf import demo_settings
 from fangkong.demo.context import DemoContext
 from fangkong.jurisdictions.models import Level, ResponsibilityKind
 from fangkong.jurisdictions.services import jurisdiction_create, unit_create
@@ -125,7 +125,7 @@ def build_users(ctx: DemoContext) -> None:
         jurisdiction, unit = homes[role]
         ctx.users[role] = user_create(
             username=username,
-            password=settings.FANGKONG_DEMO_PASSWORD,
+            password=demo_settings().password,
             role=role,
             full_name=full_name,
             jurisdiction=jurisdiction,

@@ -17,8 +17,7 @@ class HospitalsConfig(AppConfig):
 
     def ready(self) -> None:
         from fangkong.accounts.capabilities import grant
-        from fangkong.hospitals import custody, personal_data
-        from fangkong.hospitals.measures import register_measure_kinds
+        from fangkong.hospitals import briefing, custody, jobs, measures, personal_data
         from fangkong.hospitals.visibility import PATIENT_VIEW, hospital_people_q
         from fangkong.people.visibility import register_person_visibility
 
@@ -40,7 +39,9 @@ class HospitalsConfig(AppConfig):
         grant("hospitals.staff", [Role.HQ_ADMIN, Role.HOSPITAL_STAFF])
         grant("hospitals.incident", [Role.HQ_ADMIN, *hospital_roles])
         grant("hospitals.monitoring", [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, *hospital_roles])
-        register_measure_kinds()
+        measures.register()
         register_person_visibility(hospital_people_q)
         personal_data.register()
         custody.register()
+        jobs.register()
+        briefing.register()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.figures import BriefingSection, BriefingTable
 from fangkong.hospitals.models import Hospital, WardKind
 from fangkong.hospitals.selectors.figures import hospital_figures, hospital_rows, moment_of
+from fangkong.operations.briefing import register_briefing
 
 ORDER = 20
 
@@ -86,3 +87,7 @@ def briefing_section(*, day: dt.date) -> BriefingSection:
         paragraphs=paragraphs,
         tables=tables,
     )
+
+
+def register() -> None:
+    register_briefing("hospitals", briefing_section)

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.hospitals.conf import hospitals_settings
 from fangkong.hospitals.measures import RULE_2022, discharge_rule_in_force
 from fangkong.hospitals.models import (
     IMPROVED_IMAGING,
@@ -68,7 +68,7 @@ class DischargeAssessment:
 
 
 def fever_threshold() -> Decimal:
-    return Decimal(str(settings.FANGKONG_HOSPITAL_FEVER_CELSIUS))
+    return Decimal(str(hospitals_settings().fever_celsius))
 
 
 def _local(moment: dt.datetime) -> str:
@@ -76,7 +76,7 @@ def _local(moment: dt.datetime) -> str:
 
 
 def _normal_temperature(notes: list[DailyNote]) -> Criterion:
-    need = settings.FANGKONG_DISCHARGE_NORMAL_TEMPERATURE_DAYS
+    need = hospitals_settings().discharge_normal_temperature_days
     label = _("体温恢复正常 %(days)s 天以上") % {"days": need}
     if not notes:
         return Criterion("temperature", label, False, _("没有体温记录"))
@@ -149,7 +149,7 @@ def _describe_test(test: ClinicalTest) -> str:
 def _two_tests(
     tests: list[ClinicalTest], *, key: str, label: str, passes: Any, failure: str
 ) -> Criterion:
-    hours = settings.FANGKONG_DISCHARGE_TEST_INTERVAL_HOURS
+    hours = hospitals_settings().discharge_test_interval_hours
     if len(tests) < 2:
         return Criterion(key, label, False, _("核酸检测不足两次（%(n)s 次）") % {"n": len(tests)})
     before, last = tests[-2], tests[-1]
@@ -195,9 +195,9 @@ def discharge_assess(
     moment = at or timezone.now()
     chosen = rule or discharge_rule_in_force(moment)
     notes, nucleic, imaging = _episode_records(admission, moment)
-    hours = settings.FANGKONG_DISCHARGE_TEST_INTERVAL_HOURS
+    hours = hospitals_settings().discharge_test_interval_hours
     if chosen == RULE_2022:
-        cutoff = Decimal(settings.FANGKONG_DISCHARGE_CT_THRESHOLD)
+        cutoff = Decimal(hospitals_settings().discharge_ct_threshold)
         criteria = [
             _two_tests(
                 nucleic,

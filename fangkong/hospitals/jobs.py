@@ -17,6 +17,7 @@ from fangkong.hospitals.selectors.staff import overdue_count_by_hospital
 from fangkong.hospitals.services.discharge import monitoring_close_expired
 from fangkong.hospitals.services.staff import staff_tests_overdue_sync
 from fangkong.hospitals.services.supplies import stock_recheck_all
+from fangkong.operations.job_runner import register_jobs
 
 
 @transaction.atomic
@@ -46,3 +47,7 @@ JOBS: list[tuple[str, Callable[[dt.datetime], int]]] = [
     ("hospitals.low_stock", recheck_low_stock),
     ("hospitals.monitoring_end", close_expired_monitoring),
 ]
+
+
+def register() -> None:
+    register_jobs("hospitals", JOBS)

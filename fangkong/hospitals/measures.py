@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.hospitals.conf import hospitals_settings
 from fangkong.hospitals.models import SupplyItem, WardKind
+from fangkong.policy.conf import policy_settings
 from fangkong.policy.kinds import MeasureKind, register_measure_kind
 from fangkong.policy.selectors import measure_in_force, measures_in_force
 
@@ -27,7 +28,7 @@ DISCHARGE_RULES = {
 
 
 def _default_rule(subject: str) -> str:
-    edition = settings.FANGKONG_POLICY_EDITION
+    edition = policy_settings().edition
     return edition if edition in DISCHARGE_RULES else RULE_2021
 
 
@@ -53,8 +54,8 @@ def discharge_rule_in_force(at: dt.datetime | None = None) -> str:
 def monitoring_days_for(rule: str) -> int:
     """Days of health monitoring after discharge under a discharge rule."""
     if rule == RULE_2022:
-        return int(settings.FANGKONG_POST_DISCHARGE_MONITORING_DAYS_2022)
-    return int(settings.FANGKONG_POST_DISCHARGE_MONITORING_DAYS_2021)
+        return int(hospitals_settings().post_discharge_monitoring_days_2022)
+    return int(hospitals_settings().post_discharge_monitoring_days_2021)
 
 
 # Preparedness targets: subjects "beds.<ward kind>" and "stock.<item code>".
@@ -64,10 +65,10 @@ STOCK_TARGET_PREFIX = "stock."
 
 def bed_target_default(kind: str) -> int:
     defaults: dict[str, int] = {
-        WardKind.ISOLATION: settings.FANGKONG_PREPAREDNESS_BEDS_ISOLATION,
-        WardKind.ICU: settings.FANGKONG_PREPAREDNESS_BEDS_ICU,
-        WardKind.GENERAL: settings.FANGKONG_PREPAREDNESS_BEDS_GENERAL,
-        WardKind.OBSERVATION: settings.FANGKONG_PREPAREDNESS_BEDS_OBSERVATION,
+        WardKind.ISOLATION: hospitals_settings().preparedness_beds_isolation,
+        WardKind.ICU: hospitals_settings().preparedness_beds_icu,
+        WardKind.GENERAL: hospitals_settings().preparedness_beds_general,
+        WardKind.OBSERVATION: hospitals_settings().preparedness_beds_observation,
     }
     return int(defaults.get(kind, 0))
 
@@ -115,7 +116,7 @@ def preparedness_target_default(subject: str) -> int | None:
     return _target_default(subject)
 
 
-def register_measure_kinds() -> None:
+def register() -> None:
     register_measure_kind(
         MeasureKind(
             key=DISCHARGE_RULE,

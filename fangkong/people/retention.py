@@ -24,7 +24,6 @@ from functools import reduce
 from operator import or_
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.audit import audit_write
 from fangkong.core.errors import Conflict
 from fangkong.core.models import AuditEvent
+from fangkong.people.conf import people_settings
 from fangkong.people.models import Person, PersonQuerySet
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def retention_steps() -> list[RetentionStep]:
 
 
 def retention_cutoff(now: dt.datetime) -> dt.datetime:
-    return now - dt.timedelta(days=settings.FANGKONG_PERSON_RETENTION_DAYS)
+    return now - dt.timedelta(days=people_settings().retention_days)
 
 
 def persons_due(*, now: dt.datetime) -> PersonQuerySet:
@@ -158,7 +158,7 @@ def person_anonymise(*, person: Person, now: dt.datetime, by: User | None) -> An
         obj=locked,
         after={
             "anonymised_at": now,
-            "retention_days": settings.FANGKONG_PERSON_RETENTION_DAYS,
+            "retention_days": people_settings().retention_days,
             "rows": rows,
         },
     )

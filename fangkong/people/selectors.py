@@ -3,7 +3,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.capabilities import user_can
 from fangkong.core.audit import audit_read
 from fangkong.core.search import prefix_q
+from fangkong.people.conf import people_settings
 from fangkong.people.identity import normalize_id_number
 from fangkong.people.masking import Disclosure, ShownPerson, person_shown
 from fangkong.people.models import IdType, Person, PersonQuerySet
@@ -72,7 +72,7 @@ def person_reveal(*, viewer: Any, person: Person, reason: str) -> ShownPerson:
     the read with its reason (`person.reveal`). Raises ValidationError keyed `reason` when
     the reason is missing or too short; the caller has checked the capability."""
     reason = reason.strip()
-    shortest = settings.FANGKONG_PERSON_REVEAL_REASON_MIN_LENGTH
+    shortest = people_settings().reveal_reason_min_length
     if len(reason) < shortest:
         raise ValidationError(
             {"reason": _("请说明查看完整信息的理由（至少 %(n)s 个字）") % {"n": shortest}}

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.core.audit import audit_read, audit_read_many
+from fangkong.core.conf import core_settings
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
 from fangkong.core.rendering import render_page
@@ -53,7 +53,7 @@ def person_list_page(request: AuthenticatedRequest) -> HttpResponse:
         person_list(viewer=request.user, search=search),
         after=request.GET.get("after"),
         before=request.GET.get("before"),
-        size=settings.FANGKONG_LIST_PAGE_SIZE,
+        size=core_settings().list_page_size,
     )
     audit_read_many(
         by=request.user,

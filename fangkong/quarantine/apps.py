@@ -21,10 +21,8 @@ class QuarantineConfig(AppConfig):
         from fangkong.accounts.capabilities import grant
         from fangkong.people.signals import contact_degree_changed
         from fangkong.people.visibility import register_person_visibility
-        from fangkong.policy.kinds import MeasureKind, register_measure_kind
-        from fangkong.quarantine import custody, personal_data, receivers
+        from fangkong.quarantine import briefing, custody, jobs, measures, personal_data, receivers
         from fangkong.quarantine.scheme_defaults import ensure_default_schemes
-        from fangkong.quarantine.services import schemes
 
         operators = [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, Role.SITE_STAFF]
         grant(
@@ -38,22 +36,15 @@ class QuarantineConfig(AppConfig):
         grant("quarantine.inspect", [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, Role.INSPECTOR])
         grant("quarantine.fix", operators)  # findings of an inspection
 
-        register_measure_kind(
-            MeasureKind(
-                key=schemes.SCHEME_MEASURE,
-                label=_("隔离管控方案"),
-                default=schemes.default_edition,
-                parse=schemes.parse_edition,
-                values=schemes.edition_choices,
-                display=schemes.edition_display,
-            )
-        )
+        measures.register()
         post_migrate.connect(
             ensure_default_schemes, sender=self, dispatch_uid="fangkong.quarantine.schemes"
         )
         register_person_visibility(receivers.site_staff_see_their_people)
         personal_data.register()
         custody.register()
+        jobs.register()
+        briefing.register()
         contact_degree_changed.connect(
             receivers.on_contact_degree_changed,
             dispatch_uid="fangkong.quarantine.on_contact_degree_changed",

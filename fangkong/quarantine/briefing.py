@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.figures import BriefingSection, BriefingTable, Figure
+from fangkong.operations.briefing import register_briefing
 from fangkong.quarantine.models import (
     ObservationCategory,
     Outcome,
@@ -144,3 +145,7 @@ def briefing_section(*, day: dt.date) -> BriefingSection:
         paragraphs=paragraphs,
         tables=[table],
     )
+
+
+def register() -> None:
+    register_briefing("quarantine", briefing_section)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.alerts.models import Alert
 from fangkong.alerts.services import alert_resolve
+from fangkong.operations.job_runner import register_jobs
 from fangkong.quarantine.models import Finding, Site
 from fangkong.quarantine.selectors.figures import staff_overdue
 from fangkong.quarantine.selectors.health import cutoffs_passed, missing_reports, overdue_tests
@@ -156,3 +157,7 @@ JOBS = [
     ("quarantine.staff_tests", staff_tests_run),
     ("quarantine.overdue_findings", overdue_findings_run),
 ]
+
+
+def register() -> None:
+    register_jobs("quarantine", JOBS)

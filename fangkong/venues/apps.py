@@ -22,9 +22,7 @@ class VenuesConfig(AppConfig):
 
     def ready(self) -> None:
         from fangkong.accounts.capabilities import grant
-        from fangkong.policy.kinds import register_measure_kind
-        from fangkong.venues import personal_data
-        from fangkong.venues.limits import CAPACITY_TIER_KIND
+        from fangkong.venues import briefing, jobs, measures, personal_data
 
         area_wide = [
             Role.HQ_ADMIN,
@@ -44,8 +42,10 @@ class VenuesConfig(AppConfig):
         grant("venue.tiers", [Role.HQ_ADMIN])
         grant("checkin.view", [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, Role.INVESTIGATOR])
         grant("checkin.ingest", [Role.HQ_ADMIN, Role.INVESTIGATOR])
-        register_measure_kind(CAPACITY_TIER_KIND)
+        measures.register()
         personal_data.register()
+        jobs.register()
+        briefing.register()
         # A flush (tests, `fangkong demo --force`) empties the seeded tiers; post_migrate
         # follows every migrate and flush, so the national plan's tiers are always there.
         post_migrate.connect(_ensure_tiers, sender=self, dispatch_uid="fangkong.venues.tiers")

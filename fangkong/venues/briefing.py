@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.scope import CITY
 from fangkong.core.figures import BriefingSection, BriefingTable
+from fangkong.operations.briefing import register_briefing
 from fangkong.venues.models import VenueStatus
 from fangkong.venues.selectors.figures import venue_figures_for
 
@@ -60,3 +61,7 @@ def briefing_section(*, day: dt.date) -> BriefingSection:
         paragraphs=paragraphs,
         tables=[table],
     )
+
+
+def register() -> None:
+    register_briefing("venues", briefing_section)

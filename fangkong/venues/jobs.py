@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +15,8 @@ from fangkong.accounts.scope import CITY
 from fangkong.alerts.models import Alert, Severity
 from fangkong.alerts.services import alert_raise, alert_resolve
 from fangkong.jurisdictions.models import ResponsibleUnit
+from fangkong.operations.job_runner import register_jobs
+from fangkong.venues.conf import venues_settings
 from fangkong.venues.models import EnforcementAction, EnforcementKind, Venue
 from fangkong.venues.selectors.occupancy import over_limit_in_scope
 from fangkong.venues.services.enforcement import (
@@ -114,7 +115,7 @@ def run_rectification_overdue(now: dt.datetime) -> int:
 
 
 def run_photo_orphans(now: dt.datetime) -> int:
-    grace = dt.timedelta(hours=settings.FANGKONG_VENUE_PHOTO_ORPHAN_HOURS)
+    grace = dt.timedelta(hours=venues_settings().photo_orphan_hours)
     removed = photo_orphans_remove(older_than=now - grace)
     if removed:
         logger.info("removed %d orphan inspection photo files: %s", len(removed), removed)
@@ -126,3 +127,7 @@ JOBS = [
     ("venues.rectification_overdue", run_rectification_overdue),
     ("venues.photo_orphans", run_photo_orphans),
 ]
+
+
+def register() -> None:
+    register_jobs("venues", JOBS)

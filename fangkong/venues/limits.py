@@ -8,20 +8,17 @@ restriction of that venue in force at t (a limit order to a tier, or a closure: 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from fangkong.policy.kinds import MeasureKind
 from fangkong.policy.models import Measure
 from fangkong.policy.selectors import measures_in_force
+from fangkong.venues.conf import venues_settings
+from fangkong.venues.measures import TIER_KIND
 from fangkong.venues.models import (
     CapacityTier,
     EnforcementAction,
@@ -31,53 +28,19 @@ from fangkong.venues.models import (
     VenueRoom,
 )
 
-TIER_KIND = "venues.capacity_tier"
-
 
 def tiers_by_code() -> dict[str, CapacityTier]:
     return {tier.code: tier for tier in CapacityTier.objects.all()}
 
 
 def default_tier(tiers: dict[str, CapacityTier]) -> CapacityTier:
-    tier = tiers.get(settings.FANGKONG_VENUE_DEFAULT_TIER)
+    tier = tiers.get(venues_settings().default_tier)
     if tier is None:
         raise ImproperlyConfigured(
-            f"FANGKONG_VENUE_DEFAULT_TIER={settings.FANGKONG_VENUE_DEFAULT_TIER!r} "
+            f"FANGKONG_VENUE_DEFAULT_TIER={venues_settings().default_tier!r} "
             "is not the code of a capacity tier"
         )
     return tier
-
-
-def _parse_tier(subject: str, raw: Any) -> str:
-    text = str(raw).strip()
-    for tier in CapacityTier.objects.all():
-        if text in (tier.code, tier.name):
-            return tier.code
-    raise ValidationError(_("未知限流档位「%s」") % text)
-
-
-def _tier_choices() -> Sequence[tuple[str, Any]]:
-    return [(tier.code, str(tier)) for tier in CapacityTier.objects.all()]
-
-
-def _tier_display(value: Any) -> str:
-    tier = CapacityTier.objects.filter(code=str(value)).first()
-    return str(tier) if tier is not None else str(value)
-
-
-def _category_subjects() -> Sequence[tuple[str, Any]]:
-    return list(VenueCategory.choices)
-
-
-CAPACITY_TIER_KIND = MeasureKind(
-    key=TIER_KIND,
-    label=gettext_lazy("场所限流档位"),
-    default=lambda subject: settings.FANGKONG_VENUE_DEFAULT_TIER,
-    parse=_parse_tier,
-    subjects=_category_subjects,
-    values=_tier_choices,
-    display=_tier_display,
-)
 
 
 @dataclass(frozen=True)

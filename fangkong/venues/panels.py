@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
 
 from fangkong.accounts.capabilities import user_can
+from fangkong.core.conf import core_settings
 from fangkong.people.models import Person
 from fangkong.people.panels import Panel
 from fangkong.venues.models import CheckIn
@@ -17,6 +17,6 @@ def checkin_panel(request: HttpRequest, person: Person) -> Panel | None:
     stays = (
         CheckIn.objects.filter(person=person)
         .select_related("venue")
-        .order_by("-check_in")[: settings.FANGKONG_LIST_PAGE_SIZE]
+        .order_by("-check_in")[: core_settings().list_page_size]
     )
     return Panel("venues/_person_checkins.html", {"stays": list(stays), "person": person})

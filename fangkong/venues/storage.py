@@ -8,10 +8,11 @@ import os
 import secrets
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+
+from fangkong.venues.conf import venues_settings
 
 if TYPE_CHECKING:
     from fangkong.venues.models import InspectionPhoto
@@ -24,7 +25,7 @@ class PrivateFileStorage(FileSystemStorage):
 
     @property
     def base_location(self) -> str:
-        return str(settings.FANGKONG_VENUE_PHOTO_ROOT)
+        return str(venues_settings().photo_root)
 
     @property
     def location(self) -> str:

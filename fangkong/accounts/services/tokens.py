@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.accounts.conf import accounts_settings
 from fangkong.accounts.models import ApiToken, User
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
@@ -38,7 +38,7 @@ def api_token_create(*, user: User, name: str, by: User | None) -> tuple[ApiToke
         key_hash=ApiToken.digest(key),
         prefix=key[:8],
         created_at=now,
-        expires_at=now + timedelta(days=settings.FANGKONG_API_TOKEN_DAYS),
+        expires_at=now + timedelta(days=accounts_settings().api_token_days),
     )
     audit_write(by=by, action="api_token.create", obj=token, after=snapshot(token, _SHOWN_FIELDS))
     return token, key

@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import login as otp_login
 
+from fangkong.accounts.conf import accounts_settings
 from fangkong.accounts.forms import CodeForm
 from fangkong.accounts.lockout import lockout_response
 from fangkong.accounts.mfa import code_matches, confirmed_device
@@ -54,7 +55,7 @@ def _pending_user(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
     if not isinstance(pending, dict):
         return None
     age = timezone.now().timestamp() - float(pending.get("at", 0))
-    if age > settings.FANGKONG_MFA_PENDING_MINUTES * 60:
+    if age > accounts_settings().mfa_pending_minutes * 60:
         del request.session[PENDING_LOGIN]
         return None
     user = User.objects.filter(pk=int(pending.get("user") or 0), is_active=True).first()

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.cases.conf import cases_settings
+
 
 class CaseClassification(models.TextChoices):
     CONFIRMED = "confirmed", _("确诊病例")
@@ -25,17 +27,17 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
     def report_overdue(self, now: dt.datetime) -> CaseQuerySet:
         """Found more than the report target ago and still not reported."""
-        due = now - dt.timedelta(hours=settings.FANGKONG_CASE_REPORT_HOURS)
+        due = now - dt.timedelta(hours=cases_settings().case_report_hours)
         return self.filter(reported_at__isnull=True, detected_at__lt=due)
 
     def reported_late(self) -> CaseQuerySet:
-        late = F("detected_at") + dt.timedelta(hours=settings.FANGKONG_CASE_REPORT_HOURS)
+        late = F("detected_at") + dt.timedelta(hours=cases_settings().case_report_hours)
         return self.filter(reported_at__gt=late)
 
     def investigation_overdue(self, now: dt.datetime) -> CaseQuerySet:
         """The investigation is not finished although the target (counted from the report,
         or from the finding while unreported) has passed."""
-        due = now - dt.timedelta(hours=settings.FANGKONG_CASE_INVESTIGATION_HOURS)
+        due = now - dt.timedelta(hours=cases_settings().case_investigation_hours)
         unfinished = self.exclude(classification=CaseClassification.EXCLUDED).filter(
             Q(investigation__isnull=True) | Q(investigation__completed_at__isnull=True)
         )
@@ -126,13 +128,13 @@ class Case(models.Model):
     def report_due_at(self) -> dt.datetime | None:
         if self.detected_at is None:
             return None
-        return self.detected_at + dt.timedelta(hours=settings.FANGKONG_CASE_REPORT_HOURS)
+        return self.detected_at + dt.timedelta(hours=cases_settings().case_report_hours)
 
     def investigation_due_at(self) -> dt.datetime | None:
         start = self.reported_at or self.detected_at
         if start is None or self.classification == CaseClassification.EXCLUDED:
             return None
-        return start + dt.timedelta(hours=settings.FANGKONG_CASE_INVESTIGATION_HOURS)
+        return start + dt.timedelta(hours=cases_settings().case_investigation_hours)
 
     def report_overdue(self, now: dt.datetime) -> bool:
         due = self.report_due_at()

@@ -9,6 +9,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.cases.conf import cases_settings
+
 if TYPE_CHECKING:
     from fangkong.cases.identities import Identity
 
@@ -62,11 +64,11 @@ class ContactQuerySet(models.QuerySet["Contact"]):
 
     def control_overdue(self, now: dt.datetime) -> ContactQuerySet:
         """Confirmed more than the control target ago and still not under control."""
-        due = now - dt.timedelta(hours=settings.FANGKONG_CONTACT_CONTROL_HOURS)
+        due = now - dt.timedelta(hours=cases_settings().contact_control_hours)
         return self.awaiting_control().filter(identified_at__lt=due)
 
     def controlled_late(self) -> ContactQuerySet:
-        late = F("identified_at") + dt.timedelta(hours=settings.FANGKONG_CONTACT_CONTROL_HOURS)
+        late = F("identified_at") + dt.timedelta(hours=cases_settings().contact_control_hours)
         return self.filter(controlled_at__gt=late)
 
 
@@ -221,7 +223,7 @@ class Contact(models.Model):
     def control_due_at(self) -> dt.datetime | None:
         if self.identified_at is None:
             return None
-        return self.identified_at + dt.timedelta(hours=settings.FANGKONG_CONTACT_CONTROL_HOURS)
+        return self.identified_at + dt.timedelta(hours=cases_settings().contact_control_hours)
 
     def control_overdue(self, now: dt.datetime) -> bool:
         due = self.control_due_at()

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.cases.conf import cases_settings
+
 
 class TraceRequestStatus(models.TextChoices):
     QUEUED = "queued", _("排队中")
@@ -24,7 +26,7 @@ class TraceRequestQuerySet(models.QuerySet["TraceRequest"]):
 
     def claimable(self, now: dt.datetime) -> TraceRequestQuerySet:
         """Queued, or taken by a worker so long ago that it must have died with it."""
-        stale = now - dt.timedelta(minutes=settings.FANGKONG_TRACE_STALE_MINUTES)
+        stale = now - dt.timedelta(minutes=cases_settings().trace_stale_minutes)
         return self.filter(
             Q(status=TraceRequestStatus.QUEUED)
             | Q(status=TraceRequestStatus.RUNNING, claimed_at__lt=stale)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.cases.conf import cases_settings
 from fangkong.cases.models import Case, Contact, ContactDegree, ContactStatus
 from fangkong.cases.selectors.chains import Cluster
 from fangkong.cases.selectors.contacts import with_identities
@@ -81,7 +81,7 @@ def chain_data(
             if contact.degree == ContactDegree.SECONDARY:
                 groups[contact.via_id] = groups.get(contact.via_id, 0) + 1
         listed = [c for c in listed if c.degree == ContactDegree.CLOSE]
-    shown = with_identities(viewer=viewer, contacts=listed[: settings.FANGKONG_CHAIN_MAX_CONTACTS])
+    shown = with_identities(viewer=viewer, contacts=listed[: cases_settings().chain_max_contacts])
     node_of = dict(case_node)
     node_of.setdefault(focus.person_id, f"case-{focus.pk}")
     for contact in shown:

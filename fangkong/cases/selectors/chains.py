@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from fangkong.cases.conf import cases_settings
 from fangkong.cases.models import INFECTED, Case, Contact
 from fangkong.cases.visibility import case_scope_q
 from fangkong.venues.models import CheckIn, Venue
@@ -106,7 +106,7 @@ class ChainGraph:
         return Cluster(source=source, cases=cases, generation=generation, links=links)
 
     def clusters(self, *, min_cases: int | None = None) -> list[Cluster]:
-        least = settings.FANGKONG_CLUSTER_MIN_CASES if min_cases is None else min_cases
+        least = cases_settings().cluster_min_cases if min_cases is None else min_cases
         groups = nx.connected_components(self.graph.to_undirected(as_view=True))
         found = [self.cluster(set(group)) for group in groups if len(group) >= least]
         return sorted(found, key=lambda c: (-c.size, _earliness(c.source)))
@@ -156,11 +156,11 @@ def chain_graph_of(visible: QuerySet[Case]) -> ChainGraph:
 
 def venue_clusters(cases: list[Case]) -> list[VenueCluster]:
     """Venues where enough of these infections stayed within their tracing windows."""
-    span = dt.timedelta(days=settings.FANGKONG_CLUSTER_DAYS)
-    least = settings.FANGKONG_CLUSTER_MIN_CASES
+    span = dt.timedelta(days=cases_settings().cluster_days)
+    least = cases_settings().cluster_min_cases
     by_person = {c.person_id: c for c in cases if c.tracing_onset is not None}
     visits: dict[int, list[tuple[dt.datetime, Case]]] = defaultdict(list)
-    lookback = dt.timedelta(days=settings.FANGKONG_TRACE_LOOKBACK_DAYS)
+    lookback = dt.timedelta(days=cases_settings().trace_lookback_days)
     for person_id, case in by_person.items():
         assert case.tracing_onset is not None
         start = timezone.make_aware(dt.datetime.combine(case.tracing_onset - lookback, dt.time()))

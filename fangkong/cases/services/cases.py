@@ -10,12 +10,12 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.cases.conf import cases_settings
 from fangkong.cases.models import (
     INFECTED,
     Case,
@@ -42,7 +42,7 @@ class CaseExists(Conflict):
 
 
 def _next_number(year: int) -> str:
-    prefix = f"{settings.FANGKONG_CASE_NUMBER_PREFIX}-{year}-"
+    prefix = f"{cases_settings().case_number_prefix}-{year}-"
     pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
     taken = [
         int(match.group(1))

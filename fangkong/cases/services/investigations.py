@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.cases.conf import cases_settings
 from fangkong.cases.models import Investigation, ItineraryEntry
 from fangkong.core.audit import audit_write, changed, snapshot
 from fangkong.core.errors import Conflict
@@ -148,7 +148,7 @@ def itinerary_from_checkins(
         raise ValidationError({"onset_date": _("请先填写发病日期（无症状感染者填写采样日期）")})
     start = timezone.make_aware(
         dt.datetime.combine(
-            onset - dt.timedelta(days=settings.FANGKONG_TRACE_LOOKBACK_DAYS), dt.time()
+            onset - dt.timedelta(days=cases_settings().trace_lookback_days), dt.time()
         )
     )
     scans = CheckIn.objects.filter(

@@ -20,12 +20,12 @@ import logging
 import threading
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.cases.conf import cases_settings
 from fangkong.cases.models import Case, TraceRequest, TraceRequestStatus
 from fangkong.cases.services.tracing import trace_run_start
 from fangkong.core.audit import audit_write, snapshot
@@ -56,7 +56,7 @@ def trace_request_create(*, case: Case, by: User | None, degree: int | None = No
     except IntegrityError:  # another click won the race (trace_request_one_active_per_case)
         return TraceRequest.objects.active().get(case=case)
     audit_write(by=by, action="trace_request.create", obj=request, after=snapshot(request))
-    if settings.FANGKONG_TRACE_IN_THREAD:
+    if cases_settings().trace_in_thread:
         transaction.on_commit(run_queue_in_thread)
     return request
 
@@ -112,7 +112,7 @@ def trace_request_finish(
 
 def trace_request_execute(*, request: TraceRequest) -> TraceRequest:
     """Run a claimed request's trace; the trace and its outcome commit together."""
-    if request.attempts > settings.FANGKONG_TRACE_MAX_ATTEMPTS:
+    if request.attempts > cases_settings().trace_max_attempts:
         return trace_request_finish(
             request=request, error=_("追踪多次中断未能完成，请稍后重新发起")
         )

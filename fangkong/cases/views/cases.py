@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
+from fangkong.cases.conf import cases_settings
 from fangkong.cases.exporting import contact_export_header, contact_export_rows
 from fangkong.cases.forms import CaseEditForm, CaseRegisterForm, ReclassifyForm, ReportForm
 from fangkong.cases.models import Case, CaseClassification, Contact, ContactStatus
@@ -45,6 +45,7 @@ from fangkong.cases.services.cases import case_reclassify, case_register, case_r
 from fangkong.cases.services.trace_requests import trace_request_create
 from fangkong.cases.views.common import register_person, say_refusal, visible_case
 from fangkong.core.audit import audit_read
+from fangkong.core.conf import core_settings
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
@@ -77,7 +78,7 @@ def case_list_page(request: AuthenticatedRequest) -> HttpResponse:
         ),
         after=request.GET.get("after"),
         before=request.GET.get("before"),
-        size=settings.FANGKONG_LIST_PAGE_SIZE,
+        size=core_settings().list_page_size,
     )
     filters = {
         k: v for k, v in {"q": search, "classification": classification, "flag": flag}.items() if v
@@ -145,7 +146,7 @@ def _contacts_context(request: AuthenticatedRequest, case: Case) -> dict[str, ob
     status = request.GET.get("status", "")
     counts = status_counts(contact_list(viewer=request.user, case=case))
     listed = sum(counts.values()) if not status else counts.get(status, 0)
-    shown = settings.FANGKONG_CASE_CONTACTS_SHOWN
+    shown = cases_settings().case_contacts_shown
     return {
         "sites": Site.objects.filter(status=SiteStatus.IN_USE).order_by("name"),
         "case": case,

@@ -6,15 +6,15 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
 
 from fangkong.alerts.selectors import alert_list
+from fangkong.command.conf import command_settings
 from fangkong.command.daily_briefing import Briefing, briefing_build
-from fangkong.command.kinds import RISK_LEVEL, RiskLevel
+from fangkong.command.measures import RISK_LEVEL, RiskLevel
 from fangkong.command.models import FigureSnapshot, Task
 from fangkong.command.selectors.reports import report_day_status, reporting_trend
 from fangkong.command.selectors.tasks import escalation_list, task_list
@@ -31,7 +31,7 @@ def cached_briefing(day: dt.date) -> Briefing:
     briefing = cache.get(key)
     if briefing is None:
         briefing = briefing_build(day=day)
-        cache.set(key, briefing, settings.FANGKONG_DASHBOARD_CACHE_SECONDS)
+        cache.set(key, briefing, command_settings().dashboard_cache_seconds)
     return briefing
 
 
@@ -97,7 +97,7 @@ def risk_counts(*, at: dt.datetime) -> dict[str, int]:
 def dashboard(*, viewer: Any, now: dt.datetime | None = None) -> dict[str, Any]:
     moment = now or timezone.now()
     today = timezone.localdate(moment)
-    days = settings.FANGKONG_DASHBOARD_TREND_DAYS
+    days = command_settings().dashboard_trend_days
     briefing = cached_briefing(today)
     reports = report_day_status(viewer=viewer, day=today)
     yesterday = report_day_status(viewer=viewer, day=today - dt.timedelta(days=1))

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.command.kinds import report_cutoff
+from fangkong.command.measures import report_cutoff
 from fangkong.command.models import (
     Escalation,
     MissingReport,

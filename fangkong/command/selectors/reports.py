@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from fangkong.accounts.scope import scope_of
-from fangkong.command.kinds import report_cutoff
+from fangkong.command.measures import report_cutoff
 from fangkong.command.models import (
     MissingReport,
     ReportFigure,

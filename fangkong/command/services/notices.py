@@ -7,13 +7,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.command.conf import command_settings
 from fangkong.command.models import (
     Notice,
     NoticeAttachment,
@@ -105,7 +105,7 @@ def notice_create(
                 title=title.strip(),
                 body=body,
                 effective_at=effective_at,
-                issuer=issuer.strip() or settings.FANGKONG_HQ_NAME,
+                issuer=issuer.strip() or command_settings().hq_name,
                 created_by=by,
             )
     except IntegrityError as error:
@@ -248,7 +248,7 @@ def notices_activate(now: dt.datetime) -> int:
 def notices_chase_unread(now: dt.datetime) -> int:
     """Job: units that have not confirmed reading a notice after the chase interval are
     reminded once (the receipt's `chased_at` records it)."""
-    threshold = now - dt.timedelta(hours=settings.FANGKONG_NOTICE_READ_CHASE_HOURS)
+    threshold = now - dt.timedelta(hours=command_settings().notice_read_chase_hours)
     receipts = (
         NoticeReceipt.objects.select_for_update()
         .filter(

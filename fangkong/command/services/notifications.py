@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from fangkong.command.conf import command_settings
 from fangkong.command.models import (
     Channel,
     DeliveryStatus,
@@ -116,7 +117,7 @@ def outbox_deliver(now: dt.datetime) -> int:
         # Two job runners never send the same message.
         pending = pending.select_for_update(skip_locked=True, of=("self",))
     attempted = 0
-    for message in pending.order_by("pk")[: settings.FANGKONG_OUTBOX_BATCH]:
+    for message in pending.order_by("pk")[: command_settings().outbox_batch]:
         before = snapshot(message, ["status", "attempts"])
         notification = message.notification
         body = notification.body
@@ -134,7 +135,7 @@ def outbox_deliver(now: dt.datetime) -> int:
         except Exception as error:  # any transport error: keep the message, record why
             logger.warning("e-mail to %s failed: %s", message.address, error)
             message.last_error = str(error)[:300]
-            if message.attempts >= settings.FANGKONG_OUTBOX_MAX_ATTEMPTS:
+            if message.attempts >= command_settings().outbox_max_attempts:
                 message.status = DeliveryStatus.FAILED
         else:
             message.status = DeliveryStatus.SENT

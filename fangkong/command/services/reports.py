@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -14,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.capabilities import user_can
-from fangkong.command.kinds import report_cutoff
+from fangkong.command.conf import command_settings
+from fangkong.command.measures import report_cutoff
 from fangkong.command.models import (
     MissingReport,
     NotificationKind,
@@ -171,7 +171,7 @@ def _days_to_check(now: dt.datetime) -> list[dt.date]:
     today = timezone.localdate(now)
     return [
         today - dt.timedelta(days=offset)
-        for offset in range(settings.FANGKONG_REPORT_LOOKBACK_DAYS + 1)
+        for offset in range(command_settings().report_lookback_days + 1)
     ]
 
 
@@ -212,7 +212,11 @@ def reports_remind(now: dt.datetime) -> int:
     once (one notification per user and day)."""
     day = timezone.localdate(now)
     cutoff = report_cutoff(day)
-    if not cutoff - dt.timedelta(minutes=settings.FANGKONG_REPORT_REMINDER_MINUTES) <= now < cutoff:
+    if (
+        not cutoff - dt.timedelta(minutes=command_settings().report_reminder_minutes)
+        <= now
+        < cutoff
+    ):
         return 0
     reported = UnitReport.objects.filter(day=day).values("unit_id")
     told = 0

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.scope import scope_of
+from fangkong.command.conf import command_settings
 from fangkong.command.models import (
     Escalation,
     Milestone,
@@ -318,7 +318,7 @@ def task_attach(*, task: Task, upload: UploadedFile, by: User) -> TaskAttachment
 
 def milestones_remind_due(now: dt.datetime) -> int:
     """Job: owners are told once when a milestone falls due within the reminder window."""
-    soon = now + dt.timedelta(hours=settings.FANGKONG_MILESTONE_DUE_SOON_HOURS)
+    soon = now + dt.timedelta(hours=command_settings().milestone_due_soon_hours)
     due = (
         Milestone.objects.filter(done_at__isnull=True, due_at__gt=now, due_at__lte=soon)
         .exclude(task__status=TaskStatus.DONE)

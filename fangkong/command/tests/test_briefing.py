@@ -1,12 +1,10 @@
 import datetime as dt
 import io
-import types
 
 from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from fangkong.command import daily_briefing
 from fangkong.command.briefing_export import briefing_docx, briefing_xlsx
 from fangkong.command.daily_briefing import briefing_build, chinese_ordinal
 from fangkong.command.models import MissingReport, Task, TaskStatus, UnitReport
@@ -16,6 +14,7 @@ from fangkong.command.services.reports import report_submit_zero, reports_detect
 from fangkong.command.services.tasks import task_issue
 from fangkong.command.tests.conftest import DAY, at
 from fangkong.core.figures import BriefingSection, Figure
+from fangkong.operations import briefing as gathering
 from fangkong.testing.cast import PASSWORD
 
 
@@ -114,18 +113,15 @@ def test_the_docx_and_xlsx_open_with_their_libraries_and_hold_the_figures(
     assert ("当日交办任务", issued, "项") in [r[:3] for r in rows]
 
 
-def test_every_installed_areas_section_is_gathered_in_its_order(monkeypatch, db):
-    area = types.ModuleType("fangkong.testarea.briefing")
-
+def test_every_registered_areas_section_is_gathered_in_its_order(monkeypatch, db):
     def briefing_section(*, day):
         return BriefingSection(
             key="testarea", title="测试区域", order=30,
             figures=[Figure("testarea.people_now", "在观察人数", 7, "人")],
         )  # fmt: skip
 
-    area.briefing_section = briefing_section  # type: ignore[attr-defined]
-    own = daily_briefing.briefing_modules()
-    monkeypatch.setattr(daily_briefing, "briefing_modules", lambda: [*own, area])
+    monkeypatch.setattr(gathering, "_registry", {**gathering.registered_briefings()})
+    gathering.register_briefing("testarea", briefing_section)
     briefing = briefing_build(day=DAY)
     keys = [s.key for s in briefing.sections]
     assert keys[0] == "command.notices"
@@ -136,13 +132,10 @@ def test_every_installed_areas_section_is_gathered_in_its_order(monkeypatch, db)
 
 
 def test_a_failing_section_is_reported_without_breaking_the_briefing(monkeypatch, db):
-    broken = types.ModuleType("fangkong.venues.briefing")
-
     def briefing_section(*, day):
         raise RuntimeError("boom")
 
-    broken.briefing_section = briefing_section  # type: ignore[attr-defined]
-    monkeypatch.setattr(daily_briefing, "briefing_modules", lambda: [broken])
+    monkeypatch.setattr(gathering, "_registry", {"venues": briefing_section})
     briefing = briefing_build(day=DAY)
     assert briefing.sections[0].key == "venues.unavailable"
 

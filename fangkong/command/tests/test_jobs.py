@@ -1,15 +1,15 @@
 import io
-import types
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from fangkong.command import job_runner
-from fangkong.command.job_runner import Job, discover_jobs
-from fangkong.command.models import Escalation, JobRun, MissingReport
+from fangkong.command.models import Escalation, MissingReport
 from fangkong.command.services.tasks import task_issue
 from fangkong.command.tests.conftest import DAY, at
 from fangkong.jurisdictions.models import ResponsibilityKind
+from fangkong.operations import job_runner
+from fangkong.operations.job_runner import Job, registered_jobs
+from fangkong.operations.models import JobRun
 
 
 def _run(*args: str) -> str:
@@ -56,9 +56,7 @@ def test_a_failing_job_is_rolled_back_and_reported_and_the_others_still_run(monk
     calls = []
 
     def broken(now):
-        from fangkong.command.models import JobRun as Row
-
-        Row.objects.create(name="half-done", started_at=now)
+        JobRun.objects.create(name="half-done", started_at=now)
         raise RuntimeError("the lab system is down")
 
     def fine(now):
@@ -66,7 +64,7 @@ def test_a_failing_job_is_rolled_back_and_reported_and_the_others_still_run(monk
         return 3
 
     monkeypatch.setattr(
-        job_runner, "discover_jobs", lambda: [Job("cases.scan", broken), Job("venues.scan", fine)]
+        job_runner, "registered_jobs", lambda: [Job("cases.scan", broken), Job("venues.scan", fine)]
     )
     with pytest.raises(CommandError, match="1 job"):
         _run("run", "--now", at(9).isoformat())
@@ -75,17 +73,9 @@ def test_a_failing_job_is_rolled_back_and_reported_and_the_others_still_run(monk
     assert "the lab system is down" in JobRun.objects.get(name="cases.scan").error
 
 
-def test_other_areas_jobs_are_discovered_from_their_jobs_module(monkeypatch, db):
-    module = types.ModuleType("fangkong.venues.jobs")
-    module.JOBS = [("occupancy", lambda now: 0)]  # type: ignore[attr-defined]
-    real_import = job_runner.importlib.import_module
-
-    def fake_import(name: str):
-        if name == "fangkong.venues.jobs":
-            return module
-        return real_import(name)
-
-    monkeypatch.setattr(job_runner.importlib, "import_module", fake_import)
-    names = [job.name for job in discover_jobs()]
-    assert "venues.occupancy" in names
-    assert names.index("venues.occupancy") < names.index("command.outbox.deliver")
+def test_every_area_registers_its_jobs_and_the_command_areas_run_last(db):
+    names = [job.name for job in registered_jobs()]
+    areas = [name.split(".")[0] for name in names]
+    assert {"people", "venues", "hospitals", "quarantine", "cases", "command"} <= set(areas)
+    assert areas.index("venues") < areas.index("command")
+    assert set(areas[areas.index("command") :]) == {"command"}

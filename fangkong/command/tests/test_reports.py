@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from fangkong.command.kinds import REPORT_CUTOFF, report_cutoff
+from fangkong.command.measures import REPORT_CUTOFF, report_cutoff
 from fangkong.command.models import (
     MissingReport,
     Notification,

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.command.briefing_export import briefing_docx, briefing_xlsx
+from fangkong.command.conf import command_settings
 from fangkong.command.daily_briefing import briefing_build
 from fangkong.command.models import Notification
 from fangkong.command.selectors.dashboard import chart_data, dashboard
@@ -19,6 +19,7 @@ from fangkong.command.services.notifications import (
     notification_mark_all_read,
     notification_mark_read,
 )
+from fangkong.core.conf import core_settings
 from fangkong.core.pagination import keyset_page
 from fangkong.core.rendering import render_page
 
@@ -27,7 +28,7 @@ from fangkong.core.rendering import render_page
 def dashboard_page(request: AuthenticatedRequest) -> HttpResponse:
     data = dashboard(viewer=request.user)
     data["charts"] = chart_data(data)
-    data["refresh_seconds"] = settings.FANGKONG_DASHBOARD_REFRESH_SECONDS
+    data["refresh_seconds"] = command_settings().dashboard_refresh_seconds
     return render_page(
         request, "command/dashboard.html", data, fragment="command/_dashboard_panel.html"
     )
@@ -85,7 +86,7 @@ def inbox_page(request: AuthenticatedRequest) -> HttpResponse:
         notifications,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
-        size=settings.FANGKONG_LIST_PAGE_SIZE,
+        size=core_settings().list_page_size,
     )
     return render_page(
         request,

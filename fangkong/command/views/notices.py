@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
+from fangkong.command.conf import command_settings
 from fangkong.command.forms import NoticeForm, NoticeMeasureFormSet
 from fangkong.command.models import Notice
 from fangkong.command.selectors.notices import (
@@ -29,6 +29,7 @@ from fangkong.command.services.notices import (
     notice_publish,
     notice_update,
 )
+from fangkong.core.conf import core_settings
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
@@ -76,7 +77,7 @@ def notice_list_page(request: AuthenticatedRequest) -> HttpResponse:
         notice_list(viewer=request.user),
         after=request.GET.get("after"),
         before=request.GET.get("before"),
-        size=settings.FANGKONG_LIST_PAGE_SIZE,
+        size=core_settings().list_page_size,
     )
     return render(request, "command/notice_list.html", {"page": page})
 
@@ -210,13 +211,13 @@ def notice_read_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return redirect(notice)
 
 
-@rate_limited("notice_public", limit=lambda: settings.FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE)
+@rate_limited("notice_public", limit=lambda: command_settings().public_notice_rate_per_minute)
 def notice_public_list_page(request: HttpRequest) -> HttpResponse:
     notices = list(public_notice_list()[:50])
     return render(request, "command/notice_public_list.html", {"notices": notices})
 
 
-@rate_limited("notice_public", limit=lambda: settings.FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE)
+@rate_limited("notice_public", limit=lambda: command_settings().public_notice_rate_per_minute)
 def notice_public_page(request: HttpRequest, number: int) -> HttpResponse:
     try:
         notice = public_notice_list().get(number=number)

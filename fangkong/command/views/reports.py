@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.command.forms import ReportFigureForm, ReportForm
-from fangkong.command.kinds import report_cutoff
+from fangkong.command.measures import report_cutoff
 from fangkong.command.models import ReportFigure, UnitReport
 from fangkong.command.selectors.reports import (
     profile_figures,

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -34,6 +33,7 @@ from fangkong.command.services.tasks import (
     task_return,
     task_submit,
 )
+from fangkong.core.conf import core_settings
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
@@ -96,7 +96,7 @@ def task_list_page(request: AuthenticatedRequest) -> HttpResponse:
         tasks,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
-        size=settings.FANGKONG_LIST_PAGE_SIZE,
+        size=core_settings().list_page_size,
     )
     query = "&".join(
         p for p in (f"status={status}" if status else "", "overdue=1" if overdue else "") if p

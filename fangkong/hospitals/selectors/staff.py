@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from fangkong.hospitals.conf import hospitals_settings
 from fangkong.hospitals.models import (
     ExposureIncident,
     Hospital,
@@ -29,8 +29,8 @@ from fangkong.hospitals.models.staff import StaffMemberQuerySet
 
 def test_interval_days(post: str) -> int:
     if post == ScreeningPost.ISOLATION_WARD:
-        return int(settings.FANGKONG_HOSPITAL_STAFF_TEST_DAYS_ISOLATION)
-    return int(settings.FANGKONG_HOSPITAL_STAFF_TEST_DAYS_OTHER)
+        return int(hospitals_settings().staff_test_days_isolation)
+    return int(hospitals_settings().staff_test_days_other)
 
 
 def _midnight(day: dt.date) -> dt.datetime:

@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -19,6 +18,7 @@ from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.cases.models import Case
+from fangkong.core.conf import core_settings
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
@@ -82,7 +82,7 @@ def patient_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         ),
         after=request.GET.get("after"),
         before=request.GET.get("before"),
-        size=settings.FANGKONG_LIST_PAGE_SIZE,
+        size=core_settings().list_page_size,
     )
     query = {k: v for k, v in {"q": search, "show": "" if active_only else "all"}.items() if v}
     return render_page(
@@ -332,7 +332,7 @@ def monitoring_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         monitoring_list(viewer=request.user, hospital=hospital, active_only=active_only),
         after=request.GET.get("after"),
         before=request.GET.get("before"),
-        size=settings.FANGKONG_LIST_PAGE_SIZE,
+        size=core_settings().list_page_size,
     )
     return render(
         request,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
+from fangkong.core.conf import core_settings
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
@@ -60,7 +60,7 @@ def staff_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         roster(hospital=hospital, today=today, ward_id=ward_id, overdue_only=overdue_only),
         after=request.GET.get("after"),
         before=request.GET.get("before"),
-        size=settings.FANGKONG_LIST_PAGE_SIZE,
+        size=core_settings().list_page_size,
     )
     query = {
         k: v

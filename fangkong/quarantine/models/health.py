@@ -7,12 +7,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models.placements import Placement
 from fangkong.quarantine.models.sites import Site
 
 
 def fever_threshold() -> Decimal:
-    return Decimal(settings.FANGKONG_QUARANTINE_FEVER_CELSIUS)
+    return Decimal(quarantine_settings().fever_celsius)
 
 
 class Slot(models.TextChoices):

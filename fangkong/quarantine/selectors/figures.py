@@ -8,11 +8,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from fangkong.core.figures import Figure
+from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models import (
     Batch,
     Finding,
@@ -88,7 +88,7 @@ def _count_by(rows: Iterable[int]) -> Counter[int]:
 
 def staff_overdue(sites: Sequence[Site], now: dt.datetime) -> list[StaffMember]:
     """Staff in the loop whose last test (or entry, if never tested) is older than N days."""
-    threshold = now - dt.timedelta(days=settings.FANGKONG_QUARANTINE_STAFF_TEST_DAYS)
+    threshold = now - dt.timedelta(days=quarantine_settings().staff_test_days)
     return list(
         StaffMember.objects.in_loop()
         .filter(site__in=sites)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models import (
     HealthObservation,
     NucleicAcidTest,
@@ -24,14 +24,11 @@ from fangkong.quarantine.models import (
     Slot,
 )
 
-SLOT_CUTOFFS = {
-    Slot.MORNING: "FANGKONG_QUARANTINE_MORNING_CUTOFF",
-    Slot.EVENING: "FANGKONG_QUARANTINE_EVENING_CUTOFF",
-}
-
 
 def cutoff_time(slot: str) -> dt.time:
-    return dt.time.fromisoformat(getattr(settings, SLOT_CUTOFFS[Slot(slot)]))
+    conf = quarantine_settings()
+    cutoff = conf.morning_cutoff if Slot(slot) == Slot.MORNING else conf.evening_cutoff
+    return dt.time.fromisoformat(cutoff)
 
 
 def cutoff_at(day: dt.date, slot: str) -> dt.datetime:

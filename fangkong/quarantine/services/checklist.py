@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
+from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models import ChecklistItem, Finding, Inspection, Site
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def inspection_record(
     if unknown:
         raise ValidationError({"results": _("未知检查项：%s") % "、".join(unknown)})
     due = deadline or timezone.localdate(inspected_at) + dt.timedelta(
-        days=settings.FANGKONG_QUARANTINE_FINDING_DAYS
+        days=quarantine_settings().finding_days
     )
     if due < timezone.localdate(inspected_at):
         raise ValidationError({"deadline": _("整改期限不能早于检查日期")})

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from fangkong.alerts.models import Severity
 from fangkong.core.audit import audit_write, changed, snapshot
 from fangkong.core.errors import Conflict
+from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models import (
     HealthObservation,
     Placement,
@@ -43,8 +43,8 @@ def parse_temperature(raw: str | Decimal | float) -> Decimal:
         value = Decimal(text).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError) as error:
         raise ValidationError({"temperature": _("体温「%s」不是数字") % raw}) from error
-    low = Decimal(settings.FANGKONG_QUARANTINE_TEMPERATURE_MIN)
-    high = Decimal(settings.FANGKONG_QUARANTINE_TEMPERATURE_MAX)
+    low = Decimal(quarantine_settings().temperature_min)
+    high = Decimal(quarantine_settings().temperature_max)
     if not low <= value <= high:
         raise ValidationError(
             {"temperature": _("体温 %(value)s ℃ 不在 %(low)s–%(high)s ℃ 之间，请核对")

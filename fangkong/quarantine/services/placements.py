@@ -12,7 +12,6 @@ import secrets
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +21,7 @@ from fangkong.accounts.capabilities import user_can
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
 from fangkong.people.models import Person
+from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models import (
     Batch,
     NucleicAcidTest,
@@ -267,7 +267,7 @@ def companion_start(
         raise ValidationError({"reason": _("请填写陪护理由")})
     if not user_can(approved_by, "quarantine.approve_companion"):
         raise ValidationError({"approved_by": _("%s 无权审批陪护") % approved_by})
-    limit = settings.FANGKONG_QUARANTINE_COMPANION_MAX_AGE
+    limit = quarantine_settings().companion_max_age
     age = placement.person.age_on(timezone.localdate(starts_at))
     if not dependant and (age is None or age > limit):
         raise ValidationError(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +17,7 @@ from fangkong.alerts.services import alert_resolve
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
 from fangkong.people.models import Person
+from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models import (
     NucleicAcidTest,
     ObservationCategory,
@@ -47,7 +47,7 @@ def neighbouring_floors(site: Site, floor: int) -> list[int]:
     if floor not in floors:
         return [floor]
     index = floors.index(floor)
-    span = settings.FANGKONG_QUARANTINE_FLOOR_SPAN
+    span = quarantine_settings().floor_span
     return floors[max(0, index - span) : index + span + 1]
 
 

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_write, changed, snapshot
 from fangkong.core.errors import Conflict
+from fangkong.policy.conf import policy_settings
 from fangkong.policy.selectors import measure_in_force
 from fangkong.quarantine.models import (
     ManagementSetting,
@@ -34,7 +34,7 @@ SCHEME_MEASURE = "quarantine.scheme"
 
 
 def default_edition(subject: str = "") -> str:
-    return settings.FANGKONG_POLICY_EDITION
+    return policy_settings().edition
 
 
 def edition_in_force(*, at: dt.datetime | None = None) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +15,7 @@ from fangkong.alerts.models import Severity
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
 from fangkong.people.models import Person
+from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models import SampleResult, Shift, Site, StaffMember, StaffRole, StaffTest
 from fangkong.quarantine.services.alerting import SiteAlertKind, site_alert_raise
 
@@ -69,7 +69,7 @@ def staff_rotate_out(*, member: StaffMember, left_at: dt.datetime, by: User | No
         raise ValidationError({"left_at": _("离开时间不能早于进入时间")})
     member.left_at = left_at
     member.monitoring_ends_on = timezone.localdate(left_at) + dt.timedelta(
-        days=settings.FANGKONG_QUARANTINE_STAFF_MONITORING_DAYS
+        days=quarantine_settings().staff_monitoring_days
     )
     member.save(update_fields=["left_at", "monitoring_ends_on"])
     audit_write(

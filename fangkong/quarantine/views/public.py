@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,6 +24,7 @@ from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.ratelimit import rate_limited
 from fangkong.core.request_context import Origin, client_ip, origin_scope
+from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.forms import SelfReportForm
 from fangkong.quarantine.models import HealthObservation, Placement, ReportSource, Slot
 from fangkong.quarantine.selectors.health import slot_for
@@ -47,7 +47,7 @@ def _placement_for(token: str) -> Placement:
 
 
 def _self_report_rate() -> int:
-    return settings.FANGKONG_QUARANTINE_SELF_REPORT_RATE
+    return quarantine_settings().self_report_rate
 
 
 def _masked_name(name: str) -> str:

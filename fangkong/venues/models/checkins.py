@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.venues.conf import venues_settings
 from fangkong.venues.models.venues import Venue
 
 
@@ -18,11 +18,11 @@ class CheckInSource(models.TextChoices):
 
 
 def default_stay() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.FANGKONG_TRACE_DEFAULT_STAY_MINUTES)
+    return dt.timedelta(minutes=venues_settings().default_stay_minutes)
 
 
 def occupancy_window() -> dt.timedelta:
-    return dt.timedelta(hours=settings.FANGKONG_VENUE_OCCUPANCY_MAX_STAY_HOURS)
+    return dt.timedelta(hours=venues_settings().occupancy_max_stay_hours)
 
 
 class CheckInQuerySet(models.QuerySet["CheckIn"]):

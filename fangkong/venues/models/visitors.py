@@ -26,11 +26,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.venues.conf import venues_settings
 from fangkong.venues.models.venues import Venue
 
 
@@ -39,7 +39,7 @@ def pass_digest(token: str) -> str:
 
 
 def pass_lifetime() -> dt.timedelta:
-    return dt.timedelta(days=settings.FANGKONG_VENUE_VISITOR_REMEMBER_DAYS)
+    return dt.timedelta(days=venues_settings().visitor_remember_days)
 
 
 class VisitorPassQuerySet(models.QuerySet["VisitorPass"]):

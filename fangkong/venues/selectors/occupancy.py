@@ -12,12 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.scope import Scope, scope_of
+from fangkong.venues.conf import venues_settings
 from fangkong.venues.limits import LimitBasis, Limits, ratio_timeline
 from fangkong.venues.models import CheckIn, EnforcementKind, Venue, capacity_limit
 from fangkong.venues.models.checkins import default_stay, occupancy_window
@@ -121,7 +121,7 @@ def occupancy_curve(venue: Venue, *, day: dt.date) -> OccupancyCurve:
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
     end = start + dt.timedelta(days=1)
-    step = dt.timedelta(minutes=settings.FANGKONG_VENUE_CURVE_STEP_MINUTES)
+    step = dt.timedelta(minutes=venues_settings().curve_step_minutes)
     times: list[dt.datetime] = []
     moment = start
     while moment < end:

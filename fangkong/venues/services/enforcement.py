@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from fangkong.alerts.services import alert_resolve_for
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
+from fangkong.venues.conf import venues_settings
 from fangkong.venues.models import (
     CapacityTier,
     EnforcementAction,
@@ -54,7 +54,7 @@ def _now_or(at: dt.datetime | None) -> dt.datetime:
     now = timezone.now()
     if at is None:
         return now
-    if at > now + dt.timedelta(minutes=settings.FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES):
+    if at > now + dt.timedelta(minutes=venues_settings().checkin_future_tolerance_minutes):
         raise ValidationError({"issued_at": _("生效时间不能晚于当前时间")})
     return at
 
@@ -152,9 +152,7 @@ def enforcement_issue(
             }
         )
     if kind == EnforcementKind.RECTIFICATION:
-        action.deadline = deadline or at + dt.timedelta(
-            hours=settings.FANGKONG_VENUE_RECTIFICATION_HOURS
-        )
+        action.deadline = deadline or at + dt.timedelta(hours=venues_settings().rectification_hours)
         if action.deadline <= at:
             raise ValidationError({"deadline": _("整改期限必须晚于下达时间")})
     elif kind == EnforcementKind.LIMIT:

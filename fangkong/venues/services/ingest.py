@@ -19,7 +19,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -31,6 +30,7 @@ from fangkong.core.tabular import RowError, TableRejected, TableRow
 from fangkong.people.importing import person_import
 from fangkong.people.models import Person
 from fangkong.venues.checkin_table import CHECKIN_TABLE, checkin_columns
+from fangkong.venues.conf import venues_settings
 from fangkong.venues.models import CheckIn, CheckInSource
 from fangkong.venues.services.ingest_records import (
     INGEST_COLUMNS,
@@ -244,7 +244,7 @@ def checkin_ingest(
     others in the result."""
     if source not in CheckInSource.values:
         raise ValidationError({"source": _("未知来源：%s") % source})
-    limit = settings.FANGKONG_CHECKIN_BATCH_MAX_RECORDS
+    limit = venues_settings().checkin_batch_max_records
     if len(records) > limit:
         raise TableRejected([RowError(0, "", _("超过单批上限 %s 条记录") % limit)])
     errors = RecordErrors()

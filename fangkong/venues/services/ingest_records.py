@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from fangkong.people.masking import mask_id_number, mask_phone
 from fangkong.people.models import IdType, Person
 from fangkong.people.phone import normalize_phone
 from fangkong.people.services import NAME_MISMATCH
+from fangkong.venues.conf import venues_settings
 from fangkong.venues.models import Venue
 
 INGEST_COLUMNS = (
@@ -114,7 +114,7 @@ def parse_records(
 ) -> Iterator[ParsedRecord]:
     zone = timezone.get_current_timezone()
     latest = timezone.now() + dt.timedelta(
-        minutes=settings.FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES
+        minutes=venues_settings().checkin_future_tolerance_minutes
     )
     for done, (number, values) in enumerate(rows, start=1):
         if progress is not None and done % CHUNK == 0:

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from fangkong.core.audit import audit_write, snapshot
+from fangkong.venues.conf import venues_settings
 from fangkong.venues.limits import venue_limit
 from fangkong.venues.models import (
     CHECKLIST,
@@ -98,7 +98,7 @@ def inspection_record(
     inspection completes the venue's open rectification orders; an inspection of a venue on
     an active campaign's list is counted for that campaign."""
     now = timezone.now()
-    tolerance = dt.timedelta(minutes=settings.FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES)
+    tolerance = dt.timedelta(minutes=venues_settings().checkin_future_tolerance_minutes)
     errors: dict[str, str] = {}
     if inspected_at > now + tolerance:
         errors["inspected_at"] = _("督查时间不能晚于当前时间")
@@ -172,7 +172,7 @@ def _photo_format(upload: UploadedFile) -> str:
         raise ValidationError({"photo": _("「%s」不是可识别的图片") % upload.name}) from error
     finally:
         upload.seek(0)
-    allowed = [f.upper() for f in settings.FANGKONG_VENUE_PHOTO_FORMATS]
+    allowed = [f.upper() for f in venues_settings().photo_formats]
     if image_format.upper() not in allowed:
         raise ValidationError(
             {
@@ -193,7 +193,7 @@ def inspection_photo_add(
     """Attach a photo after checking that it is an image of an accepted type and size (the
     content is read, not the name or the browser's word for it)."""
     size = upload.size or 0
-    limit = settings.FANGKONG_VENUE_PHOTO_MAX_BYTES
+    limit = venues_settings().photo_max_bytes
     if size > limit:
         raise ValidationError(
             {
@@ -201,12 +201,9 @@ def inspection_photo_add(
                 % {"name": upload.name, "size": size / 2**20, "limit": limit / 2**20}
             }
         )
-    if inspection.photos.count() >= settings.FANGKONG_VENUE_PHOTOS_PER_INSPECTION:
+    if inspection.photos.count() >= venues_settings().photos_per_inspection:
         raise ValidationError(
-            {
-                "photo": _("每条督查记录最多 %s 张照片")
-                % settings.FANGKONG_VENUE_PHOTOS_PER_INSPECTION
-            }
+            {"photo": _("每条督查记录最多 %s 张照片") % venues_settings().photos_per_inspection}
         )
     image_format = _photo_format(upload)
     photo = InspectionPhoto(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -16,6 +15,7 @@ from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.accounts.models import User
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
+from fangkong.venues.conf import venues_settings
 from fangkong.venues.forms import AssignForm, CampaignForm
 from fangkong.venues.models import Campaign, CampaignTeam, VenueCategory
 from fangkong.venues.selectors.campaigns import (
@@ -103,7 +103,7 @@ def _progress_context(campaign: Campaign) -> dict[str, object]:
         "campaign": campaign,
         "total": total,
         "teams": teams,
-        "refresh_seconds": settings.FANGKONG_VENUE_LIVE_REFRESH_SECONDS,
+        "refresh_seconds": venues_settings().live_refresh_seconds,
     }
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
+from fangkong.core.conf import core_settings
 from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
@@ -88,7 +88,7 @@ def inspection_list_page(request: AuthenticatedRequest) -> HttpResponse:
         inspections,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
-        size=settings.FANGKONG_LIST_PAGE_SIZE,
+        size=core_settings().list_page_size,
     )
     search = request.GET.get("venue", "").strip()
     found = list(venue_list(viewer=request.user, search=search)[:10]) if search else []

@@ -25,6 +25,7 @@ from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.ratelimit import rate_limited
 from fangkong.core.request_context import Origin, client_ip, origin_scope
+from fangkong.venues.conf import venues_settings
 from fangkong.venues.forms import PublicVisitorForm
 from fangkong.venues.models import Venue, VisitorPass
 from fangkong.venues.services.checkins import (
@@ -42,7 +43,7 @@ SALT = "fangkong.venues.visitor"
 
 
 def _remember_for() -> int:
-    return int(dt.timedelta(days=settings.FANGKONG_VENUE_VISITOR_REMEMBER_DAYS).total_seconds())
+    return int(dt.timedelta(days=venues_settings().visitor_remember_days).total_seconds())
 
 
 def _remembered(request: HttpRequest) -> VisitorPass | None:
@@ -139,7 +140,7 @@ def _code_shaped(code: str) -> bool:
 
 
 @never_cache
-@rate_limited("venues.checkin", limit=lambda: settings.FANGKONG_VENUE_CHECKIN_RATE_PER_MINUTE)
+@rate_limited("venues.checkin", limit=lambda: venues_settings().checkin_rate_per_minute)
 def public_checkin(request: HttpRequest, code: str) -> HttpResponse:
     # A NUL byte cannot reach PostgreSQL; no code is longer than its column.
     venue = Venue.objects.filter(code=code).first() if _code_shaped(code) else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -20,11 +19,13 @@ from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.accounts.scope import scope_of
+from fangkong.core.conf import core_settings
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
 from fangkong.core.qr import qr_svg
 from fangkong.core.rendering import render_page
 from fangkong.core.tabular import TableRejected, read_table
+from fangkong.venues.conf import venues_settings
 from fangkong.venues.forms import (
     ActionForm,
     OverLimitForm,
@@ -87,7 +88,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         venues,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
-        size=settings.FANGKONG_LIST_PAGE_SIZE,
+        size=core_settings().list_page_size,
     )
     now = timezone.now()
     limits = Limits(now, venue_ids=[v.pk for v in page.items])
@@ -104,7 +105,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "rows": rows,
         "query": query.urlencode(),
         "area_view": user_can(request.user, "venue.view_area"),
-        "refresh_seconds": settings.FANGKONG_VENUE_LIVE_REFRESH_SECONDS,
+        "refresh_seconds": venues_settings().live_refresh_seconds,
     }
     if context["area_view"] and not request.headers.get("HX-Request"):
         figures = venue_figures(viewer=request.user)
@@ -124,7 +125,7 @@ def over_limit_page(request: AuthenticatedRequest) -> HttpResponse:
         "rows": rows,
         "at": at or timezone.now(),
         "live": at is None,
-        "refresh_seconds": settings.FANGKONG_VENUE_LIVE_REFRESH_SECONDS,
+        "refresh_seconds": venues_settings().live_refresh_seconds,
     }
     return render_page(
         request, "venues/over_limit.html", context, fragment="venues/_over_limit.html"
@@ -166,7 +167,7 @@ def detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "room_form": RoomForm(),
         "action_form": ActionForm(),
         "checkin_url": checkin_url(venue),
-        "refresh_seconds": settings.FANGKONG_VENUE_LIVE_REFRESH_SECONDS,
+        "refresh_seconds": venues_settings().live_refresh_seconds,
     }
     return render(request, "venues/venue_detail.html", context)
 

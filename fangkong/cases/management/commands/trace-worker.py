@@ -13,11 +13,11 @@ import time
 from types import FrameType
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
+from fangkong.cases.conf import cases_settings
 from fangkong.cases.services.trace_requests import trace_request_claim, trace_request_execute
 from fangkong.core.request_context import Origin, origin_scope
 
@@ -57,12 +57,12 @@ class Command(BaseCommand):
             request = trace_request_claim(now=timezone.now())
         except DatabaseError as error:  # down for now: try again, do not die
             self.stderr.write(f"trace-worker: database unavailable ({error}); waiting")
-            time.sleep(settings.FANGKONG_TRACE_WORKER_POLL_SECONDS)
+            time.sleep(cases_settings().trace_worker_poll_seconds)
             return True
         if request is None:
             if once:
                 return False
-            time.sleep(settings.FANGKONG_TRACE_WORKER_POLL_SECONDS)
+            time.sleep(cases_settings().trace_worker_poll_seconds)
             return True
         self.stderr.write(f"trace request {request.pk}: case {request.case_id} …")
         done = trace_request_execute(request=request)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from fangkong.analytics.cli import EXIT_OK, add_trace_arguments, run_trace
+from fangkong.cases.conf import cases_settings
 
 
 class Command(BaseCommand):
@@ -24,9 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         add_trace_arguments(parser, default_zone=settings.TIME_ZONE)
         parser.set_defaults(
-            lookback_days=settings.FANGKONG_TRACE_LOOKBACK_DAYS,
-            min_overlap=float(settings.FANGKONG_TRACE_MIN_OVERLAP_MINUTES),
-            default_stay=float(settings.FANGKONG_TRACE_DEFAULT_STAY_MINUTES),
+            lookback_days=cases_settings().trace_lookback_days,
+            min_overlap=float(cases_settings().trace_min_overlap_minutes),
+            default_stay=float(cases_settings().trace_default_stay_minutes),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -9,7 +9,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -19,6 +18,7 @@ from django.utils import timezone
 from fangkong.accounts.models import User
 from fangkong.core.request_context import Origin, origin_scope
 from fangkong.demo.city import DEMO_USERS, build_geography, build_population, build_users
+from fangkong.demo.conf import demo_settings
 from fangkong.demo.context import DemoContext
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import Person
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             default=1.0,
             help="size relative to the full demo city (tests use a miniature)",
         )
-        parser.add_argument("--seed", type=int, default=settings.FANGKONG_DEMO_SEED)
+        parser.add_argument("--seed", type=int, default=demo_settings().seed)
         parser.add_argument(
             "--today",
             type=dt.date.fromisoformat,
@@ -118,7 +118,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
 
     def print_logins(self) -> None:
-        self.stdout.write(f"\n演示账号（密码均为 {settings.FANGKONG_DEMO_PASSWORD}）：")
+        self.stdout.write(f"\n演示账号（密码均为 {demo_settings().password}）：")
         existing = {
             u.username: u
             for u in User.objects.filter(username__in=[name for name, _role, _full in DEMO_USERS])

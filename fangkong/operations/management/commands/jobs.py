@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from fangkong.command.job_runner import discover_jobs, run_jobs
+from fangkong.operations.job_runner import registered_jobs, run_jobs
 
 
 def _moment(raw: str) -> dt.datetime:
@@ -35,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "list":
-            for job in discover_jobs():
+            for job in registered_jobs():
                 self.stdout.write(job.name)
             return
         now = options["now"] or timezone.now()

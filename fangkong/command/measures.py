@@ -7,13 +7,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.command.conf import command_settings
 from fangkong.jurisdictions.models import Jurisdiction, Level
 from fangkong.policy.kinds import MeasureKind, register_measure_kind
 from fangkong.policy.selectors import measure_in_force
@@ -72,7 +72,7 @@ def register() -> None:
         MeasureKind(
             key=REPORT_CUTOFF,
             label=_("日报告截止时间"),
-            default=lambda subject: parse_cutoff(settings.FANGKONG_REPORT_CUTOFF),
+            default=lambda subject: parse_cutoff(command_settings().report_cutoff),
             parse=lambda subject, raw: parse_cutoff(raw),
         )
     )

@@ -1,32 +1,34 @@
-"""Running every area's jobs: `<app>.jobs.JOBS = [("name", run)]`, found by import, each run
-in its own transaction and recorded as a JobRun, so one failing job neither stops the others
-nor leaves half its work behind, and a killed run is simply run again."""
+"""Running every area's periodic jobs. An area registers its jobs from its own `jobs.py`
+(`register_jobs("venues", JOBS)`, called from its AppConfig.ready()); `fangkong jobs run`
+runs each in its own transaction and records it as a JobRun, so one failing job neither stops
+the others nor leaves half its work behind, and a killed run is simply run again."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
-from fangkong.command.models import JobRun
 from fangkong.core.request_context import Origin, origin_scope
+from fangkong.operations.models import JobRun
 
 logger = logging.getLogger(__name__)
 
-# The command area's jobs run last: they deliver what the other areas' jobs raised.
-_LAST = "fangkong.command"
+JobFunction = Callable[[dt.datetime], int]
+
+# Areas run in (order, area) order; an area that delivers what the others raised registers
+# with a higher order so that it runs after them.
+DEFAULT_ORDER = 50
 
 
 @dataclass(frozen=True)
 class Job:
     name: str  # "<area>.<job>"
-    run: Callable[[dt.datetime], int]
+    run: JobFunction
 
 
 @dataclass(frozen=True)
@@ -36,22 +38,29 @@ class JobOutcome:
     error: str
 
 
-def discover_jobs() -> list[Job]:
-    found: list[Job] = []
-    configs = sorted(
-        (c for c in apps.get_app_configs() if c.name.startswith("fangkong.")),
-        key=lambda c: (c.name == _LAST, c.name),
-    )
-    for config in configs:
-        try:
-            module = importlib.import_module(f"{config.name}.jobs")
-        except ModuleNotFoundError as error:
-            if error.name != f"{config.name}.jobs":
-                raise
-            continue
-        for name, run in getattr(module, "JOBS", []):
-            found.append(Job(name=f"{config.label}.{name}", run=run))
-    return found
+@dataclass(frozen=True)
+class _AreaJobs:
+    order: int
+    jobs: tuple[tuple[str, JobFunction], ...]
+
+
+_registry: dict[str, _AreaJobs] = {}
+
+
+def register_jobs(
+    area: str, jobs: Sequence[tuple[str, JobFunction]], *, order: int = DEFAULT_ORDER
+) -> None:
+    """The area's jobs, run in the order given; registering again replaces them."""
+    _registry[area] = _AreaJobs(order=order, jobs=tuple(jobs))
+
+
+def registered_jobs() -> list[Job]:
+    areas = sorted(_registry.items(), key=lambda item: (item[1].order, item[0]))
+    return [
+        Job(name=f"{area}.{name}", run=run)
+        for area, registered in areas
+        for name, run in registered.jobs
+    ]
 
 
 def run_job(job: Job, now: dt.datetime) -> JobOutcome:
@@ -76,7 +85,7 @@ def run_job(job: Job, now: dt.datetime) -> JobOutcome:
 
 
 def run_jobs(now: dt.datetime, *, only: list[str] | None = None) -> list[JobOutcome]:
-    jobs = discover_jobs()
+    jobs = registered_jobs()
     if only:
         jobs = [j for j in jobs if j.name in only or j.name.split(".")[0] in only]
     return [run_job(job, now) for job in jobs]

@@ -1,0 +1,54 @@
+"""The command settings: the HQ's briefing, reports, rota, tasks, notices, outbox, dashboard.
+fangkong/settings.py defines them (names, defaults, what each means); code reads them only
+through `command_settings()`, built anew on each call so that a test's `settings` fixture takes
+effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class CommandSettings:
+    hq_name: str  # FANGKONG_HQ_NAME
+    briefing_title: str  # FANGKONG_BRIEFING_TITLE
+    briefing_first_day: str  # FANGKONG_BRIEFING_FIRST_DAY
+    report_cutoff: str  # FANGKONG_REPORT_CUTOFF
+    report_reminder_minutes: int  # FANGKONG_REPORT_REMINDER_MINUTES
+    report_lookback_days: int  # FANGKONG_REPORT_LOOKBACK_DAYS
+    rota_max_consecutive_days: int  # FANGKONG_ROTA_MAX_CONSECUTIVE_DAYS
+    rota_min_rest_hours: int  # FANGKONG_ROTA_MIN_REST_HOURS
+    rota_max_shift_hours: int  # FANGKONG_ROTA_MAX_SHIFT_HOURS
+    milestone_due_soon_hours: int  # FANGKONG_MILESTONE_DUE_SOON_HOURS
+    notice_read_chase_hours: int  # FANGKONG_NOTICE_READ_CHASE_HOURS
+    outbox_max_attempts: int  # FANGKONG_OUTBOX_MAX_ATTEMPTS
+    outbox_batch: int  # FANGKONG_OUTBOX_BATCH
+    dashboard_cache_seconds: int  # FANGKONG_DASHBOARD_CACHE_SECONDS
+    dashboard_trend_days: int  # FANGKONG_DASHBOARD_TREND_DAYS
+    dashboard_refresh_seconds: int  # FANGKONG_DASHBOARD_REFRESH_SECONDS
+    public_notice_rate_per_minute: int  # FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE
+
+
+def command_settings() -> CommandSettings:
+    return CommandSettings(
+        hq_name=settings.FANGKONG_HQ_NAME,
+        briefing_title=settings.FANGKONG_BRIEFING_TITLE,
+        briefing_first_day=settings.FANGKONG_BRIEFING_FIRST_DAY,
+        report_cutoff=settings.FANGKONG_REPORT_CUTOFF,
+        report_reminder_minutes=settings.FANGKONG_REPORT_REMINDER_MINUTES,
+        report_lookback_days=settings.FANGKONG_REPORT_LOOKBACK_DAYS,
+        rota_max_consecutive_days=settings.FANGKONG_ROTA_MAX_CONSECUTIVE_DAYS,
+        rota_min_rest_hours=settings.FANGKONG_ROTA_MIN_REST_HOURS,
+        rota_max_shift_hours=settings.FANGKONG_ROTA_MAX_SHIFT_HOURS,
+        milestone_due_soon_hours=settings.FANGKONG_MILESTONE_DUE_SOON_HOURS,
+        notice_read_chase_hours=settings.FANGKONG_NOTICE_READ_CHASE_HOURS,
+        outbox_max_attempts=settings.FANGKONG_OUTBOX_MAX_ATTEMPTS,
+        outbox_batch=settings.FANGKONG_OUTBOX_BATCH,
+        dashboard_cache_seconds=settings.FANGKONG_DASHBOARD_CACHE_SECONDS,
+        dashboard_trend_days=settings.FANGKONG_DASHBOARD_TREND_DAYS,
+        dashboard_refresh_seconds=settings.FANGKONG_DASHBOARD_REFRESH_SECONDS,
+        public_notice_rate_per_minute=settings.FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE,
+    )
