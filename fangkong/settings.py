@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "fangkong.people",
     "fangkong.policy",
     "fangkong.alerts",
+    "fangkong.specimens",
     "fangkong.venues",
     "fangkong.hospitals",
     "fangkong.quarantine",
