@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
+from fangkong.core.models import AuditEvent
 from fangkong.hospitals.models import (
     Admission,
     AdmissionSource,
@@ -128,3 +130,17 @@ def test_a_viewer_who_may_not_see_the_person_gets_no_results(tested_everywhere, 
 
 def test_a_viewer_without_the_results_capability_gets_none(tested_everywhere, venue_manager):
     assert not specimen_list_for_person(viewer=venue_manager, person=tested_everywhere).exists()
+
+
+def test_the_api_lists_a_persons_results_and_audits_the_read(tested_everywhere, hq_admin):
+    api = APIClient()
+    api.force_authenticate(hq_admin)
+    response = api.get("/api/v1/specimens/", {"person": tested_everywhere.pk})
+    assert response.status_code == 200
+    rows = response.json()["results"]
+    assert sorted(r["purpose"] for r in rows) == sorted(
+        [Purpose.CLINICAL, Purpose.QUARANTINE_OBSERVATION, Purpose.STAFF_SCREENING]
+    )
+    after = AuditEvent.objects.get(action="specimen.list").after
+    assert after is not None
+    assert sorted(after["ids"]) == sorted(r["id"] for r in rows)
