@@ -111,7 +111,7 @@ def _run(results: list[tuple[str, float]]) -> None:
         dual = [t for t in due if t.dual_sampling]
         if dual:
             sampling_round_record(tests=dual, sampled_at=sampled_at, lab=LABS[1], by=None)
-        pending = list(Sample.objects.filter(test__in=due, result=SampleResult.PENDING))
+        pending = list(Sample.objects.filter(test__in=due).pending())
         lab_results_record(
             samples=pending,
             result=SampleResult.NEGATIVE,

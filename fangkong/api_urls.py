@@ -9,6 +9,7 @@ from fangkong.core.api.views import AuditEventViewSet
 from fangkong.jurisdictions.api.views import JurisdictionViewSet, ResponsibleUnitViewSet
 from fangkong.people.api.views import PersonViewSet
 from fangkong.policy.api.views import MeasuresInForceView
+from fangkong.specimens.api.views import SpecimenViewSet
 
 router = DefaultRouter()
 router.register("persons", PersonViewSet, basename="person")
@@ -16,6 +17,7 @@ router.register("jurisdictions", JurisdictionViewSet, basename="jurisdiction")
 router.register("units", ResponsibleUnitViewSet, basename="unit")
 router.register("audit", AuditEventViewSet, basename="audit")
 router.register("alerts", AlertViewSet, basename="alert")
+router.register("specimens", SpecimenViewSet, basename="specimen")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "fangkong.alerts",
     "fangkong.facilities",
     "fangkong.operations",
+    "fangkong.specimens",
     "fangkong.venues",
     "fangkong.hospitals",
     "fangkong.quarantine",

@@ -64,7 +64,7 @@ def earlier_site_positives(
             continue
         seen.add(placement.person_id)
         assert test.concluded_at is not None
-        sampled = test.samples.order_by("sampled_at").first()
+        sampled = test.samples.order_by("specimen__sampled_at").first()
         sampled_on = timezone.localdate(sampled.sampled_at if sampled else test.concluded_at)
         inbound = placement.category == ObservationCategory.INBOUND_TRAVELLER
         case = story.register(

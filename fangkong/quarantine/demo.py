@@ -140,7 +140,7 @@ def _test_day(ctx: DemoContext, site: Site, day: dt.date, by: User | None) -> No
     if dual:
         sampling_round_record(tests=dual, sampled_at=_moment(ctx, day, 7, 45), lab=second, by=by)
     if _moment(ctx, day, 16) <= ctx.now:
-        pending = list(Sample.objects.filter(test__in=due, result=SampleResult.PENDING))
+        pending = list(Sample.objects.filter(test__in=due).pending())
         lab_results_record(
             samples=pending,
             result=SampleResult.NEGATIVE,

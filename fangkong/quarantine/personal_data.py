@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from fangkong.core.audit import snapshot
 from fangkong.people.models import Person
 from fangkong.people.subject_export import subject_rows
 from fangkong.quarantine.models import (
@@ -26,6 +27,9 @@ from fangkong.quarantine.models import (
     Sample,
     StaffMember,
 )
+
+# What the person's export showed of each sample before the swab became a specimen.
+SWAB = ("sampled_at", "lab", "result", "result_at", "recorded_by")
 
 
 def controlled() -> Q:
@@ -72,8 +76,10 @@ def observations_of(person: Person) -> list[dict[str, Any]]:
 def tests_of(person: Person) -> list[dict[str, Any]]:
     tests = NucleicAcidTest.objects.filter(placement__person=person).order_by("due_on", "pk")
     samples: dict[int, list[dict[str, Any]]] = {}
-    for sample in Sample.objects.filter(test__in=tests).order_by("sampled_at", "pk"):
-        samples.setdefault(sample.test_id, []).extend(subject_rows([sample]))
+    for sample in Sample.objects.filter(test__in=tests).order_by("specimen__sampled_at", "pk"):
+        samples.setdefault(sample.test_id, []).extend(
+            subject_rows([sample], labels=lambda x: snapshot(x.specimen, SWAB))
+        )
     return subject_rows(tests, labels=lambda t: {"samples": samples.get(t.pk, [])})
 
 

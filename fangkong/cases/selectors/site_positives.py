@@ -70,12 +70,12 @@ def _positive_tests(viewer: Any) -> Any:
     registered = Case.objects.exclude(classification=CaseClassification.EXCLUDED).values(
         "person_id"
     )
-    positive_sample = Q(samples__result=SampleResult.POSITIVE)
+    positive_sample = Q(samples__specimen__result=SampleResult.POSITIVE)
     return (
         NucleicAcidTest.objects.filter(outcome=Outcome.POSITIVE)
         .filter(_scope_q(viewer))
         .exclude(placement__person_id__in=registered)
-        .annotate(first_sampled=Min("samples__sampled_at", filter=positive_sample))
+        .annotate(first_sampled=Min("samples__specimen__sampled_at", filter=positive_sample))
         .select_related("placement__person__home_jurisdiction", "placement__room__site")
         .order_by("concluded_at", "pk")
     )

@@ -133,6 +133,15 @@ class DailyNoteSerializer(serializers.ModelSerializer[DailyNote]):
 
 
 class ClinicalTestSerializer(serializers.ModelSerializer[ClinicalTest]):
+    result = serializers.ChoiceField(
+        choices=NucleicAcidResult.choices, allow_blank=True, read_only=True
+    )
+    ct_n = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True, read_only=True)
+    ct_orf1ab = serializers.DecimalField(
+        max_digits=4, decimal_places=1, allow_null=True, read_only=True
+    )
+    laboratory = serializers.CharField(source="lab", read_only=True)
+
     class Meta:
         model = ClinicalTest
         fields = [

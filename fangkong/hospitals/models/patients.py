@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+
+from fangkong.specimens.models import Specimen
 
 
 class ClinicalClassification(models.TextChoices):
@@ -339,25 +343,36 @@ class ImagingFinding(models.TextChoices):
 IMPROVED_IMAGING = frozenset({ImagingFinding.NORMAL, ImagingFinding.IMPROVED})
 
 
+class ClinicalTestManager(models.Manager["ClinicalTest"]):
+    # Every read of a nucleic-acid test reads its specimen (result, Ct values, lab).
+    def get_queryset(self) -> models.QuerySet[ClinicalTest]:
+        return super().get_queryset().select_related("specimen")
+
+
 class ClinicalTest(models.Model):
-    """A nucleic-acid test (with its N and ORF1ab Ct values) or an imaging examination."""
+    """An entry of the clinical course: a nucleic-acid test, whose swab, result and N and
+    ORF1ab Ct values are the `specimen`, or an imaging examination (no specimen)."""
 
     admission = models.ForeignKey(
         Admission, verbose_name=_("住院记录"), on_delete=models.PROTECT, related_name="tests"
     )
+    specimen = models.OneToOneField(
+        Specimen,
+        verbose_name=_("采样"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clinical_test",
+    )
     kind = models.CharField(_("检查类别"), max_length=16, choices=ClinicalTestKind.choices)
+    # The course is read in this order whatever the kind; for a nucleic-acid test it is the
+    # specimen's sampling time.
     sampled_at = models.DateTimeField(_("采样/检查时间"))
-    result = models.CharField(
-        _("核酸结果"), max_length=10, choices=NucleicAcidResult.choices, blank=True
-    )
-    ct_n = models.DecimalField(_("N 基因 Ct 值"), max_digits=4, decimal_places=1, null=True)
-    ct_orf1ab = models.DecimalField(
-        _("ORF1ab 基因 Ct 值"), max_digits=4, decimal_places=1, null=True
-    )
     imaging_finding = models.CharField(
         _("影像所见"), max_length=10, choices=ImagingFinding.choices, blank=True
     )
     note = models.TextField(_("说明"), blank=True)
+    # Where an imaging examination was made; a nucleic-acid test's lab is its specimen's.
     laboratory = models.CharField(_("检测机构"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -369,14 +384,17 @@ class ClinicalTest(models.Model):
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
+    objects = ClinicalTestManager()
+
     class Meta:
         verbose_name = _("检验检查")
         verbose_name_plural = _("检验检查")
         ordering = ["admission", "sampled_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(kind="nucleic_acid") | ~Q(result=""),
-                name="clinical_test_nucleic_acid_has_result",
+                condition=(Q(kind="nucleic_acid") & Q(specimen__isnull=False))
+                | (~Q(kind="nucleic_acid") & Q(specimen__isnull=True)),
+                name="clinical_test_nucleic_acid_has_specimen",
             ),
             models.CheckConstraint(
                 condition=~Q(kind="imaging") | ~Q(imaging_finding=""),
@@ -389,3 +407,22 @@ class ClinicalTest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.admission.person} {self.get_kind_display()} {self.sampled_at:%Y-%m-%d}"
+
+    @property
+    def result(self) -> str:
+        return self.specimen.result if self.specimen is not None else ""
+
+    def get_result_display(self) -> str:
+        return self.specimen.get_result_display() if self.specimen is not None else ""
+
+    @property
+    def ct_n(self) -> Decimal | None:
+        return self.specimen.ct_n if self.specimen is not None else None
+
+    @property
+    def ct_orf1ab(self) -> Decimal | None:
+        return self.specimen.ct_orf1ab if self.specimen is not None else None
+
+    @property
+    def lab(self) -> str:
+        return self.specimen.lab if self.specimen is not None else self.laboratory

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.hospitals.models.patients import NucleicAcidResult
+from fangkong.specimens.models import Specimen
 
 
 class StaffRole(models.TextChoices):
@@ -106,28 +108,41 @@ class StaffMember(models.Model):
         return self.role in MEDICAL_ROLES
 
 
+class StaffTestManager(models.Manager["StaffTest"]):
+    # Every read of a staff test reads its specimen (time, result).
+    def get_queryset(self) -> models.QuerySet[StaffTest]:
+        return super().get_queryset().select_related("specimen")
+
+
 class StaffTest(models.Model):
+    """A hospital staff member's screening; the swab and its result are the `specimen`."""
+
     staff = models.ForeignKey(
         StaffMember, verbose_name=_("工作人员"), on_delete=models.PROTECT, related_name="tests"
     )
-    sampled_at = models.DateTimeField(_("采样时间"))
-    result = models.CharField(_("结果"), max_length=10, choices=NucleicAcidResult.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
+    specimen = models.OneToOneField(
+        Specimen,
+        verbose_name=_("采样"),
+        on_delete=models.PROTECT,
+        related_name="hospital_staff_test",
     )
+
+    objects = StaffTestManager()
 
     class Meta:
         verbose_name = _("工作人员核酸检测")
         verbose_name_plural = _("工作人员核酸检测")
-        indexes = [models.Index(fields=["staff", "sampled_at"], name="staff_test_at")]
 
     def __str__(self) -> str:
         return f"{self.staff.person} {self.sampled_at:%Y-%m-%d} {self.result}"
+
+    @property
+    def sampled_at(self) -> dt.datetime:
+        return self.specimen.sampled_at
+
+    @property
+    def result(self) -> str:
+        return self.specimen.result
 
 
 class ExposureKind(models.TextChoices):

@@ -25,6 +25,8 @@ from fangkong.hospitals.models import (
 )
 from fangkong.hospitals.services.admissions import AdmissionEnded, severe_alert_sync
 from fangkong.hospitals.vitals import checked_temperature
+from fangkong.specimens.models import Purpose
+from fangkong.specimens.services import specimen_record
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -186,13 +188,27 @@ def clinical_test_record(
         raise ValidationError({"sampled_at": _("采样时间不能晚于现在")})
     _not_before_admission(admission, sampled_at, "sampled_at")
     ct_n, ct_orf1ab = _ct(ct_n, "ct_n"), _ct(ct_orf1ab, "ct_orf1ab")
+    specimen = None
+    if kind == ClinicalTestKind.NUCLEIC_ACID:
+        specimen = specimen_record(
+            person=admission.person,
+            purpose=Purpose.CLINICAL,
+            place=admission.hospital.name,
+            sampled_at=sampled_at,
+            lab=laboratory,
+            result=result,
+            # Entered with its result, whose report time the course has never kept.
+            result_at=sampled_at,
+            ct_n=ct_n,
+            ct_orf1ab=ct_orf1ab,
+            by=by,
+        )
+        laboratory = ""
     test = ClinicalTest.objects.create(
         admission=admission,
+        specimen=specimen,
         kind=kind,
         sampled_at=sampled_at,
-        result=result,
-        ct_n=ct_n,
-        ct_orf1ab=ct_orf1ab,
         imaging_finding=imaging_finding,
         note=note.strip(),
         laboratory=laboratory.strip()[:100],

@@ -32,6 +32,8 @@ from fangkong.hospitals.models import (
 )
 from fangkong.people.models import Person
 from fangkong.people.services import person_register
+from fangkong.specimens.models import Purpose
+from fangkong.specimens.services import specimen_record
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -183,9 +185,17 @@ def staff_test_record(
         raise ValidationError({"result": _("请选择检测结果")})
     if sampled_at > timezone.now():
         raise ValidationError({"sampled_at": _("采样时间不能晚于现在")})
-    test = StaffTest.objects.create(
-        staff=staff, sampled_at=sampled_at, result=result, recorded_by=by
+    specimen = specimen_record(
+        person=staff.person,
+        purpose=Purpose.STAFF_SCREENING,
+        place=staff.hospital.name,
+        sampled_at=sampled_at,
+        result=result,
+        # Entered with its result, whose report time the roster has never kept.
+        result_at=sampled_at,
+        by=by,
     )
+    test = StaffTest.objects.create(staff=staff, specimen=specimen)
     if staff.last_tested_at is None or sampled_at > staff.last_tested_at:
         staff.last_tested_at = sampled_at
         staff.save(update_fields=["last_tested_at"])

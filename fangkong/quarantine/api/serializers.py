@@ -174,6 +174,13 @@ class ObservationCreateSerializer(serializers.Serializer[Any]):
 
 
 class SampleSerializer(serializers.ModelSerializer[Sample]):
+    sampled_at = serializers.DateTimeField(source="specimen.sampled_at", read_only=True)
+    lab = serializers.CharField(source="specimen.lab", read_only=True)
+    result = serializers.ChoiceField(
+        source="specimen.result", choices=SampleResult.choices, read_only=True
+    )
+    result_at = serializers.DateTimeField(source="specimen.result_at", read_only=True)
+
     class Meta:
         model = Sample
         fields = ["id", "test", "sampled_at", "lab", "result", "result_at"]
@@ -262,6 +269,13 @@ class StaffCreateSerializer(PersonRefSerializer):
 
 
 class StaffTestSerializer(serializers.ModelSerializer[StaffTest]):
+    sampled_at = serializers.DateTimeField(source="specimen.sampled_at", read_only=True)
+    lab = serializers.CharField(source="specimen.lab", read_only=True)
+    result = serializers.ChoiceField(
+        source="specimen.result", choices=SampleResult.choices, read_only=True
+    )
+    result_at = serializers.DateTimeField(source="specimen.result_at", read_only=True)
+
     class Meta:
         model = StaffTest
         fields = ["id", "staff", "sampled_at", "lab", "result", "result_at"]

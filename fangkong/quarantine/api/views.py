@@ -298,8 +298,8 @@ class PlacementViewSet(
         incoming.is_valid(raise_exception=True)
         placement = self.get_object()
         positive = (
-            Sample.objects.filter(test__placement=placement, result="positive")
-            .order_by("-sampled_at")
+            Sample.objects.filter(test__placement=placement, specimen__result="positive")
+            .order_by("-specimen__sampled_at")
             .first()
         )
         transfer = transfer_decide(

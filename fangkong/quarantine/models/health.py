@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models.placements import Placement
 from fangkong.quarantine.models.sites import Site
+from fangkong.specimens.models import SampleResult, Specimen
 
 
 def fever_threshold() -> Decimal:
@@ -162,15 +164,21 @@ class NucleicAcidTest(models.Model):
         return 2 if self.dual_sampling else 1
 
 
-class SampleResult(models.TextChoices):
-    PENDING = "pending", _("待出结果")
-    NEGATIVE = "negative", _("阴性")
-    POSITIVE = "positive", _("阳性")
+class SampleQuerySet(models.QuerySet["Sample"]):
+    def pending(self) -> SampleQuerySet:
+        return self.filter(specimen__result=SampleResult.PENDING)
+
+
+class SampleManager(models.Manager.from_queryset(SampleQuerySet)):  # type: ignore[misc]
+    # Every read of a sample reads its specimen (time, lab, result): one join, not N queries.
+    def get_queryset(self) -> SampleQuerySet:
+        return super().get_queryset().select_related("specimen")
 
 
 class Sample(models.Model):
-    """One swab taken for a test and the lab's result. Dual sampling (双采双检) is two samples
-    of the same test sent to different labs, which the unique constraint holds."""
+    """One swab taken for a test; what was sent to which lab and its result is the
+    `specimen`. Dual sampling (双采双检) is two samples of the same test sent to different
+    labs, which sample_record checks with the test locked."""
 
     test = models.ForeignKey(
         NucleicAcidTest,
@@ -178,35 +186,41 @@ class Sample(models.Model):
         on_delete=models.PROTECT,
         related_name="samples",
     )
-    sampled_at = models.DateTimeField(_("采样时间"))
-    lab = models.CharField(_("检测机构"), max_length=100)
-    result = models.CharField(
-        _("检测结果"), max_length=10, choices=SampleResult.choices, default=SampleResult.PENDING
+    specimen = models.OneToOneField(
+        Specimen,
+        verbose_name=_("采样"),
+        on_delete=models.PROTECT,
+        related_name="quarantine_sample",
     )
-    result_at = models.DateTimeField(_("报告时间"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+
+    objects = SampleManager()
 
     class Meta:
         verbose_name = _("采样")
         verbose_name_plural = _("采样")
-        ordering = ["sampled_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["test", "lab"], name="sample_one_per_lab"),
-            models.CheckConstraint(
-                condition=Q(result=SampleResult.PENDING) | Q(result_at__isnull=False),
-                name="sample_result_has_time",
-            ),
-        ]
+        ordering = ["specimen__sampled_at", "pk"]
 
     def __str__(self) -> str:
         return f"#{self.test_id} {self.lab} {self.get_result_display()}"
+
+    @property
+    def sampled_at(self) -> dt.datetime:
+        return self.specimen.sampled_at
+
+    @property
+    def lab(self) -> str:
+        return self.specimen.lab
+
+    @property
+    def result(self) -> str:
+        return self.specimen.result
+
+    @property
+    def result_at(self) -> dt.datetime | None:
+        return self.specimen.result_at
+
+    def get_result_display(self) -> str:
+        return self.specimen.get_result_display()
 
 
 class ReviewKind(models.TextChoices):

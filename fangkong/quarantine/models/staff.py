@@ -7,8 +7,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.quarantine.models.health import SampleResult
 from fangkong.quarantine.models.sites import Site
+from fangkong.specimens.models import Specimen
 
 
 class StaffRole(models.TextChoices):
@@ -27,11 +27,13 @@ class Shift(models.TextChoices):
     ROTATING = "rotating", _("轮班")
 
 
-class StaffMemberQuerySet(models.QuerySet["StaffMember"]):
-    def in_loop(self) -> StaffMemberQuerySet:
+# Not named after the model: hospitals has a StaffMemberQuerySet too, and the type checker's
+# Django plugin names the managers it makes after the queryset, so one hid the other.
+class SiteStaffQuerySet(models.QuerySet["StaffMember"]):
+    def in_loop(self) -> SiteStaffQuerySet:
         return self.filter(left_at__isnull=True)
 
-    def monitoring_on(self, day: dt.date) -> StaffMemberQuerySet:
+    def monitoring_on(self, day: dt.date) -> SiteStaffQuerySet:
         """Rotated out and still under health monitoring on `day`."""
         return self.filter(left_at__isnull=False, monitoring_ends_on__gte=day)
 
@@ -62,7 +64,7 @@ class StaffMember(models.Model):
         related_name="+",
     )
 
-    objects = StaffMemberQuerySet.as_manager()
+    objects = SiteStaffQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("工作人员")
@@ -87,39 +89,53 @@ class StaffMember(models.Model):
         return self.left_at is None
 
 
+class StaffTestManager(models.Manager["StaffTest"]):
+    # Every read of a staff test reads its specimen (time, lab, result).
+    def get_queryset(self) -> models.QuerySet[StaffTest]:
+        return super().get_queryset().select_related("specimen")
+
+
 class StaffTest(models.Model):
+    """A closed-loop staff member's screening; the swab and its result are the `specimen`."""
+
     staff = models.ForeignKey(
         StaffMember, verbose_name=_("工作人员"), on_delete=models.PROTECT, related_name="tests"
     )
-    sampled_at = models.DateTimeField(_("采样时间"))
-    lab = models.CharField(_("检测机构"), max_length=100)
-    result = models.CharField(
-        _("检测结果"), max_length=10, choices=SampleResult.choices, default=SampleResult.PENDING
+    specimen = models.OneToOneField(
+        Specimen,
+        verbose_name=_("采样"),
+        on_delete=models.PROTECT,
+        related_name="quarantine_staff_test",
     )
-    result_at = models.DateTimeField(_("报告时间"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+
+    objects = StaffTestManager()
 
     class Meta:
         verbose_name = _("工作人员核酸检测")
         verbose_name_plural = _("工作人员核酸检测")
-        ordering = ["-sampled_at"]
-        indexes = [models.Index(fields=["staff", "sampled_at"], name="staff_test_latest")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(result=SampleResult.PENDING) | Q(result_at__isnull=False),
-                name="staff_test_result_has_time",
-            ),
-        ]
+        ordering = ["-specimen__sampled_at"]
 
     def __str__(self) -> str:
         return f"{self.staff} {self.sampled_at:%Y-%m-%d} {self.get_result_display()}"
+
+    @property
+    def sampled_at(self) -> dt.datetime:
+        return self.specimen.sampled_at
+
+    @property
+    def lab(self) -> str:
+        return self.specimen.lab
+
+    @property
+    def result(self) -> str:
+        return self.specimen.result
+
+    @property
+    def result_at(self) -> dt.datetime | None:
+        return self.specimen.result_at
+
+    def get_result_display(self) -> str:
+        return self.specimen.get_result_display()
 
 
 class ChecklistItem(models.TextChoices):

@@ -19,7 +19,6 @@ from fangkong.quarantine.models import (
     PlacementEnd,
     PlacementQuerySet,
     Sample,
-    SampleResult,
     Site,
     Slot,
 )
@@ -131,9 +130,10 @@ def overdue_tests(site: Site, day: dt.date) -> QuerySet[NucleicAcidTest]:
 
 def samples_awaiting_results(site: Site) -> QuerySet[Sample]:
     return (
-        Sample.objects.filter(test__placement__room__site=site, result=SampleResult.PENDING)
+        Sample.objects.filter(test__placement__room__site=site)
+        .pending()
         .select_related("test__placement__person", "test__placement__room")
-        .order_by("sampled_at", "pk")
+        .order_by("specimen__sampled_at", "pk")
     )
 
 

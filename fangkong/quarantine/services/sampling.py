@@ -8,14 +8,27 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
-from fangkong.quarantine.models import NucleicAcidTest, Outcome, Sample, SampleResult, Site
+from fangkong.quarantine.models import (
+    NucleicAcidTest,
+    Outcome,
+    Placement,
+    Sample,
+    SampleResult,
+    Site,
+)
 from fangkong.quarantine.services.positives import positive_found
+from fangkong.specimens.models import Purpose
+from fangkong.specimens.services import (
+    specimen_record,
+    specimen_results_record,
+    specimen_round_record,
+)
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -87,20 +100,24 @@ def sample_record(
     if sampled_at > timezone.now():
         raise ValidationError({"sampled_at": _("采样时间不能晚于当前时间")})
     test = _locked_open_test(test)
-    try:
-        with transaction.atomic():
-            sample = Sample.objects.create(
-                test=test,
-                sampled_at=sampled_at,
-                lab=lab[:100],
-                result=result,
-                result_at=result_at if result != SampleResult.PENDING else None,
-                recorded_by=by,
-            )
-    except IntegrityError as error:
+    # Two samples of one test in one lab would be no dual sampling: with the test locked, no
+    # other sample of it can be recorded between this check and the insert.
+    if Sample.objects.filter(test=test, specimen__lab=lab[:100]).exists():
         raise SameLab(
             _("%(lab)s 已有该次检测的样本；双采双检须送两家不同的检测机构") % {"lab": lab}
-        ) from error
+        )
+    placement = Placement.objects.select_related("person", "room__site").get(pk=test.placement_id)
+    specimen = specimen_record(
+        person=placement.person,
+        purpose=Purpose.QUARANTINE_OBSERVATION,
+        place=placement.room.site.name,
+        sampled_at=sampled_at,
+        lab=lab,
+        result=result,
+        result_at=result_at,
+        by=by,
+    )
+    sample = Sample.objects.create(test=test, specimen=specimen)
     audit_write(by=by, action="sample.record", obj=sample, after=snapshot(sample))
     _conclude(test, sample, by=by)
     return sample
@@ -117,10 +134,9 @@ def sample_result_set(
     if result == SampleResult.PENDING:
         raise ValidationError({"result": _("请选择阴性或阳性")})
     _check_result(result, result_at, sample.sampled_at)
-    sample.result, sample.result_at = result, result_at
-    sample.save(update_fields=["result", "result_at"])
+    specimen_results_record(specimens=[sample.specimen], result=result, result_at=result_at, by=by)
     audit_write(
-        by=by, action="sample.result", obj=sample, after=snapshot(sample, ["result", "result_at"])
+        by=by, action="sample.result", obj=sample, after={"result": result, "result_at": result_at}
     )
     test = NucleicAcidTest.objects.select_for_update().get(pk=sample.test_id)
     _conclude(test, sample, by=by)
@@ -154,7 +170,7 @@ def sampling_round_record(
     locked = list(
         NucleicAcidTest.objects.select_for_update(of=("self",))
         .filter(pk__in=[t.pk for t in tests])
-        .select_related("placement__person")
+        .select_related("placement__person", "placement__room__site")
         .order_by("pk")
     )
     concluded = [t.placement.person.name for t in locked if t.outcome]
@@ -163,7 +179,7 @@ def sampling_round_record(
             _("以下人员该次检测已有结论：%s") % "、".join(concluded), code="test_concluded"
         )
     same_lab = set(
-        Sample.objects.filter(test__in=locked, lab=lab[:100]).values_list(
+        Sample.objects.filter(test__in=locked, specimen__lab=lab[:100]).values_list(
             "test__placement__person__name", flat=True
         )
     )
@@ -173,8 +189,16 @@ def sampling_round_record(
             % {"lab": lab, "names": "、".join(sorted(same_lab))}
         )
     site = _site_of(locked)
+    specimens = specimen_round_record(
+        people=[t.placement.person for t in locked],
+        purpose=Purpose.QUARANTINE_OBSERVATION,
+        place=site.name,
+        sampled_at=sampled_at,
+        lab=lab,
+        by=by,
+    )
     samples = Sample.objects.bulk_create(
-        Sample(test=t, sampled_at=sampled_at, lab=lab[:100], recorded_by=by) for t in locked
+        Sample(test=t, specimen=specimen) for t, specimen in zip(locked, specimens, strict=True)
     )
     audit_write(
         by=by,
@@ -215,8 +239,9 @@ def lab_results_record(
         raise Conflict(_("以下样本已有检测结果：%s") % "、".join(done), code="result_recorded")
     for sample in locked:
         _check_result(result, result_at, sample.sampled_at)
-        sample.result, sample.result_at = result, result_at
-    Sample.objects.filter(pk__in=[x.pk for x in locked]).update(result=result, result_at=result_at)
+    specimen_results_record(
+        specimens=[x.specimen for x in locked], result=result, result_at=result_at, by=by
+    )
     tests = list(
         NucleicAcidTest.objects.select_for_update()
         .filter(pk__in={x.test_id for x in locked})

@@ -18,6 +18,8 @@ from fangkong.people.models import Person
 from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models import SampleResult, Shift, Site, StaffMember, StaffRole, StaffTest
 from fangkong.quarantine.services.alerting import SiteAlertKind, site_alert_raise
+from fangkong.specimens.models import Purpose
+from fangkong.specimens.services import specimen_record, specimen_results_record
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -98,14 +100,18 @@ def staff_test_record(
         raise ValidationError({"result": _("未知检测结果：%s") % result})
     if result != SampleResult.PENDING and result_at is None:
         raise ValidationError({"result_at": _("请填写报告时间")})
-    test = StaffTest.objects.create(
-        staff=member,
+    member = StaffMember.objects.select_related("person", "site").get(pk=member.pk)
+    specimen = specimen_record(
+        person=member.person,
+        purpose=Purpose.STAFF_SCREENING,
+        place=member.site.name,
         sampled_at=sampled_at,
-        lab=lab[:100],
+        lab=lab,
         result=result,
-        result_at=result_at if result != SampleResult.PENDING else None,
-        recorded_by=by,
+        result_at=result_at,
+        by=by,
     )
+    test = StaffTest.objects.create(staff=member, specimen=specimen)
     audit_write(by=by, action="staff_test.record", obj=test, after=snapshot(test))
     _after_result(test, by=by)
     return test
@@ -115,15 +121,17 @@ def staff_test_record(
 def staff_test_result_set(
     *, test: StaffTest, result: str, result_at: dt.datetime, by: User | None
 ) -> StaffTest:
-    test = StaffTest.objects.select_for_update().get(pk=test.pk)
+    test = StaffTest.objects.select_for_update(of=("self",)).get(pk=test.pk)
     if test.result != SampleResult.PENDING:
         raise Conflict(_("该样本已有检测结果"), code="result_recorded")
     if result not in (SampleResult.NEGATIVE, SampleResult.POSITIVE):
         raise ValidationError({"result": _("请选择阴性或阳性")})
-    test.result, test.result_at = result, result_at
-    test.save(update_fields=["result", "result_at"])
+    specimen_results_record(specimens=[test.specimen], result=result, result_at=result_at, by=by)
     audit_write(
-        by=by, action="staff_test.result", obj=test, after=snapshot(test, ["result", "result_at"])
+        by=by,
+        action="staff_test.result",
+        obj=test,
+        after={"result": result, "result_at": result_at},
     )
     _after_result(test, by=by)
     return test

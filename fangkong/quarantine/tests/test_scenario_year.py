@@ -80,7 +80,7 @@ def _test_day(site, day: dt.date, worker) -> None:
         wanted = due if lab == LABS[0] else [t for t in due if t.dual_sampling]
         if wanted:
             sampling_round_record(tests=wanted, sampled_at=_moment(day, 8), lab=lab, by=worker)
-    pending = list(Sample.objects.filter(test__in=due, result=SampleResult.PENDING))
+    pending = list(Sample.objects.filter(test__in=due).pending())
     lab_results_record(
         samples=pending, result=SampleResult.NEGATIVE, result_at=_moment(day, 15), by=worker
     )

@@ -180,8 +180,8 @@ def transfer_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = TransferForm(request.POST)
     if form.is_valid():
         positive = (
-            Sample.objects.filter(test__placement=placement, result=SampleResult.POSITIVE)
-            .order_by("-sampled_at")
+            Sample.objects.filter(test__placement=placement, specimen__result=SampleResult.POSITIVE)
+            .order_by("-specimen__sampled_at")
             .first()
         )
         try:

@@ -423,6 +423,7 @@ API: dict[str, R] = {
     "GET /api/v1/quarantine/transfers/": R("quarantine.view"),
     "GET /api/v1/quarantine/transfers/{id}/": R("quarantine.view", "transfer"),
     "POST /api/v1/quarantine/transfers/{id}/depart/": R("quarantine.operate", "transfer"),
+    "GET /api/v1/specimens/": R("specimen.view"),
     "GET /api/v1/units/": R("jurisdiction.view"),
     "GET /api/v1/units/{id}/": R("jurisdiction.view", "unit"),
     "GET /api/v1/venues/": R("venue.view"),

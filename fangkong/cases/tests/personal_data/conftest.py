@@ -39,6 +39,7 @@ from fangkong.quarantine.models import (
     Slot,
 )
 from fangkong.quarantine.services.sites import rooms_create, site_create
+from fangkong.specimens.models import Purpose, Specimen
 from fangkong.testing.identities import mobile, resident_id
 from fangkong.venues.models import CheckIn, Venue, VenueCategory
 
@@ -133,13 +134,15 @@ def live(jiankang: Jurisdiction, li_si: Person) -> Callable[..., Life]:
             outcome=Outcome.NEGATIVE,
             concluded_at=start + dt.timedelta(hours=8),
         )
-        Sample.objects.create(
-            test=test,
+        specimen = Specimen.objects.create(
+            person=person,
+            purpose=Purpose.QUARANTINE_OBSERVATION,
             sampled_at=start + dt.timedelta(hours=1),
             lab="市疾控中心",
             result=SampleResult.NEGATIVE,
             result_at=start + dt.timedelta(hours=8),
         )
+        Sample.objects.create(test=test, specimen=specimen)
         return Life(
             venue=venue,
             case=case,
