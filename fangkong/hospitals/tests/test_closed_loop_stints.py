@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from fangkong.core.models import AuditEvent
 from fangkong.facilities.models import ClosedLoopStint, WorkplaceKind
@@ -148,6 +149,38 @@ def test_leaving_the_roster_ends_the_hospital_stint(site, no5, zhang_san):
     staff_leave(staff=staff, left_on=timezone.localdate(), by=None)
     assert not ClosedLoopStint.objects.open().exists()
     assert _enter_site(site, zhang_san, days_ago=0).in_loop
+
+
+def test_the_api_answers_an_entry_into_a_second_loop_with_a_clear_409(
+    site, no5, zhang_san, hq_admin
+):
+    _add_in_loop(no5, zhang_san)
+    client = APIClient()
+    client.force_authenticate(hq_admin)
+    response = client.post(
+        "/api/v1/quarantine/staff/",
+        {
+            "site": site.pk,
+            "person": zhang_san.pk,
+            "role": "security",
+            "shift": "day",
+            "entered_at": timezone.now().isoformat(),
+        },
+        format="json",
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "staff_in_loop"
+    assert not SiteStaff.objects.exists()
+
+
+def test_the_site_staff_api_still_shows_when_each_stint_began_and_ended(site, zhang_san, hq_admin):
+    member = _enter_site(site, zhang_san)
+    staff_rotate_out(member=member, left_at=timezone.now(), by=None)
+    client = APIClient()
+    client.force_authenticate(hq_admin)
+    row = client.get(f"/api/v1/quarantine/staff/{member.pk}/").json()
+    assert row["person"]["name"] == zhang_san.name
+    assert row["entered_at"] and row["left_at"] and row["monitoring_ends_on"]
 
 
 @pytest.mark.postgres
