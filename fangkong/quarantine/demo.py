@@ -19,7 +19,7 @@ from django.utils import timezone
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.demo.context import DemoContext
-from fangkong.facilities.models import Hospital, HospitalStatus
+from fangkong.facilities.models import ClosedLoopStint, Hospital, HospitalStatus
 from fangkong.jurisdictions.models import ResponsibilityKind
 from fangkong.jurisdictions.services import unit_create
 from fangkong.people.models import Person
@@ -94,6 +94,19 @@ class _Pool:
         taken, self.ids = self.ids[:count], self.ids[count:]
         by_id = Person.objects.in_bulk(taken)
         return [by_id[pk] for pk in taken]
+
+    def take_free(self, count: int) -> list[Person]:
+        """The next `count` residents not inside another workplace's closed loop (a hospital's
+        staff may have been drawn from the same residents), passing over the others."""
+        taken: list[Person] = []
+        while len(taken) < count and self.ids:
+            busy = set(
+                ClosedLoopStint.objects.open()
+                .filter(person_id__in=self.ids[: count - len(taken)])
+                .values_list("person_id", flat=True)
+            )
+            taken.extend(p for p in self.take(count - len(taken)) if p.pk not in busy)
+        return taken
 
 
 def _build_site(ctx: DemoContext, plan: SitePlan, hq: User | None) -> Site:
@@ -333,7 +346,7 @@ def _staff(ctx: DemoContext, site: Site, pool: _Pool, by: User | None) -> None:
     ]  # fmt: skip
     members = []
     for role, full in roles:
-        for person in pool.take(ctx.scaled(full, minimum=1)):
+        for person in pool.take_free(ctx.scaled(full, minimum=1)):
             entered = ctx.now - dt.timedelta(days=ctx.rng.randint(5, 27), hours=2)
             members.append(
                 staff_enter(

@@ -34,7 +34,7 @@ SWAB = ("sampled_at", "lab", "result", "result_at", "recorded_by")
 
 def controlled() -> Q:
     return Q(pk__in=Placement.objects.values("person_id")) | Q(
-        pk__in=StaffMember.objects.values("person_id")
+        pk__in=StaffMember.objects.values("stint__person_id")
     )
 
 
@@ -45,8 +45,10 @@ def held(cutoff: dt.datetime) -> Q:
         | Q(home_monitoring_ends_on__gt=cutoff.date())
     ).values("person_id")
     stints = StaffMember.objects.filter(
-        Q(left_at__isnull=True) | Q(left_at__gt=cutoff) | Q(monitoring_ends_on__gt=cutoff.date())
-    ).values("person_id")
+        Q(stint__left_at__isnull=True)
+        | Q(stint__left_at__gt=cutoff)
+        | Q(stint__monitoring_ends_on__gt=cutoff.date())
+    ).values("stint__person_id")
     return Q(pk__in=placements) | Q(pk__in=stints)
 
 

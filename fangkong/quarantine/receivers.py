@@ -19,7 +19,7 @@ def site_staff_see_their_people(viewer: Any) -> Q | None:
     if getattr(viewer, "role", "") != Role.SITE_STAFF or unit_id is None:
         return None
     placed = Placement.objects.filter(room__site__operating_unit_id=unit_id).values("person_id")
-    staff = StaffMember.objects.filter(site__operating_unit_id=unit_id).values("person_id")
+    staff = StaffMember.objects.filter(site__operating_unit_id=unit_id).values("stint__person_id")
     return Q(pk__in=placed) | Q(pk__in=staff)
 
 

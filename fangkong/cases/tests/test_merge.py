@@ -18,8 +18,10 @@ from fangkong.cases.services.tracing import trace_run_start
 from fangkong.core.models import AuditEvent
 from fangkong.people.models import IdType, Person
 from fangkong.people.services import person_register
-from fangkong.quarantine.models import ObservationCategory, Placement, Room
+from fangkong.quarantine.models import ObservationCategory, Placement, Room, Shift, StaffRole
 from fangkong.quarantine.services.placements import placement_end, placement_start
+from fangkong.quarantine.services.sites import site_create
+from fangkong.quarantine.services.staff import staff_enter
 from fangkong.venues.models import CheckIn
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +221,19 @@ def test_a_merge_that_would_make_someone_their_own_contact_drops_that_row(
     )
     person_merge(kept=person, removed=twin, by=hq_admin)
     assert not Contact.objects.filter(pk=row.pk).exists()
+
+
+def test_two_records_each_inside_a_closed_loop_are_not_merged(zhang_san, jiankang):
+    twin = _twin(zhang_san)
+    for name, person in (("锡惠大酒店", zhang_san), ("太湖饭店", twin)):
+        staff_enter(
+            site=site_create(name=name, jurisdiction=jiankang, address="", by=None),
+            person=person,
+            role=StaffRole.SECURITY,
+            shift=Shift.DAY,
+            entered_at=timezone.now(),
+            by=None,
+        )
+    with pytest.raises(MergeRefused, match="闭环管理记录"):
+        person_merge(kept=zhang_san, removed=twin, by=None)
+    assert Person.objects.filter(pk=twin.pk).exists()

@@ -6,6 +6,7 @@ import datetime as dt
 
 from fangkong.accounts.roles import Role
 from fangkong.demo.context import DemoContext
+from fangkong.facilities.models import ClosedLoopStint
 from fangkong.hospitals.demo.common import latest_moment, pick, weighted
 from fangkong.hospitals.demo.plans import (
     ALREADY_OVERDUE,
@@ -101,7 +102,11 @@ def staff(ctx: DemoContext, hospital: Hospital, plan: HospitalPlan, pool: list[i
     for person in pick(ctx, pool, ctx.scaled(plan.staff, minimum=6)):
         role = weighted(ctx, STAFF_MIX)
         in_ward = role in (StaffRole.DOCTOR, StaffRole.NURSE, StaffRole.CLEANER) and clinical_wards
-        receiving = hospital.status == HospitalStatus.RECEIVING
+        # Someone drawn who already works inside a site's closed loop stays outside this one.
+        receiving = (
+            hospital.status == HospitalStatus.RECEIVING
+            and not ClosedLoopStint.objects.open().filter(person=person).exists()
+        )
         member = staff_add(
             hospital=hospital,
             person=person,

@@ -78,6 +78,16 @@ class StaffMember(models.Model):
         default=ClosedLoopStatus.ROUTINE,
     )
     closed_loop_since = models.DateTimeField(_("闭环状态起始"), null=True, blank=True)
+    # The post's latest closed-loop stint, open while the status is in the loop; the stint
+    # is what keeps a person from being inside two closed loops at once.
+    stint = models.ForeignKey(
+        "facilities.ClosedLoopStint",
+        verbose_name=_("闭环管理记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hospital_posts",
+    )
     on_duty_since = models.DateField(_("上岗日期"))
     left_on = models.DateField(_("离岗日期"), null=True, blank=True)
     last_tested_at = models.DateTimeField(_("最近核酸采样"), null=True, blank=True)

@@ -14,6 +14,8 @@ from fangkong.alerts.models import Severity
 from fangkong.alerts.services import alert_raise, alert_resolve_for
 from fangkong.core.audit import audit_write, changed, snapshot
 from fangkong.core.errors import Conflict
+from fangkong.facilities.models import ClosedLoopStint, WorkplaceKind
+from fangkong.facilities.services import stint_end, stint_start
 from fangkong.hospitals.models import (
     ClosedLoopStatus,
     ExposureIncident,
@@ -91,6 +93,13 @@ def staff_add(
     refusal = _on_roster(person)
     if refusal is not None:
         raise refusal
+    now = timezone.now()
+    since = now if closed_loop != ClosedLoopStatus.ROUTINE else None
+    stint = (
+        _stint_start(hospital=hospital, person=person, since=now, by=by)
+        if closed_loop == ClosedLoopStatus.IN_LOOP
+        else None
+    )
     try:
         with transaction.atomic():
             staff = StaffMember.objects.create(
@@ -100,9 +109,8 @@ def staff_add(
                 ward=ward,
                 screening_post=screening_post_for(ward),
                 closed_loop=closed_loop,
-                closed_loop_since=timezone.now()
-                if closed_loop != ClosedLoopStatus.ROUTINE
-                else None,
+                closed_loop_since=since,
+                stint=stint,
                 on_duty_since=on_duty_since,
             )
     except IntegrityError as error:
@@ -114,10 +122,29 @@ def staff_add(
     return staff
 
 
+def _stint_start(
+    *, hospital: Hospital, person: Person, since: dt.datetime, by: User | None
+) -> ClosedLoopStint:
+    return stint_start(
+        person=person,
+        workplace_kind=WorkplaceKind.HOSPITAL,
+        workplace=hospital.name,
+        entered_at=since,
+        by=by,
+    )
+
+
+def _stint_end(staff: StaffMember, *, at: dt.datetime, by: User | None) -> None:
+    """Rotating out of a hospital's loop; the roster keeps no monitoring period of its own."""
+    stint = staff.stint
+    if stint is not None and stint.left_at is None:
+        staff.stint = stint_end(stint=stint, left_at=at, by=by)
+
+
 def _locked(staff: StaffMember) -> StaffMember:
     staff = (
-        StaffMember.objects.select_for_update()
-        .select_related("hospital", "person")
+        StaffMember.objects.select_for_update(of=("self", "hospital", "person"))
+        .select_related("hospital", "person", "stint")
         .get(pk=staff.pk)
     )
     if staff.left_on is not None:
@@ -154,8 +181,13 @@ def staff_set_closed_loop(
     staff = _locked(staff)
     if status not in ClosedLoopStatus.values:
         raise ValidationError({"closed_loop": _("未知闭环状态：%s") % status})
-    fields = ["closed_loop", "closed_loop_since"]
+    fields = ["closed_loop", "closed_loop_since", "stint"]
     before = snapshot(staff, fields)
+    in_loop = staff.stint is not None and staff.stint.left_at is None
+    if status == ClosedLoopStatus.IN_LOOP and not in_loop:
+        staff.stint = _stint_start(hospital=staff.hospital, person=staff.person, since=since, by=by)
+    elif status != ClosedLoopStatus.IN_LOOP:
+        _stint_end(staff, at=since, by=by)
     staff.closed_loop = status
     staff.closed_loop_since = since
     staff.save(update_fields=fields)
@@ -169,6 +201,11 @@ def staff_leave(*, staff: StaffMember, left_on: dt.date, by: User | None) -> Sta
     staff = _locked(staff)
     if left_on < staff.on_duty_since:
         raise ValidationError({"left_on": _("离岗日期不能早于上岗日期")})
+    stint = staff.stint
+    if stint is not None and stint.left_at is None:
+        # Off the roster is out of the hospital's loop, from the start of the day they left.
+        start = timezone.make_aware(dt.datetime.combine(left_on, dt.time.min))
+        _stint_end(staff, at=max(start, stint.entered_at), by=by)
     staff.left_on = left_on
     staff.save(update_fields=["left_on"])
     audit_write(by=by, action="staff.leave", obj=staff, after={"left_on": left_on})

@@ -214,7 +214,7 @@ class StaffViewSet(
 
     def get_queryset(self) -> QuerySet[StaffMember]:
         sites = _visible_sites(self.request).values("pk")
-        return StaffMember.objects.filter(site__in=sites).select_related("person")
+        return StaffMember.objects.filter(site__in=sites).select_related("stint__person")
 
     @extend_schema(request=s.StaffCreateSerializer, responses={201: s.StaffSerializer})
     def create(self, request: Request) -> Response:

@@ -252,7 +252,10 @@ class ReviewFlagSerializer(serializers.ModelSerializer[ReviewFlag]):
 
 
 class StaffSerializer(serializers.ModelSerializer[StaffMember]):
-    person = PlacedPersonSerializer(read_only=True)
+    person = PlacedPersonSerializer(source="stint.person", read_only=True)
+    entered_at = serializers.DateTimeField(source="stint.entered_at", read_only=True)
+    left_at = serializers.DateTimeField(source="stint.left_at", read_only=True)
+    monitoring_ends_on = serializers.DateField(source="stint.monitoring_ends_on", read_only=True)
 
     class Meta:
         model = StaffMember

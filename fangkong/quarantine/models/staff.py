@@ -4,9 +4,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.facilities.models import ClosedLoopStint
+from fangkong.people.models import Person
 from fangkong.quarantine.models.sites import Site
 from fangkong.specimens.models import Specimen
 
@@ -31,62 +32,62 @@ class Shift(models.TextChoices):
 # Django plugin names the managers it makes after the queryset, so one hid the other.
 class SiteStaffQuerySet(models.QuerySet["StaffMember"]):
     def in_loop(self) -> SiteStaffQuerySet:
-        return self.filter(left_at__isnull=True)
+        return self.filter(stint__left_at__isnull=True)
 
     def monitoring_on(self, day: dt.date) -> SiteStaffQuerySet:
         """Rotated out and still under health monitoring on `day`."""
-        return self.filter(left_at__isnull=False, monitoring_ends_on__gte=day)
+        return self.filter(stint__left_at__isnull=False, stint__monitoring_ends_on__gte=day)
 
 
 class StaffMember(models.Model):
-    """One stint of a person working inside a site's closed loop (闭环管理)."""
+    """One stint of a person working inside a site's closed loop (闭环管理): the shared stint
+    (who, when in, when out, monitored until) with this site's post and shift."""
 
+    stint = models.OneToOneField(
+        ClosedLoopStint,
+        verbose_name=_("闭环管理记录"),
+        on_delete=models.PROTECT,
+        related_name="quarantine_staff",
+    )
     site = models.ForeignKey(
         Site, verbose_name=_("隔离点"), on_delete=models.PROTECT, related_name="staff"
     )
-    person = models.ForeignKey(
-        "people.Person",
-        verbose_name=_("人员"),
-        on_delete=models.PROTECT,
-        related_name="quarantine_staff_stints",
-    )
     role = models.CharField(_("岗位"), max_length=12, choices=StaffRole.choices)
     shift = models.CharField(_("班次"), max_length=10, choices=Shift.choices)
-    entered_at = models.DateTimeField(_("进入闭环时间"))
-    left_at = models.DateTimeField(_("轮换离开时间"), null=True, blank=True)
-    monitoring_ends_on = models.DateField(_("健康监测截止"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     objects = SiteStaffQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("工作人员")
         verbose_name_plural = _("工作人员")
-        ordering = ["site", "role", "entered_at"]
-        constraints = [
-            # Nobody is inside two closed loops at once.
-            models.UniqueConstraint(
-                fields=["person"], condition=Q(left_at__isnull=True), name="staff_one_open_stint"
-            ),
-            models.CheckConstraint(
-                condition=Q(left_at__isnull=True) | Q(left_at__gte=F("entered_at")),
-                name="staff_leaves_after_entering",
-            ),
-        ]
+        ordering = ["site", "role", "stint__entered_at"]
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()})"
 
     @property
+    def person(self) -> Person:
+        return self.stint.person
+
+    @property
+    def person_id(self) -> int:
+        return self.stint.person_id
+
+    @property
+    def entered_at(self) -> dt.datetime:
+        return self.stint.entered_at
+
+    @property
+    def left_at(self) -> dt.datetime | None:
+        return self.stint.left_at
+
+    @property
+    def monitoring_ends_on(self) -> dt.date | None:
+        return self.stint.monitoring_ends_on
+
+    @property
     def in_loop(self) -> bool:
-        return self.left_at is None
+        return self.stint.left_at is None
 
 
 class StaffTestManager(models.Manager["StaffTest"]):

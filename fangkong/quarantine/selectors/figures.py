@@ -93,8 +93,10 @@ def staff_overdue(sites: Sequence[Site], now: dt.datetime) -> list[StaffMember]:
         StaffMember.objects.in_loop()
         .filter(site__in=sites)
         .annotate(last_test=Max("tests__specimen__sampled_at"))
-        .filter(Q(last_test__lt=threshold) | Q(last_test__isnull=True, entered_at__lt=threshold))
-        .select_related("person", "site")
+        .filter(
+            Q(last_test__lt=threshold) | Q(last_test__isnull=True, stint__entered_at__lt=threshold)
+        )
+        .select_related("stint__person", "site")
     )
 
 

@@ -7,13 +7,15 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.alerts.models import Severity
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
+from fangkong.facilities.models import WorkplaceKind
+from fangkong.facilities.services import stint_end, stint_start
 from fangkong.people.models import Person
 from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models import SampleResult, Shift, Site, StaffMember, StaffRole, StaffTest
@@ -35,28 +37,20 @@ def staff_enter(
     entered_at: dt.datetime,
     by: User | None,
 ) -> StaffMember:
-    """A person starts a stint inside the site's closed loop."""
+    """A person starts a stint inside the site's closed loop (refused while they are inside
+    any closed loop, a site's or a hospital's)."""
     if role not in StaffRole.values:
         raise ValidationError({"role": _("未知岗位：%s") % role})
     if shift not in Shift.values:
         raise ValidationError({"shift": _("未知班次：%s") % shift})
-    try:
-        with transaction.atomic():
-            member = StaffMember.objects.create(
-                site=site,
-                person=person,
-                role=role,
-                shift=shift,
-                entered_at=entered_at,
-                created_by=by,
-            )
-    except IntegrityError as error:
-        current = StaffMember.objects.in_loop().filter(person=person).select_related("site").first()
-        where = current.site.name if current else ""
-        raise Conflict(
-            _("%(name)s 已在 %(site)s 闭环工作") % {"name": person.name, "site": where},
-            code="staff_in_loop",
-        ) from error
+    stint = stint_start(
+        person=person,
+        workplace_kind=WorkplaceKind.QUARANTINE_SITE,
+        workplace=site.name,
+        entered_at=entered_at,
+        by=by,
+    )
+    member = StaffMember.objects.create(stint=stint, site=site, role=role, shift=shift)
     audit_write(by=by, action="staff.enter", obj=member, after=snapshot(member))
     return member
 
@@ -65,20 +59,19 @@ def staff_enter(
 def staff_rotate_out(*, member: StaffMember, left_at: dt.datetime, by: User | None) -> StaffMember:
     """Leave the loop; health monitoring runs for the configured days afterwards."""
     member = StaffMember.objects.select_for_update().get(pk=member.pk)
-    if member.left_at is not None:
-        raise Conflict(_("已轮换离开"), code="staff_left")
-    if left_at < member.entered_at:
-        raise ValidationError({"left_at": _("离开时间不能早于进入时间")})
-    member.left_at = left_at
-    member.monitoring_ends_on = timezone.localdate(left_at) + dt.timedelta(
-        days=quarantine_settings().staff_monitoring_days
+    stint = stint_end(
+        stint=member.stint,
+        left_at=left_at,
+        monitoring_ends_on=timezone.localdate(left_at)
+        + dt.timedelta(days=quarantine_settings().staff_monitoring_days),
+        by=by,
     )
-    member.save(update_fields=["left_at", "monitoring_ends_on"])
+    member.stint = stint
     audit_write(
         by=by,
         action="staff.rotate_out",
         obj=member,
-        after=snapshot(member, ["left_at", "monitoring_ends_on"]),
+        after=snapshot(stint, ["left_at", "monitoring_ends_on"]),
     )
     return member
 
@@ -100,7 +93,7 @@ def staff_test_record(
         raise ValidationError({"result": _("未知检测结果：%s") % result})
     if result != SampleResult.PENDING and result_at is None:
         raise ValidationError({"result_at": _("请填写报告时间")})
-    member = StaffMember.objects.select_related("person", "site").get(pk=member.pk)
+    member = StaffMember.objects.select_related("stint__person", "site").get(pk=member.pk)
     specimen = specimen_record(
         person=member.person,
         purpose=Purpose.STAFF_SCREENING,
@@ -140,7 +133,7 @@ def staff_test_result_set(
 def _after_result(test: StaffTest, *, by: User | None) -> None:
     if test.result != SampleResult.POSITIVE:
         return
-    member = StaffMember.objects.select_related("site", "person").get(pk=test.staff_id)
+    member = StaffMember.objects.select_related("site", "stint__person").get(pk=test.staff_id)
     site_alert_raise(
         site=member.site,
         kind=SiteAlertKind.STAFF_POSITIVE,

@@ -213,13 +213,13 @@ def staff_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 return redirect("quarantine:staff", pk=site.pk)
     members = list(
         StaffMember.objects.filter(site=site)
-        .filter(left_at__isnull=True)
-        .select_related("person")
+        .in_loop()
+        .select_related("stint__person")
         .prefetch_related("tests")
-        .order_by("role", "entered_at")
+        .order_by("role", "stint__entered_at")
     )
     monitoring = list(
-        StaffMember.objects.filter(site=site).monitoring_on(today()).select_related("person")
+        StaffMember.objects.filter(site=site).monitoring_on(today()).select_related("stint__person")
     )
     return render(
         request,
