@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -14,10 +15,36 @@ hypothesis_settings.register_profile("dev", max_examples=60, deadline=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing() -> Iterator[None]:
+    """Tests hash with MD5: the production hasher (PBKDF2, a million rounds) costs about a third
+    of a second per user on this machine, and every test builds the cast anew. What is tested
+    is who may do what, not the hasher's strength (Django's own suite covers it)."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+# Tests that never open Django's database: the analytics package (free of Django, it opens its
+# own SQLite, DuckDB and PostgreSQL connections) and the benchmark runner built on it. They would
+# run the very same way in both passes of make test, so they run in the SQLite pass only, except
+# their PostgreSQL cases (marked postgres), which run in the PostgreSQL pass.
+DATABASE_FREE = ("fangkong/analytics/", "bench/test_bench_runs.py")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.db import connection
 
+    root = str(config.rootpath)
+    for item in items:
+        if str(item.path).removeprefix(root).lstrip("/").startswith(DATABASE_FREE):
+            item.add_marker(pytest.mark.sqlite_pass)
     if connection.vendor == "postgresql":
+        once = pytest.mark.skip(reason="runs in the SQLite pass only (see README, Developing)")
+        for item in items:
+            if "sqlite_pass" in item.keywords and "postgres" not in item.keywords:
+                item.add_marker(once)
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL pass of make test)")
     for item in items:

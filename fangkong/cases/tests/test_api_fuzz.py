@@ -15,6 +15,12 @@ status alone is not counted here, but their content type and any declared body a
 
 The figures of the run are printed (`pytest -s`) and written to
 `$FANGKONG_FUZZ_REPORT` when set, for docs/security.md.
+
+It runs in the PostgreSQL pass of `make test` only: the input handling it fuzzes is the same
+Python on both databases, and where they differ PostgreSQL, the production database, is the
+stricter one (NUL bytes, values beyond a column, instants it cannot hold: the one
+database-specific 500 it found was PostgreSQL's; SQLite silently stored a cut value instead).
+On its own: `scripts/test-on-postgres .venv/bin/pytest <this file>`.
 """
 
 from __future__ import annotations
@@ -56,7 +62,7 @@ EXAMPLES_PER_OPERATION = 5
 SCHEMA_PATH = "/api/schema/"
 REPORT_ENV = "FANGKONG_FUZZ_REPORT"
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
 @dataclass

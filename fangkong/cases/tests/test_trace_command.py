@@ -1,4 +1,8 @@
-"""`fangkong trace` as users run it: a separate process, no database configured."""
+"""`fangkong trace` as users run it: a separate process, no database configured.
+
+The process never sees the database of the test run (DATABASE_URL is removed), so these tests
+would run the same way twice: they run in the SQLite pass of `make test` only.
+"""
 
 import os
 import subprocess
@@ -9,6 +13,8 @@ import pytest
 
 DATA = Path(__file__).resolve().parents[2] / "analytics" / "tests" / "data"
 REPO = Path(__file__).resolve().parents[3]
+
+pytestmark = pytest.mark.sqlite_pass
 
 
 def _run(

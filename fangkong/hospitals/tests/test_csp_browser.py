@@ -4,6 +4,9 @@ Chromium opens the main pages of each area on the (miniature) demo city and repo
 policy violation (securitypolicyviolation events and the console's CSP errors): none may occur,
 the charts must draw, htmx fragments must load and the page behaviours that replaced inline
 handlers (data-fk-*) must act.
+
+Its subject is what the browser is allowed to run, not the database: it runs in the SQLite pass
+of `make test` only (the pages' database work is tested on both databases by their own tests).
 """
 
 from __future__ import annotations
@@ -21,7 +24,11 @@ from fangkong.quarantine.models import Placement, Room
 from fangkong.testing.browser import log_in
 from fangkong.venues.models import Venue
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.sqlite_pass,
+    pytest.mark.django_db(transaction=True),
+]
 
 # Runs in every document before its own scripts: keeps each violation the page reports.
 WATCH_VIOLATIONS = """
