@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-pytest_plugins = ["fangkong.testing.cast", "fangkong.testing.browser"]
+pytest_plugins = ["fangkong.testing.cast", "fangkong.testing.browser", "fangkong.testing.demo"]
 
 hypothesis_settings.register_profile("ci", max_examples=150, deadline=None)
 hypothesis_settings.register_profile("dev", max_examples=60, deadline=None)

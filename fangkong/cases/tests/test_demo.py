@@ -1,11 +1,11 @@
-"""The demo outbreak on a miniature demo city: a real chain, contacts in every status."""
+"""The demo outbreak on a miniature demo city: a real chain, contacts in every status.
+
+The tests only read the city: they share one build (`demo_miniature`). That the build is the
+same every time is tested with the whole city in demo/tests/test_demo_city.py."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from fangkong.accounts.models import User
@@ -15,11 +15,7 @@ from fangkong.cases.selectors.contacts import control_overdue_by_district
 from fangkong.cases.selectors.site_positives import site_positives_awaiting_case
 from fangkong.quarantine.models import Placement, SiteStatus
 
-TODAY = dt.date(2021, 8, 5)
-
-
-def _build(**options: object) -> None:
-    call_command("demo", scale=0.02, no_progress=True, today=TODAY, **options)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_miniature")]
 
 
 def _index_case() -> Case:
@@ -27,9 +23,7 @@ def _index_case() -> Case:
     return TraceRun.objects.get(trigger=TraceTrigger.MANUAL).case
 
 
-@pytest.mark.django_db
 def test_the_demo_outbreak_is_a_chain_of_three_generations_from_the_bar():
-    _build()
     hq = User.objects.get(username="hq")
     index = _index_case()
     cluster = cluster_of(viewer=hq, case=index)
@@ -40,9 +34,7 @@ def test_the_demo_outbreak_is_a_chain_of_three_generations_from_the_bar():
     assert {c.trigger for c in TraceRun.objects.exclude(case=index)} == {TraceTrigger.UPGRADE}
 
 
-@pytest.mark.django_db
 def test_the_demo_has_contacts_in_every_status_and_a_list_of_overdue_controls():
-    _build()
     assert set(Contact.objects.values_list("status", flat=True)) == set(ContactStatus.values)
     hq = User.objects.get(username="hq")
     overdue = control_overdue_by_district(viewer=hq, now=timezone.now())
@@ -53,25 +45,7 @@ def test_the_demo_has_contacts_in_every_status_and_a_list_of_overdue_controls():
     assert Case.objects.filter(investigation__completed_at__isnull=False).count() >= 3
 
 
-@pytest.mark.django_db(
-    transaction=True
-)  # --force flushes, which PostgreSQL refuses mid-transaction
-def test_the_demo_outbreak_is_the_same_every_time():
-    def picture() -> list[tuple[object, ...]]:
-        return [
-            (c.number, c.person.name, c.classification, c.contacts.count())
-            for c in Case.objects.order_by("number").select_related("person")
-        ]
-
-    _build()
-    first = picture()
-    _build(force=True)
-    assert picture() == first
-
-
-@pytest.mark.django_db
 def test_the_demo_places_contacts_in_free_rooms_of_the_quarantine_sites_in_use():
-    _build()
     placed = Contact.objects.filter(placement__isnull=False).select_related("placement__room__site")
     assert placed.exists()
     assert all(
@@ -82,9 +56,7 @@ def test_the_demo_places_contacts_in_free_rooms_of_the_quarantine_sites_in_use()
     assert Placement.objects.filter(end_reason="transferred").exists()
 
 
-@pytest.mark.django_db
 def test_the_positives_of_the_quarantine_sites_year_were_cases_in_their_day():
-    _build()
     hq = User.objects.get(username="hq")
     from_sites = Case.objects.filter(detection_note__startswith="集中隔离点核酸筛查阳性（")
     assert from_sites.exists()
