@@ -196,7 +196,9 @@ def test_the_certificate_is_printable_only_after_release(
 def test_the_sampling_round_and_results_are_entered_from_the_tests_page(
     client, worker, site, place, new_person
 ):
-    placement = place(new_person("检测者"), "301", starts_at=timezone.now() - dt.timedelta(hours=2))
+    # Placed at midnight: today is its first day whatever the time of the run.
+    midnight = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time()))
+    placement = place(new_person("检测者"), "301", starts_at=midnight)
     due = placement.tests.get(due_on=timezone.localdate())
     client.force_login(worker)
     client.post(
