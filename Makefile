@@ -53,9 +53,10 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy fangkong bench
 
-# Two workers (pytest-xdist); worksteal lets an idle worker take queued tests from a busy one,
+# Two workers (pytest-xdist); the fail-under figure holds for both passes combined (`coverage`),
+# not for one pass alone. worksteal lets an idle worker take queued tests from a busy one,
 # so one long scenario late in the queue does not leave the other core idle at the end.
-PYTEST := $(BIN)/pytest -q -n 2 --dist worksteal --cov --cov-report=
+PYTEST := $(BIN)/pytest -q -n 2 --dist worksteal --cov --cov-report= --cov-fail-under=0
 
 test-sqlite: install-dev
 	rm -f .coverage .coverage.*

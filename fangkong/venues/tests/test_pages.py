@@ -3,6 +3,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import Workbook
 
 from fangkong.core.models import AuditEvent
@@ -150,7 +151,6 @@ def test_a_valid_venue_import_creates_venues_and_rooms(hq_admin, jiankang):
 
 def test_the_hq_sets_a_category_tier_on_the_tiers_page(hq_admin, bar):
     client = client_for(hq_admin)
-    from django.utils import timezone
 
     answer = client.post(
         "/venues/tiers/",
@@ -195,7 +195,7 @@ def test_other_roles_are_kept_out(site_staff, bar):
 
 def test_the_briefing_section_counts_venues_and_over_limit_now(bar, ktv, now):
     crowd(bar, persons(80), at=now)
-    section = briefing_section(day=now.date())
+    section = briefing_section(day=timezone.localdate(now))
     figures = {f.key: f.value for f in section.figures}
     assert figures["venues.total"] == 2
     assert figures["venues.over_limit"] == 1
