@@ -7,6 +7,8 @@ lab was sent and what it answered, so a person's results are one list across are
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -103,3 +105,29 @@ class Specimen(models.Model):
     @property
     def is_concluded(self) -> bool:
         return self.result != SampleResult.PENDING
+
+
+class SpecimenFacts:
+    """What an area's row linked to one specimen (`specimen`) reads of it: the swab's time, lab
+    and result stay on the specimen, and templates and callers keep asking the area's row."""
+
+    specimen: Specimen
+
+    @property
+    def sampled_at(self) -> dt.datetime:
+        return self.specimen.sampled_at
+
+    @property
+    def lab(self) -> str:
+        return self.specimen.lab
+
+    @property
+    def result(self) -> str:
+        return self.specimen.result
+
+    @property
+    def result_at(self) -> dt.datetime | None:
+        return self.specimen.result_at
+
+    def get_result_display(self) -> str:
+        return self.specimen.get_result_display()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.specimens.models import Specimen
+from fangkong.specimens.models import Specimen, SpecimenFacts
 
 
 class StaffRole(models.TextChoices):
@@ -124,7 +122,7 @@ class StaffTestManager(models.Manager["StaffTest"]):
         return super().get_queryset().select_related("specimen")
 
 
-class StaffTest(models.Model):
+class StaffTest(SpecimenFacts, models.Model):
     """A hospital staff member's screening; the swab and its result are the `specimen`."""
 
     staff = models.ForeignKey(
@@ -145,14 +143,6 @@ class StaffTest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff.person} {self.sampled_at:%Y-%m-%d} {self.result}"
-
-    @property
-    def sampled_at(self) -> dt.datetime:
-        return self.specimen.sampled_at
-
-    @property
-    def result(self) -> str:
-        return self.specimen.result
 
 
 class ExposureKind(models.TextChoices):

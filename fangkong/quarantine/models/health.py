@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models.placements import Placement
 from fangkong.quarantine.models.sites import Site
-from fangkong.specimens.models import SampleResult, Specimen
+from fangkong.specimens.models import SampleResult, Specimen, SpecimenFacts
 
 
 def fever_threshold() -> Decimal:
@@ -175,7 +174,7 @@ class SampleManager(models.Manager.from_queryset(SampleQuerySet)):  # type: igno
         return super().get_queryset().select_related("specimen")
 
 
-class Sample(models.Model):
+class Sample(SpecimenFacts, models.Model):
     """One swab taken for a test; what was sent to which lab and its result is the
     `specimen`. Dual sampling (双采双检) is two samples of the same test sent to different
     labs, which sample_record checks with the test locked."""
@@ -202,25 +201,6 @@ class Sample(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.test_id} {self.lab} {self.get_result_display()}"
-
-    @property
-    def sampled_at(self) -> dt.datetime:
-        return self.specimen.sampled_at
-
-    @property
-    def lab(self) -> str:
-        return self.specimen.lab
-
-    @property
-    def result(self) -> str:
-        return self.specimen.result
-
-    @property
-    def result_at(self) -> dt.datetime | None:
-        return self.specimen.result_at
-
-    def get_result_display(self) -> str:
-        return self.specimen.get_result_display()
 
 
 class ReviewKind(models.TextChoices):

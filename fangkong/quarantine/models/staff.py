@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.facilities.models import ClosedLoopStint
 from fangkong.people.models import Person
 from fangkong.quarantine.models.sites import Site
-from fangkong.specimens.models import Specimen
+from fangkong.specimens.models import Specimen, SpecimenFacts
 
 
 class StaffRole(models.TextChoices):
@@ -96,7 +96,7 @@ class StaffTestManager(models.Manager["StaffTest"]):
         return super().get_queryset().select_related("specimen")
 
 
-class StaffTest(models.Model):
+class StaffTest(SpecimenFacts, models.Model):
     """A closed-loop staff member's screening; the swab and its result are the `specimen`."""
 
     staff = models.ForeignKey(
@@ -118,25 +118,6 @@ class StaffTest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.sampled_at:%Y-%m-%d} {self.get_result_display()}"
-
-    @property
-    def sampled_at(self) -> dt.datetime:
-        return self.specimen.sampled_at
-
-    @property
-    def lab(self) -> str:
-        return self.specimen.lab
-
-    @property
-    def result(self) -> str:
-        return self.specimen.result
-
-    @property
-    def result_at(self) -> dt.datetime | None:
-        return self.specimen.result_at
-
-    def get_result_display(self) -> str:
-        return self.specimen.get_result_display()
 
 
 class ChecklistItem(models.TextChoices):
