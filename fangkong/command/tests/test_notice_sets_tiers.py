@@ -1,7 +1,7 @@
 """Notice No. 33 end to end: the command area's notice sets the venues area's limits.
 
-The bars are the venues area's test venues (fangkong/venues/tests/conftest.py), built here
-with the same names and capacities."""
+The bars are the venues area's test venues, built by the same factories
+(fangkong/venues/tests/factories.py)."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -10,10 +10,9 @@ import pytest
 
 from fangkong.command.services.notices import MeasureLine, notice_create, notice_publish
 from fangkong.venues.limits import venue_limit
-from fangkong.venues.models import Venue, VenueCategory
+from fangkong.venues.models import Venue
 from fangkong.venues.selectors.occupancy import over_limit_list
-from fangkong.venues.services.venues import venue_create
-from fangkong.venues.tests.factories import crowd, persons
+from fangkong.venues.tests.factories import canal_bar, crowd, hubin_ktv, liangxi_bar, persons
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -24,36 +23,17 @@ def at(hour: int, minute: int = 0) -> dt.datetime:
 
 @pytest.fixture
 def bar(jiankang, venue_manager) -> Venue:
-    return venue_create(
-        name="梁溪酒吧",
-        category=VenueCategory.BAR,
-        jurisdiction=jiankang,
-        approved_capacity=100,
-        manager=venue_manager,
-        by=None,
-    )
+    return liangxi_bar(jiankang, venue_manager)
 
 
 @pytest.fixture
 def second_bar(jiankang) -> Venue:
-    return venue_create(
-        name="运河清吧",
-        category=VenueCategory.BAR,
-        jurisdiction=jiankang,
-        approved_capacity=40,
-        by=None,
-    )
+    return canal_bar(jiankang)
 
 
 @pytest.fixture
 def ktv(hubin) -> Venue:
-    return venue_create(
-        name="湖滨KTV",
-        category=VenueCategory.KTV,
-        jurisdiction=hubin,
-        approved_capacity=200,
-        by=None,
-    )
+    return hubin_ktv(hubin)
 
 
 def test_notice_33_tightening_bars_from_20_00_changes_nothing_at_19_59_and_every_bar_at_20_00(

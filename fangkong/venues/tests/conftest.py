@@ -9,8 +9,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from fangkong.venues.models import Venue, VenueCategory
-from fangkong.venues.services.venues import venue_create
+from fangkong.venues.models import Venue
+from fangkong.venues.tests.factories import canal_bar, hubin_ktv, liangxi_bar
 
 
 @pytest.fixture(autouse=True)
@@ -32,34 +32,14 @@ def now() -> dt.datetime:
 
 @pytest.fixture
 def bar(jiankang, venue_manager) -> Venue:
-    return venue_create(
-        name="梁溪酒吧",
-        category=VenueCategory.BAR,
-        jurisdiction=jiankang,
-        approved_capacity=100,
-        address="崇安寺步行街 1 号",
-        manager=venue_manager,
-        by=None,
-    )
+    return liangxi_bar(jiankang, venue_manager, address="崇安寺步行街 1 号")
 
 
 @pytest.fixture
 def second_bar(jiankang) -> Venue:
-    return venue_create(
-        name="运河清吧",
-        category=VenueCategory.BAR,
-        jurisdiction=jiankang,
-        approved_capacity=40,
-        by=None,
-    )
+    return canal_bar(jiankang)
 
 
 @pytest.fixture
 def ktv(hubin) -> Venue:
-    return venue_create(
-        name="湖滨KTV",
-        category=VenueCategory.KTV,
-        jurisdiction=hubin,
-        approved_capacity=200,
-        by=None,
-    )
+    return hubin_ktv(hubin)
