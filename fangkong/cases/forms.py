@@ -9,24 +9,20 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.accounts.scope import scope_of
 from fangkong.cases.models import CaseClassification, ContactCategory, ContactDegree
+from fangkong.core.form_fields import DateField, DateTimeField
 from fangkong.core.forms import StyledForm
 from fangkong.facilities.models import Hospital
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import IdType, Person
 from fangkong.quarantine.models import Room, Site, SiteStatus
 
-_LOCAL = {"type": "datetime-local"}
-_DATE = {"type": "date"}
+
+def _datetime(label: Any, *, required: bool = True) -> DateTimeField:
+    return DateTimeField(label=label, required=required)
 
 
-def _datetime(label: Any, *, required: bool = True) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label, required=required, widget=forms.DateTimeInput(attrs=_LOCAL)
-    )
-
-
-def _date(label: Any, *, required: bool = False) -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=forms.DateInput(attrs=_DATE))
+def _date(label: Any, *, required: bool = False) -> DateField:
+    return DateField(label=label, required=required)
 
 
 class PersonFieldsForm(StyledForm):

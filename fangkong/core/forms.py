@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core.dates import is_birth_field, refuse_too_early
+from fangkong.core.form_fields import DateTimeField
 
 
 class StyledForm(forms.Form):
@@ -57,13 +58,5 @@ class AuditFilterForm(StyledForm):
         required=False,
         choices=[("", "—"), ("write", _("写入")), ("read", _("查看"))],
     )
-    since = forms.DateTimeField(
-        label=_("开始时间"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    until = forms.DateTimeField(
-        label=_("结束时间"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    since = DateTimeField(label=_("开始时间"), required=False)
+    until = DateTimeField(label=_("结束时间"), required=False)

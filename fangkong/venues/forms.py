@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.accounts.capabilities import roles_with
 from fangkong.accounts.models import User
 from fangkong.accounts.scope import scope_of
+from fangkong.core.form_fields import DateTimeField
 from fangkong.core.forms import StyledForm
 from fangkong.jurisdictions.models import Jurisdiction, Level, ResponsibleUnit
 from fangkong.venues.models import (
@@ -43,11 +44,8 @@ class MultipleImageField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def _local(**kwargs: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        **kwargs,
-    )
+def _local(**kwargs: Any) -> DateTimeField:
+    return DateTimeField(**kwargs)
 
 
 def _now_local() -> str:
