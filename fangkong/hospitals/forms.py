@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.form_fields import DateField, DateTimeField
 from fangkong.core.forms import StyledForm
 from fangkong.hospitals.models import (
     Bed,
@@ -26,27 +27,45 @@ from fangkong.hospitals.models import (
     Ward,
     WardKind,
 )
-from fangkong.hospitals.selectors.beds import usable_beds
+from fangkong.hospitals.selectors.beds import free_beds, usable_beds
+from fangkong.hospitals.vitals import PLAUSIBLE_TEMPERATURE
 from fangkong.people.models import IdType
 from fangkong.quarantine.models import Site, SiteStatus
 
 
-def _moment(label: Any, *, required: bool = True) -> forms.DateTimeField:
-    return forms.DateTimeField(
+def _moment(label: Any, *, required: bool = True) -> DateTimeField:
+    return DateTimeField(label=label, required=required)
+
+
+def _day(label: Any, *, required: bool = True) -> DateField:
+    return DateField(label=label, required=required)
+
+
+def _temperature(label: Any) -> forms.DecimalField:
+    """A reading in steps of 0.1 within what a thermometer can read. The range is the
+    input's (the browser says so as it is typed) and the service's, whose refusal names it."""
+    low, high = PLAUSIBLE_TEMPERATURE
+    return forms.DecimalField(
         label=label,
-        required=required,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-
-
-def _day(label: Any, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
+        max_digits=3,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"min": low, "max": high, "step": "0.1"}),
     )
 
 
 def _now() -> Any:
     return timezone.localtime().replace(second=0, microsecond=0)
+
+
+def _bed_choices(form: forms.Form, hospital: Hospital) -> Any:
+    """Only free beds are offered (an occupied one was refused on saving); a bed taken since
+    the form was shown still passes here, so the service's refusal names who took it."""
+    beds = (
+        usable_beds().filter(ward__hospital=hospital)
+        if form.is_bound
+        else free_beds(hospital=hospital)
+    )
+    return beds.select_related("ward").order_by("ward_id", "position", "number")
 
 
 class BedChoiceField(forms.ModelChoiceField):
@@ -70,12 +89,7 @@ class AdmissionForm(StyledForm):
         super().__init__(*args, **kwargs)
         field = self.fields["bed"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (
-            usable_beds()
-            .filter(ward__hospital=hospital)
-            .select_related("ward")
-            .order_by("ward_id", "position")
-        )
+        field.queryset = _bed_choices(self, hospital)
 
 
 class DirectAdmissionForm(AdmissionForm):
@@ -96,13 +110,16 @@ class ClassificationForm(StyledForm):
 
 class DailyNoteForm(StyledForm):
     day = _day(_("日期"))
-    max_temperature = forms.DecimalField(
-        label=_("最高体温（℃）"), max_digits=3, decimal_places=1, min_value=30, max_value=45
-    )
+    max_temperature = _temperature(_("最高体温（℃）"))
     respiratory = forms.ChoiceField(label=_("呼吸道症状"), choices=RespiratoryStatus.choices)
     note = forms.CharField(
         label=_("病程记录"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # A doctor records today's course on today's round; an empty required date was a 400.
+        kwargs.setdefault("initial", {}).setdefault("day", timezone.localdate())
+        super().__init__(*args, **kwargs)
 
 
 class ClinicalTestForm(StyledForm):
@@ -125,6 +142,10 @@ class ClinicalTestForm(StyledForm):
     )
     laboratory = forms.CharField(label=_("检测机构"), max_length=100, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("sampled_at", _now())
+        super().__init__(*args, **kwargs)
+
 
 class MoveBedForm(StyledForm):
     ward_kind = forms.ChoiceField(label=_("目标病区类型"), choices=WardKind.choices)
@@ -137,7 +158,7 @@ class MoveBedForm(StyledForm):
         super().__init__(*args, **kwargs)
         field = self.fields["bed"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = usable_beds().filter(ward__hospital=hospital).select_related("ward")
+        field.queryset = _bed_choices(self, hospital)
 
 
 class TransferHospitalForm(StyledForm):
@@ -181,8 +202,12 @@ class DischargeForm(StyledForm):
 
 class MonitoringCheckForm(StyledForm):
     day = _day(_("日期"))
-    temperature = forms.DecimalField(label=_("体温（℃）"), max_digits=3, decimal_places=1)
+    temperature = _temperature(_("体温（℃）"))
     symptoms = forms.CharField(label=_("症状（无则不填）"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("day", timezone.localdate())
+        super().__init__(*args, **kwargs)
 
 
 class HospitalStatusForm(StyledForm):

@@ -14,6 +14,8 @@ PLAUSIBLE_TEMPERATURE = (Decimal("34.0"), Decimal("43.0"))
 def checked_temperature(value: Decimal | None, field: str) -> Decimal:
     if value is None:
         raise ValidationError({field: _("请填写体温")})
+    if value != value.quantize(Decimal("0.1")):
+        raise ValidationError({field: _("体温「%s」最多一位小数，请核对") % value})
     low, high = PLAUSIBLE_TEMPERATURE
     if not low <= value <= high:
         raise ValidationError(

@@ -8,10 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.scope import scope_of
+from fangkong.core.form_fields import DateField, DateTimeField
 from fangkong.core.forms import StyledForm
 from fangkong.facilities.models import Hospital, HospitalStatus
 from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
 from fangkong.people.models import IdType
+from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models import (
     ChecklistItem,
     ObservationCategory,
@@ -26,8 +28,6 @@ from fangkong.quarantine.models import (
     Symptom,
 )
 from fangkong.quarantine.services.observations import GridEntry
-
-LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 def _now_local() -> str:
@@ -91,7 +91,7 @@ class RoomsForm(StyledForm):
 class BatchUploadForm(StyledForm):
     file = forms.FileField(label=_("人员名单（CSV 或 XLSX）"))
     source = forms.CharField(label=_("来源"), max_length=200, required=False)
-    arrived_at = forms.DateTimeField(label=_("到达时间"), widget=LOCAL_INPUT)
+    arrived_at = DateTimeField(label=_("到达时间"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -99,7 +99,7 @@ class BatchUploadForm(StyledForm):
 
 
 class SlotForm(StyledForm):
-    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DateField(label=_("日期"))
     slot = forms.ChoiceField(label=_("时段"), choices=Slot.choices)
 
 
@@ -128,8 +128,9 @@ class SelfReportForm(forms.Form):
     temperature = forms.CharField(
         label=_("体温（℃）"),
         max_length=5,
-        widget=forms.TextInput(
+        widget=forms.NumberInput(
             attrs={
+                "step": "0.1",
                 "inputmode": "decimal",
                 "autocomplete": "off",
                 "class": "form-control form-control-lg",
@@ -150,12 +151,19 @@ class SelfReportForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The phone's keypad and check follow the range the service accepts.
+        attrs = self.fields["temperature"].widget.attrs
+        attrs["min"] = quarantine_settings().temperature_min
+        attrs["max"] = quarantine_settings().temperature_max
+
 
 class SampleForm(StyledForm):
-    sampled_at = forms.DateTimeField(label=_("采样时间"), widget=LOCAL_INPUT)
+    sampled_at = DateTimeField(label=_("采样时间"))
     lab = forms.CharField(label=_("检测机构"), max_length=100)
     result = forms.ChoiceField(label=_("检测结果"), choices=SampleResult.choices)
-    result_at = forms.DateTimeField(label=_("报告时间"), widget=LOCAL_INPUT, required=False)
+    result_at = DateTimeField(label=_("报告时间"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -163,7 +171,7 @@ class SampleForm(StyledForm):
 
 
 class SamplingRoundForm(StyledForm):
-    sampled_at = forms.DateTimeField(label=_("采样时间"), widget=LOCAL_INPUT)
+    sampled_at = DateTimeField(label=_("采样时间"))
     lab = forms.CharField(label=_("送检机构"), max_length=100)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -176,7 +184,7 @@ class ResultsForm(StyledForm):
         label=_("检测结果"),
         choices=[(SampleResult.NEGATIVE, _("阴性")), (SampleResult.POSITIVE, _("阳性"))],
     )
-    result_at = forms.DateTimeField(label=_("报告时间"), widget=LOCAL_INPUT)
+    result_at = DateTimeField(label=_("报告时间"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -185,7 +193,7 @@ class ResultsForm(StyledForm):
 
 class MoveForm(StyledForm):
     room = forms.ModelChoiceField(label=_("调入房间"), queryset=Room.objects.none())
-    moved_at = forms.DateTimeField(label=_("调换时间"), widget=LOCAL_INPUT)
+    moved_at = DateTimeField(label=_("调换时间"))
 
     def __init__(self, *args: Any, rooms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -201,7 +209,7 @@ class TransferForm(StyledForm):
         queryset=Hospital.objects.exclude(status=HospitalStatus.FULL).order_by("name"),
     )
     reason = forms.CharField(label=_("转运原因"), max_length=200, initial=_("核酸阳性"))
-    decided_at = forms.DateTimeField(label=_("决定时间"), widget=LOCAL_INPUT)
+    decided_at = DateTimeField(label=_("决定时间"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -209,7 +217,7 @@ class TransferForm(StyledForm):
 
 
 class DepartForm(StyledForm):
-    departed_at = forms.DateTimeField(label=_("出发时间"), widget=LOCAL_INPUT)
+    departed_at = DateTimeField(label=_("出发时间"))
     vehicle = forms.CharField(label=_("转运车辆"), max_length=40, required=False)
     escort = forms.CharField(label=_("随车人员"), max_length=100, required=False)
 
@@ -230,7 +238,7 @@ class PersonPickForm(StyledForm):
 class CompanionForm(PersonPickForm):
     reason = forms.CharField(label=_("陪护理由"), max_length=200)
     dependant = forms.BooleanField(label=_("被陪护人生活不能自理"), required=False)
-    starts_at = forms.DateTimeField(label=_("入住时间"), widget=LOCAL_INPUT)
+    starts_at = DateTimeField(label=_("入住时间"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -239,11 +247,9 @@ class CompanionForm(PersonPickForm):
 
 class PlacementForm(PersonPickForm):
     category = forms.ChoiceField(label=_("人员类别"), choices=ObservationCategory.choices)
-    last_exposure_at = forms.DateTimeField(
-        label=_("末次暴露时间"), widget=LOCAL_INPUT, required=False
-    )
-    arrival_at = forms.DateTimeField(label=_("入境/抵达时间"), widget=LOCAL_INPUT, required=False)
-    starts_at = forms.DateTimeField(label=_("入住时间"), widget=LOCAL_INPUT)
+    last_exposure_at = DateTimeField(label=_("末次暴露时间"), required=False)
+    arrival_at = DateTimeField(label=_("入境/抵达时间"), required=False)
+    starts_at = DateTimeField(label=_("入住时间"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -253,7 +259,7 @@ class PlacementForm(PersonPickForm):
 class StaffForm(PersonPickForm):
     role = forms.ChoiceField(label=_("岗位"), choices=StaffRole.choices)
     shift = forms.ChoiceField(label=_("班次"), choices=Shift.choices)
-    entered_at = forms.DateTimeField(label=_("进入闭环时间"), widget=LOCAL_INPUT)
+    entered_at = DateTimeField(label=_("进入闭环时间"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -261,10 +267,10 @@ class StaffForm(PersonPickForm):
 
 
 class StaffTestForm(StyledForm):
-    sampled_at = forms.DateTimeField(label=_("采样时间"), widget=LOCAL_INPUT)
+    sampled_at = DateTimeField(label=_("采样时间"))
     lab = forms.CharField(label=_("检测机构"), max_length=100)
     result = forms.ChoiceField(label=_("检测结果"), choices=SampleResult.choices)
-    result_at = forms.DateTimeField(label=_("报告时间"), widget=LOCAL_INPUT, required=False)
+    result_at = DateTimeField(label=_("报告时间"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -272,11 +278,10 @@ class StaffTestForm(StyledForm):
 
 
 class InspectionForm(StyledForm):
-    inspected_at = forms.DateTimeField(label=_("检查时间"), widget=LOCAL_INPUT)
-    deadline = forms.DateField(
+    inspected_at = DateTimeField(label=_("检查时间"))
+    deadline = DateField(
         label=_("整改期限"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("不填则按默认期限"),
     )
     note = forms.CharField(

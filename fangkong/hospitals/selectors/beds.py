@@ -58,15 +58,14 @@ def _stays(at: dt.datetime | None) -> QuerySet[BedStay]:
     return BedStay.objects.active() if at is None else BedStay.objects.active_at(at)
 
 
-def free_beds(*, hospital: Hospital, kind: str) -> QuerySet[Bed]:
-    """In-service beds of a ward kind at a hospital with nobody in them, in board order."""
+def free_beds(*, hospital: Hospital, kind: str | None = None) -> QuerySet[Bed]:
+    """In-service beds at a hospital (of a ward kind, if given) with nobody in them, in
+    board order: what the services fill and what the bed lists of the forms offer."""
     taken = BedStay.objects.active().filter(bed=OuterRef("pk"))
-    return (
-        usable_beds()
-        .filter(ward__hospital=hospital, ward__kind=kind)
-        .filter(~Exists(taken))
-        .order_by("ward_id", "position", "number")
-    )
+    beds = usable_beds().filter(ward__hospital=hospital)
+    if kind is not None:
+        beds = beds.filter(ward__kind=kind)
+    return beds.filter(~Exists(taken)).order_by("ward_id", "position", "number")
 
 
 def _by_kind(totals: dict[str, int], occupied: dict[str, int]) -> list[BedCount]:

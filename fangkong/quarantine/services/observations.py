@@ -40,9 +40,15 @@ def parse_temperature(raw: str | Decimal | float) -> Decimal:
     if text.isdigit() and len(text) == 3:
         text = f"{text[:2]}.{text[2]}"  # a fast typist skips the point: 368 is 36.8
     try:
-        value = Decimal(text).quantize(Decimal("0.1"))
+        exact = Decimal(text)
+        value = exact.quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError) as error:
         raise ValidationError({"temperature": _("体温「%s」不是数字") % raw}) from error
+    if value != exact:
+        # "36.2365" is a reading typed into a cell that already held 36.2: never round it.
+        raise ValidationError(
+            {"temperature": _("体温「%s」最多一位小数，请核对") % raw}
+        )  # fmt: skip
     low = Decimal(quarantine_settings().temperature_min)
     high = Decimal(quarantine_settings().temperature_max)
     if not low <= value <= high:
@@ -166,6 +172,19 @@ def _raise_alerts(placement: Placement, observation: HealthObservation, *, by: U
         )
 
 
+def _own_reports(
+    entries: Sequence[GridEntry], *, day: dt.date, slot: str
+) -> dict[int, HealthObservation]:
+    """The readings of the slot the persons of these rows reported themselves, by person."""
+    readings = HealthObservation.objects.select_for_update().filter(
+        person_id__in=[e.placement.person_id for e in entries],
+        day=day,
+        slot=slot,
+        source=ReportSource.SELF,
+    )
+    return {r.person_id: r for r in readings}
+
+
 @dataclass(frozen=True)
 class GridEntry:
     """One row of the floor grid as typed: the placement, the reading, the symptoms."""
@@ -188,16 +207,26 @@ def observations_record_floor(
     """Record a floor's readings at once: every row valid or nothing saved, and each error
     names its room."""
     errors: dict[str, list[str]] = {}
+    own = _own_reports(entries, day=day, slot=slot)
     for entry in entries:
+        messages: list[str] = []
         try:
             parse_temperature(entry.temperature)
             _clean_symptoms(entry.symptoms, entry.other_symptom)
         except ValidationError as error:
-            for message in error.messages:
-                errors.setdefault(f"room_{entry.placement.room_id}", []).append(
-                    _("%(room)s：%(message)s")
-                    % {"room": entry.placement.room.number, "message": message}
-                )
+            messages.extend(error.messages)
+        if (reading := own.get(entry.placement.person_id)) is not None:
+            # The person's own report stands: the grid never replaces it, even when it
+            # arrived after the grid was opened.
+            messages.append(
+                _("%(name)s 已本人填报 %(t)s ℃，不能由工作人员覆盖")
+                % {"name": entry.placement.person.name, "t": reading.temperature}
+            )
+        for message in messages:
+            errors.setdefault(f"room_{entry.placement.room_id}", []).append(
+                _("%(room)s：%(message)s")
+                % {"room": entry.placement.room.number, "message": message}
+            )
     if errors:
         raise ValidationError(errors)
     return [

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.capabilities import user_can
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
-from fangkong.people.models import Person
+from fangkong.people.models import IdType, Person
+from fangkong.people.services import person_register
 from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.models import (
     Batch,
@@ -229,6 +230,58 @@ def placement_start(
     audit_write(by=by, action="placement.start", obj=placement, after=_audited(placement))
     placement_started.send(sender=Placement, placement=placement, by=by)
     return placement
+
+
+def room_refusal(room: Room) -> Conflict | ValidationError | None:
+    """Why nobody can be placed in this room now (out of service, a staff room, occupied),
+    or None: the placement page shows it instead of a form the service would refuse."""
+    if not room.takes_guests:
+        return ValidationError({"room": _("房间 %s 不能用于隔离") % room.number})
+    occupant = (
+        Placement.objects.filter(room=room, ended_at__isnull=True, companion_of__isnull=True)
+        .select_related("person")
+        .first()
+    )
+    if occupant is not None:
+        return RoomOccupied(
+            _("房间 %(room)s 已有人入住（%(person)s）")
+            % {"room": room.number, "person": occupant.person.name}
+        )
+    return None
+
+
+@transaction.atomic
+def placement_start_registering(
+    *,
+    name: str,
+    id_type: str = IdType.RESIDENT_ID,
+    id_number: str,
+    phone: str = "",
+    room: Room,
+    category: str,
+    starts_at: dt.datetime,
+    last_exposure_at: dt.datetime | None = None,
+    arrival_at: dt.datetime | None = None,
+    by: User | None,
+) -> Placement:
+    """Find or register the person named by an ID document and place them, in one
+    transaction: a refused placement (occupied room, person already placed) registers nobody
+    and leaves no audit row."""
+    refusal = room_refusal(room)
+    if refusal is not None:
+        raise refusal
+    person = person_register(
+        name=name, id_type=id_type, id_number=id_number, phone=phone, by=by
+    ).person
+    return placement_start(
+        person=person,
+        room=room,
+        category=category,
+        starts_at=starts_at,
+        last_exposure_at=last_exposure_at,
+        arrival_at=arrival_at,
+        by=by,
+    )
 
 
 def _audited(placement: Placement) -> dict[str, Any]:

@@ -71,7 +71,7 @@ def test_the_placement_page_refused_for_an_occupied_room_registers_nobody(
     response = client.post(
         f"/quarantine/rooms/{room(site, '301').pk}/place/", _page_placement("甲", number)
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "已有人入住" in response.content.decode()
     assert not _registered(number)
     assert AuditEvent.objects.filter(action="person.create").count() == creations

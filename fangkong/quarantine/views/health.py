@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.core.errors import Conflict
+from fangkong.quarantine.conf import quarantine_settings
 from fangkong.quarantine.forms import ResultsForm, SamplingRoundForm, SlotForm, grid_entries
 from fangkong.quarantine.models import (
     NucleicAcidTest,
@@ -96,6 +97,8 @@ def observation_grid(request: AuthenticatedRequest, pk: int, floor: int) -> Http
             "symptoms": Symptom.choices,
             "errors": errors,
             "fever": fever_threshold(),
+            "temperature_min": quarantine_settings().temperature_min,
+            "temperature_max": quarantine_settings().temperature_max,
         },
         status=400 if errors else 200,
     )

@@ -39,7 +39,12 @@ from fangkong.quarantine.models import (
     Transfer,
 )
 from fangkong.quarantine.selectors.health import person_observations, scheduled_tests_of
-from fangkong.quarantine.services.placements import companion_start, placement_move, placement_start
+from fangkong.quarantine.services.placements import (
+    companion_start,
+    placement_move,
+    placement_start_registering,
+    room_refusal,
+)
 from fangkong.quarantine.services.release import placement_release, release_blockers
 from fangkong.quarantine.services.sampling import sample_record, sample_result_set
 from fangkong.quarantine.services.transfers import transfer_decide, transfer_depart
@@ -99,23 +104,26 @@ def placement_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @capability_required("quarantine.operate")
 def placement_create_page(request: AuthenticatedRequest, room_pk: int) -> HttpResponse:
-    """Place one person in a free room (batches use the intake page)."""
+    """Place one person in a free room (batches use the intake page); a room nobody can be
+    placed in says why instead of offering the form."""
     room = visible_room(request, room_pk)
-    form = PlacementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    refusal = room_refusal(room)
+    form = PlacementForm(request.POST or None) if refusal is None else None
+    if form is not None and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                person = _person_from(form, request.user)
-                placement = placement_start(
-                    person=person,
-                    room=room,
-                    category=data["category"],
-                    starts_at=data["starts_at"],
-                    last_exposure_at=data["last_exposure_at"],
-                    arrival_at=data["arrival_at"],
-                    by=request.user,
-                )
+            placement = placement_start_registering(
+                name=data["name"],
+                id_type=data["id_type"],
+                id_number=data["id_number"],
+                phone=data.get("phone", ""),
+                room=room,
+                category=data["category"],
+                starts_at=data["starts_at"],
+                last_exposure_at=data["last_exposure_at"],
+                arrival_at=data["arrival_at"],
+                by=request.user,
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
         except Conflict as conflict:
@@ -123,13 +131,21 @@ def placement_create_page(request: AuthenticatedRequest, room_pk: int) -> HttpRe
         else:
             messages.success(
                 request,
-                _("%(name)s 已入住 %(room)s。") % {"name": person.name, "room": room.number},
+                _("%(name)s 已入住 %(room)s。")
+                % {"name": placement.person.name, "room": room.number},
             )
             return redirect("quarantine:placement", pk=placement.pk)
     return render(
         request,
         "quarantine/placement_form.html",
-        {"site": room.site, "room": room, "form": form, "tab": "floors"},
+        {
+            "site": room.site,
+            "room": room,
+            "form": form,
+            "refusal": _error_text(refusal) if refusal is not None else "",
+            "tab": "floors",
+        },
+        status=409 if refusal is not None and request.method == "POST" else 200,
     )
 
 
