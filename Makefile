@@ -2,6 +2,13 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Some machines' pip configuration names local wheel folders and indexes that do not exist; pip
+# then prints a warning for each of them and for every package. Those lines say nothing about
+# fangkong's dependencies, so they are dropped; anything else pip prints, and its exit status,
+# stay (pipefail).
+SHELL := bash
+.SHELLFLAGS := -o pipefail -c
+PIP_QUIET_LOCATIONS := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 PIP := $(BIN)/pip install --quiet --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -9,11 +16,13 @@ PORT ?= 8000
 .PHONY: demo test install install-dev assets messages lint typecheck test-sqlite test-postgres \
         coverage chromium lock bench serve clean upgrade-check
 
+# `fangkong serve`: the web server and the worker (background tasks, periodic jobs) together;
+# Ctrl-C stops both.
 demo: install assets messages ## Set up, load the demo city and serve it
 	$(BIN)/fangkong migrate --noinput
 	$(BIN)/fangkong demo --if-empty
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	DEBUG=1 $(BIN)/fangkong runserver $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ with the worker (Ctrl-C to stop both)"
+	DEBUG=1 FANGKONG_DEMO_CLOCK=1 $(BIN)/fangkong serve $(HOST):$(PORT)
 
 # Lint and types first (a minute, they fail fast), then the two database passes, each on both
 # cores, then one coverage report of both passes (see README, Developing).
@@ -23,11 +32,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed-runtime: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP) -c constraints.txt -e .
+	$(PIP) -c constraints.txt -e . $(PIP_QUIET_LOCATIONS)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP) -c constraints.txt -e '.[dev]'
+	$(PIP) -c constraints.txt -e '.[dev]' $(PIP_QUIET_LOCATIONS)
 	touch $@ $(VENV)/.installed-runtime
 
 install: $(VENV)/.installed-runtime
@@ -56,7 +65,7 @@ typecheck: install-dev
 # Two workers (pytest-xdist); the fail-under figure holds for both passes combined (`coverage`),
 # not for one pass alone. worksteal lets an idle worker take queued tests from a busy one,
 # so one long scenario late in the queue does not leave the other core idle at the end.
-PYTEST := $(BIN)/pytest -q -n 2 --dist worksteal --cov --cov-report= --cov-fail-under=0
+PYTEST := $(BIN)/pytest -q -n 2 --dist worksteal --durations=15 --cov --cov-report= --cov-fail-under=0
 
 test-sqlite: install-dev
 	rm -f .coverage .coverage.*
@@ -72,7 +81,7 @@ coverage: install-dev
 	$(BIN)/coverage report --skip-covered --sort=cover
 
 serve: install assets messages
-	DEBUG=1 $(BIN)/fangkong runserver $(HOST):$(PORT)
+	DEBUG=1 $(BIN)/fangkong serve $(HOST):$(PORT)
 
 upgrade-check: install-dev ## Migrate a demo city built by the last release, on both databases
 	scripts/check-upgrade
@@ -90,6 +99,7 @@ bench: install-dev ## The benchmarks (see bench/README.md)
 	$(BIN)/python -m bench.quarantine_site
 	$(BIN)/python -m bench.venues_ingest
 	$(BIN)/python -m bench.cases_trace
+	$(BIN)/python -m bench.case_page
 	FANGKONG_VAR_DIR=bench/data/demo-city $(BIN)/python -m bench.command_dashboard
 
 clean:

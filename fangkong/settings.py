@@ -106,6 +106,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Background work: django-tasks' API, its database queue (run by `fangkong worker`).
+    "django_tasks",
+    "django_tasks_db",
     "fangkong.core",
     "fangkong.jurisdictions",
     "fangkong.accounts",
@@ -394,6 +397,31 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "fangkong@localhost")
 
+# --- Background work and the worker (README: Background work and the worker) ----------------
+# Tasks are queued in the database (both engines) and run by `fangkong worker`, which also runs
+# every area's periodic jobs (`fangkong jobs run`) every FANGKONG_JOBS_INTERVAL_SECONDS; a
+# worker looks for queued tasks every FANGKONG_WORKER_POLL_SECONDS. A schedule tick is taken
+# under a lease in the database, so that of several workers one runs it; a lease not renewed
+# for FANGKONG_JOBS_LEASE_SECONDS (its worker was killed) is taken by the next. A background
+# work a worker took longer ago than FANGKONG_BACKGROUND_STALE_MINUTES is run again (its
+# worker died); keep it above the longest export. Its file is kept under FANGKONG_BACKGROUND_ROOT,
+# outside MEDIA_ROOT: only its requester may download it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+FANGKONG_JOBS_INTERVAL_SECONDS = env_int("FANGKONG_JOBS_INTERVAL_SECONDS", 60)
+FANGKONG_JOBS_LEASE_SECONDS = env_int("FANGKONG_JOBS_LEASE_SECONDS", 300)
+FANGKONG_WORKER_POLL_SECONDS = env_int("FANGKONG_WORKER_POLL_SECONDS", 1)
+FANGKONG_BACKGROUND_STALE_MINUTES = env_int("FANGKONG_BACKGROUND_STALE_MINUTES", 30)
+# An export or import of up to this many rows runs in the request; a longer one runs as
+# background work.
+FANGKONG_INLINE_ROWS = env_int("FANGKONG_INLINE_ROWS", 2000)
+# The queue's own records of finished tasks are deleted by a job after this many days (what a
+# user sees lives in the trace request or background work row, which stay).
+FANGKONG_TASK_RESULTS_KEEP_DAYS = env_int("FANGKONG_TASK_RESULTS_KEEP_DAYS", 14)
+# A finished export's or briefing's file is deleted by a job after this many days (it may hold
+# names and phones; its requester has had the time to take it). The row and its audit stay.
+FANGKONG_BACKGROUND_FILE_KEEP_DAYS = env_int("FANGKONG_BACKGROUND_FILE_KEEP_DAYS", 3)
+FANGKONG_BACKGROUND_ROOT = env_path("FANGKONG_BACKGROUND_ROOT", VAR_DIR / "private" / "background")
+
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -459,6 +487,10 @@ FANGKONG_PERSON_REVEAL_REASON_MIN_LENGTH = env_int("FANGKONG_PERSON_REVEAL_REASO
 # --- Demo city ---
 FANGKONG_DEMO_PASSWORD = env_str("FANGKONG_DEMO_PASSWORD", "fangkong-demo-2021")
 FANGKONG_DEMO_SEED = env_int("FANGKONG_DEMO_SEED", 20210728)
+# The demo clock (a periodic job, `make demo` turns it on): residents keep checking in and out
+# in the current hours, and a bar or two crowds past its limit in the evening. Off by default,
+# so that a production deployment never fakes a check-in.
+FANGKONG_DEMO_CLOCK = env_bool("FANGKONG_DEMO_CLOCK", False)
 
 # --- Venues ---
 # The capacity tier (a CapacityTier code) of every category until a notice sets another.
@@ -474,6 +506,21 @@ FANGKONG_VENUE_VISITOR_REMEMBER_DAYS = env_int("FANGKONG_VENUE_VISITOR_REMEMBER_
 # Ingest: records per batch, and how far in the future a check-in may lie (clock skew).
 FANGKONG_CHECKIN_BATCH_MAX_RECORDS = env_int("FANGKONG_CHECKIN_BATCH_MAX_RECORDS", 200_000)
 FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES = env_int("FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES", 5)
+# Retention (PIPL, data minimisation): a day of check-ins all older than this many days is
+# removed from the database by the job venues.checkin_retention (a whole partition dropped).
+FANGKONG_CHECKIN_RETENTION_DAYS = env_int("FANGKONG_CHECKIN_RETENTION_DAYS", 28)
+# PostgreSQL: the job venues.checkin_partitions_ahead keeps the day partitions of today and
+# this many following days ready (a day without one lands in the DEFAULT partition).
+FANGKONG_CHECKIN_PARTITIONS_AHEAD_DAYS = env_int("FANGKONG_CHECKIN_PARTITIONS_AHEAD_DAYS", 7)
+# Removed check-ins leave their keys for the tracing copies to read (a dropped day leaves a
+# whole day of them); retention forgets the keys older than this, so a copy that has not
+# caught up for between one and two such periods reloads the table instead.
+FANGKONG_CHECKIN_REMOVALS_KEEP_HOURS = env_int("FANGKONG_CHECKIN_REMOVALS_KEEP_HOURS", 24)
+# Check-ins of the last FANGKONG_CHECKIN_HOT_DAYS days (and today) stay in the database; older
+# days move, one Parquet file a day, into FANGKONG_ARCHIVE_DIR/checkins (`fangkong checkins
+# archive`, job venues.checkins_archive). Tracing, occupancy history and evidence read both.
+FANGKONG_CHECKIN_HOT_DAYS = env_int("FANGKONG_CHECKIN_HOT_DAYS", 3)
+FANGKONG_ARCHIVE_DIR = env_path("FANGKONG_ARCHIVE_DIR", VAR_DIR / "archive")
 # Inspection photos: kept outside MEDIA_ROOT and served only to authorised users.
 FANGKONG_VENUE_PHOTO_ROOT = env_path("FANGKONG_VENUE_PHOTO_ROOT", VAR_DIR / "private" / "venues")
 FANGKONG_VENUE_PHOTO_MAX_BYTES = env_int("FANGKONG_VENUE_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
@@ -557,26 +604,23 @@ FANGKONG_CASE_INVESTIGATION_HOURS = env_int("FANGKONG_CASE_INVESTIGATION_HOURS",
 # commit, for outbreak-sized traces. And how far it goes: 2 finds secondary contacts too.
 FANGKONG_TRACE_ENGINE = env_str("FANGKONG_TRACE_ENGINE", "sql")
 FANGKONG_TRACE_DEGREE = env_int("FANGKONG_TRACE_DEGREE", 2)
-# A trace asked for from a page or the API is queued and run by `fangkong trace-worker` (or
-# `fangkong jobs run`), never in the web request. A request a worker took longer ago than
-# this is taken again (its worker died); keep it above the longest trace. One taken this many
-# times without finishing is given up as failed. The worker looks for work this often.
+# A trace asked for from a page or the API is queued as a task run by `fangkong worker`
+# (the periodic jobs take up any the queue lost), never in the web request. A request a worker
+# took longer ago than this is taken again (its worker died); keep it above the longest trace.
+# One taken this many times without finishing is given up as failed.
 FANGKONG_TRACE_STALE_MINUTES = env_int("FANGKONG_TRACE_STALE_MINUTES", 30)
 FANGKONG_TRACE_MAX_ATTEMPTS = env_int("FANGKONG_TRACE_MAX_ATTEMPTS", 3)
-FANGKONG_TRACE_WORKER_POLL_SECONDS = env_int("FANGKONG_TRACE_WORKER_POLL_SECONDS", 2)
-# With DEBUG (`make demo`'s runserver) a queued trace also runs in a thread of the web
-# process, so the demo needs no worker; never in production (a thread dies with the worker).
-FANGKONG_TRACE_IN_THREAD = env_bool("FANGKONG_TRACE_IN_THREAD", DEBUG)
 # Case numbers read PREFIX-YEAR-SEQUENCE (WX-2021-001).
 FANGKONG_CASE_NUMBER_PREFIX = env_str("FANGKONG_CASE_NUMBER_PREFIX", "WX")
 # A cluster (聚集性疫情): this many cases or more linked by contacts or by one venue, the venue
 # visits counted within the cases' tracing windows, no more than this many days apart.
 FANGKONG_CLUSTER_MIN_CASES = env_int("FANGKONG_CLUSTER_MIN_CASES", 2)
 FANGKONG_CLUSTER_DAYS = env_int("FANGKONG_CLUSTER_DAYS", 14)
-# The chain view draws a case's own contacts up to this many (the cases of the chain always).
+# The chain view draws a case's contacts one by one up to this many (the cases of the chain
+# always); past that it counts them in groups (per close contact, then per venue).
 FANGKONG_CHAIN_MAX_CONTACTS = env_int("FANGKONG_CHAIN_MAX_CONTACTS", 300)
-# A case page lists this many contacts of the chosen status (the export has them all).
-FANGKONG_CASE_CONTACTS_SHOWN = env_int("FANGKONG_CASE_CONTACTS_SHOWN", 200)
+# A case page lists its contacts this many a page, grouped by exposure (the export has them all).
+FANGKONG_CASE_CONTACTS_SHOWN = env_int("FANGKONG_CASE_CONTACTS_SHOWN", 50)
 
 # --- Command ---
 # The HQ's name heads notices and the daily briefing; the briefing's issue number counts days

@@ -21,6 +21,7 @@ urlpatterns = [
     path("hospitals/", include("fangkong.hospitals.urls")),
     path("cases/", include("fangkong.cases.urls")),
     path("command/", include("fangkong.command.urls")),
+    path("work/", include("fangkong.operations.urls")),
     path("api/v1/", include(("fangkong.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's start-up script from a URL of its own, not inline: the CSP runs only our files.

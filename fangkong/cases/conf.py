@@ -22,8 +22,6 @@ class CasesSettings:
     trace_degree: int  # FANGKONG_TRACE_DEGREE
     trace_stale_minutes: int  # FANGKONG_TRACE_STALE_MINUTES
     trace_max_attempts: int  # FANGKONG_TRACE_MAX_ATTEMPTS
-    trace_worker_poll_seconds: int  # FANGKONG_TRACE_WORKER_POLL_SECONDS
-    trace_in_thread: bool  # FANGKONG_TRACE_IN_THREAD
     case_number_prefix: str  # FANGKONG_CASE_NUMBER_PREFIX
     cluster_min_cases: int  # FANGKONG_CLUSTER_MIN_CASES
     cluster_days: int  # FANGKONG_CLUSTER_DAYS
@@ -43,8 +41,6 @@ def cases_settings() -> CasesSettings:
         trace_degree=settings.FANGKONG_TRACE_DEGREE,
         trace_stale_minutes=settings.FANGKONG_TRACE_STALE_MINUTES,
         trace_max_attempts=settings.FANGKONG_TRACE_MAX_ATTEMPTS,
-        trace_worker_poll_seconds=settings.FANGKONG_TRACE_WORKER_POLL_SECONDS,
-        trace_in_thread=settings.FANGKONG_TRACE_IN_THREAD,
         case_number_prefix=settings.FANGKONG_CASE_NUMBER_PREFIX,
         cluster_min_cases=settings.FANGKONG_CLUSTER_MIN_CASES,
         cluster_days=settings.FANGKONG_CLUSTER_DAYS,

@@ -1,8 +1,8 @@
 """Periodic work of the tracing area (`fangkong jobs run`, each job in its own transaction):
-the traces queued from the web that no `fangkong trace-worker` has run yet
-(services/trace_requests.py), alerts for contacts past the control deadline (one per
-district) and for cases past their report or investigation targets (one per case), closed
-once the condition has cleared.
+the traces queued from the web that no task will run (a lost enqueue, a killed worker: the
+sweep enqueues the queue's task again, services/trace_requests.py), alerts for contacts past
+the control deadline (one per district) and for cases past their report or investigation
+targets (one per case), closed once the condition has cleared.
 
 All are idempotent: a trace never proposes a person twice for one case, and an alert is
 raised once per open condition (its dedupe key), so a rerun or a killed run changes nothing
@@ -20,7 +20,7 @@ from fangkong.alerts.services import alert_raise, alert_resolve, alert_resolve_f
 from fangkong.cases.conf import cases_settings
 from fangkong.cases.models import Case, Contact
 from fangkong.cases.selectors.contacts import district_codes, district_of
-from fangkong.cases.services.trace_requests import trace_queue_run
+from fangkong.cases.services.trace_requests import trace_queue_sweep
 from fangkong.operations.job_runner import register_jobs
 
 CONTROL_OVERDUE = "cases.control_overdue"
@@ -90,8 +90,7 @@ def case_targets_run(now: dt.datetime) -> int:
 
 
 JOBS = [
-    # First: the alerts below then count the contacts these traces propose.
-    ("cases.trace_queue", trace_queue_run),
+    ("cases.trace_queue", trace_queue_sweep),
     ("cases.control_overdue", control_overdue_run),
     ("cases.case_targets", case_targets_run),
 ]

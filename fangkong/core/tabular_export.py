@@ -24,7 +24,8 @@ import csv
 import datetime as dt
 import io
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -42,6 +43,10 @@ if TYPE_CHECKING:
 # What a spreadsheet treats as the start of a formula (or, for tab and CR, a cell that
 # spills into a formula in the next column when pasted).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
 
 
 def formula_risk(value: object) -> bool:
@@ -139,9 +144,7 @@ def xlsx_write(
 def csv_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        csv_lines(header, rows), content_type="text/csv; charset=utf-8"
-    )
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
     return response
 
@@ -161,8 +164,34 @@ def xlsx_response(
         spool,
         as_attachment=True,
         filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_TYPE,
     )
+
+
+def _stamped_and_audited(
+    *,
+    by: User,
+    fmt: str,
+    name: str,
+    action: str,
+    model: type[models.Model],
+    obj: models.Model | None,
+    count: int,
+    filters: dict[str, Any],
+) -> tuple[str, ExportStamp, str]:
+    """What every export does before its first byte: the format it will be, the stamp naming
+    who made it, the file name, and the one audit row of the read."""
+    fmt = "xlsx" if fmt == "xlsx" else "csv"
+    stamp = ExportStamp.now(by)
+    filename = stamp.filename(name, fmt)
+    audit_read_many(
+        by=by,
+        action=action,
+        model=model,
+        obj=obj,
+        detail={"format": fmt, "filename": filename, "filter": filters, "rows": count},
+    )
+    return fmt, stamp, filename
 
 
 def export_response(
@@ -184,15 +213,8 @@ def export_response(
 
     `count` is the row count the caller read before streaming (the CSV is produced while it
     downloads, too late to count it for the audit row written first)."""
-    fmt = "xlsx" if fmt == "xlsx" else "csv"
-    stamp = ExportStamp.now(by)
-    filename = stamp.filename(name, fmt)
-    audit_read_many(
-        by=by,
-        action=action,
-        model=model,
-        obj=obj,
-        detail={"format": fmt, "filename": filename, "filter": filters, "rows": count},
+    fmt, stamp, filename = _stamped_and_audited(
+        by=by, fmt=fmt, name=name, action=action, model=model, obj=obj, count=count, filters=filters
     )
     if fmt == "xlsx":
         return xlsx_response(filename, header, rows, title=title, stamp=stamp)
@@ -209,3 +231,36 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[object]], *, title
     buffer = io.BytesIO()
     xlsx_write(buffer, header, rows, title=title)
     return buffer.getvalue()
+
+
+Opener = Callable[..., AbstractContextManager[IO[bytes]]]
+
+
+def export_to_file(
+    *,
+    open_target: Opener,
+    by: User,
+    fmt: str,
+    name: str,
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    action: str,
+    model: type[models.Model],
+    count: int,
+    filters: dict[str, Any],
+    obj: models.Model | None = None,
+) -> str:
+    """`export_response`'s file, written to `open_target(name=, content_type=)` (a background
+    work's result) instead of a response: the same stamp, the same audit row. Its file name."""
+    fmt, stamp, filename = _stamped_and_audited(
+        by=by, fmt=fmt, name=name, action=action, model=model, obj=obj, count=count, filters=filters
+    )
+    content_type = XLSX_TYPE if fmt == "xlsx" else CSV_TYPE
+    with open_target(name=filename, content_type=content_type) as target:
+        if fmt == "xlsx":
+            xlsx_write(target, header, rows, title=title, stamp=stamp)
+        else:
+            for line in csv_lines(header, rows):
+                target.write(line.encode("utf-8"))
+    return filename

@@ -22,6 +22,14 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 TYPICAL_AGE = 38
+PRESENT = dt.time(10, 0)  # the demo's present: its today at this local time
+
+
+def demo_today(now: dt.datetime) -> dt.date:
+    """The latest day whose present has passed, so that everything the demo writes "up to
+    its present" lies in the past however early in the morning the demo is built."""
+    moment = now.astimezone(ZoneInfo(settings.TIME_ZONE))
+    return (moment - dt.timedelta(hours=PRESENT.hour, minutes=PRESENT.minute)).date()
 
 
 def _valid_resident_id(number: str) -> bool:
@@ -61,7 +69,7 @@ class DemoContext:
     @property
     def now(self) -> dt.datetime:
         """The demo's present: today at 10:00 local time (deterministic for a given date)."""
-        return self.at(self.today, 10, 0)
+        return self.at(self.today, PRESENT.hour, PRESENT.minute)
 
     def at(self, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=self.tz)

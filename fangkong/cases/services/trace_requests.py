@@ -1,14 +1,14 @@
 """Traces asked for from the web, run off the request.
 
-A page's or the API's "trace" only queues a TraceRequest (trace_request_create); a worker
-runs it with the same synchronous service the CLI and tests call (tracing.trace_run_start):
-`fangkong trace-worker` polls for work, `fangkong jobs run` drains the queue too (cases/jobs.py),
-and under DEBUG (`make demo`) a thread of the web process does, so the demo needs no worker.
+A page's or the API's "trace" only queues a TraceRequest (trace_request_create), which enqueues
+a task on commit (cases/tasks.py); `fangkong worker` runs it with the same synchronous service
+the CLI and tests call (tracing.trace_run_start), while the page polls the request's progress.
+The periodic jobs (cases/jobs.py) enqueue the task again for any request the queue lost.
 
 Safe to kill at any moment: a worker takes a request in its own short transaction
 (trace_request_claim), then runs the trace and records its outcome in one transaction. Killed
 before that commits, nothing of the trace is saved and the request stays "running" until
-FANGKONG_TRACE_STALE_MINUTES have passed, when the next worker takes it again; and since a
+FANGKONG_TRACE_STALE_MINUTES have passed, when the next sweep has it taken again; and since a
 trace never proposes a person twice for one case (the (case, person) constraint and
 trace_run_start's comparison with the list), a rerun writes nothing twice.
 """
@@ -17,19 +17,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from fangkong.cases.conf import cases_settings
 from fangkong.cases.models import Case, TraceRequest, TraceRequestStatus
 from fangkong.cases.services.tracing import trace_run_start
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
+from fangkong.operations.queue import enqueue, enqueue_unless_waiting
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -56,8 +57,7 @@ def trace_request_create(*, case: Case, by: User | None, degree: int | None = No
     except IntegrityError:  # another click won the race (trace_request_one_active_per_case)
         return TraceRequest.objects.active().get(case=case)
     audit_write(by=by, action="trace_request.create", obj=request, after=snapshot(request))
-    if cases_settings().trace_in_thread:
-        transaction.on_commit(run_queue_in_thread)
+    transaction.on_commit(trace_queue_enqueue)
     return request
 
 
@@ -130,7 +130,7 @@ def trace_request_execute(*, request: TraceRequest) -> TraceRequest:
 
 
 def trace_queue_run(now: dt.datetime) -> int:
-    """Run every waiting trace, oldest first; how many were run (a job: cases/jobs.py)."""
+    """Run every waiting trace, oldest first; how many were run."""
     done = 0
     while (request := trace_request_claim(now=now)) is not None:
         trace_request_execute(request=request)
@@ -138,27 +138,20 @@ def trace_queue_run(now: dt.datetime) -> int:
     return done
 
 
-# One drain thread per web process; a request queued while it runs is picked up by its loop.
-_draining = threading.Lock()
-_more = threading.Event()
+@task()
+def trace_queue_task() -> int:
+    """The worker's task: run every waiting trace (claimed one by one, as above)."""
+    return trace_queue_run(timezone.now())
 
 
-def run_queue_in_thread() -> None:
-    """Under DEBUG: run the queue in a thread of this process (FANGKONG_TRACE_IN_THREAD)."""
-    _more.set()
-    if _draining.acquire(blocking=False):
-        threading.Thread(target=_drain, name="fangkong-trace-queue", daemon=True).start()
+def trace_queue_enqueue() -> None:
+    """Have a worker run the queue."""
+    enqueue(trace_queue_task)
 
 
-def _drain() -> None:
-    try:
-        while _more.is_set():
-            _more.clear()
-            trace_queue_run(timezone.now())
-    except Exception:
-        logger.exception("trace queue thread failed")
-    finally:
-        connections.close_all()
-        _draining.release()
-    if _more.is_set():  # queued between the last look and the release
-        run_queue_in_thread()
+def trace_queue_sweep(now: dt.datetime) -> int:
+    """Job: enqueue the queue's task again if requests wait that no task will take (a lost
+    enqueue, or a worker killed mid-trace whose request is now stale); 1 if it did."""
+    if not TraceRequest.objects.claimable(now).exists():
+        return 0
+    return int(enqueue_unless_waiting(trace_queue_task))

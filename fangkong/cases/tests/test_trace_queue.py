@@ -1,6 +1,6 @@
-"""A trace asked for from the web is queued, never run in the request: a worker
-(`fangkong trace-worker`, or `fangkong jobs run`) runs it and saves its contacts, and a worker
-killed mid-way leaves a request that is taken again once stale and writes nothing twice."""
+"""A trace asked for from the web is queued, never run in the request: `fangkong worker` runs
+its task and saves its contacts, and a worker killed mid-way leaves a request that the jobs'
+sweep has taken again once stale, writing nothing twice."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from rest_framework.test import APIClient
 
 from fangkong.cases.models import Contact, TraceRequest, TraceRequestStatus, TraceRun
 from fangkong.cases.services.trace_requests import (
+    trace_queue_sweep,
     trace_request_claim,
     trace_request_create,
     trace_request_execute,
 )
 from fangkong.cases.services.tracing import trace_run_start
 from fangkong.core.models import AuditEvent
+from fangkong.testing.worker import work_off_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,10 @@ def case(spec_city, make_case):
 
 
 def _work() -> None:
-    call_command("trace-worker", "--once")
+    # Under the `db` fixture nothing commits, so the on-commit enqueue never happens: the
+    # jobs' sweep enqueues what waits, as it does for a lost task, and the worker runs it.
+    trace_queue_sweep(timezone.now())
+    work_off_queue()
 
 
 def test_a_trace_asked_for_from_the_page_is_queued_and_not_run_in_the_request(
@@ -66,9 +72,24 @@ def test_the_worker_runs_the_queued_trace_and_saves_its_contacts(investigator, c
     assert Contact.objects.filter(case=case).count() == FOUND
 
 
-def test_the_jobs_run_drains_the_queue_too(investigator, case):
-    queued = trace_request_create(case=case, by=investigator)
+def test_a_trace_request_enqueues_its_task_on_commit_and_the_worker_runs_it(
+    investigator, case, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = trace_request_create(case=case, by=investigator)
+    assert DBTaskResult.objects.filter(task_path__endswith="trace_queue_task").count() == 1
+    work_off_queue()
+    queued.refresh_from_db()
+    assert queued.status == TraceRequestStatus.DONE
+    assert Contact.objects.filter(case=case).count() == FOUND
+
+
+def test_the_jobs_enqueue_a_lost_trace_once_and_the_worker_runs_it(investigator, case):
+    queued = trace_request_create(case=case, by=investigator)  # its on-commit enqueue is lost
     call_command("jobs", "run", "--only", "cases")
+    call_command("jobs", "run", "--only", "cases")
+    assert DBTaskResult.objects.filter(task_path__endswith="trace_queue_task").count() == 1
+    work_off_queue()
     queued.refresh_from_db()
     assert queued.status == TraceRequestStatus.DONE
     assert Contact.objects.filter(case=case).count() == FOUND
@@ -147,3 +168,13 @@ def test_a_case_without_an_onset_is_refused_before_anything_is_queued(
     answer = api.post(f"/api/v1/cases/{case.pk}/trace/", {}, format="json")
     assert answer.status_code == 400 and "onset_date" in answer.json()
     assert not TraceRequest.objects.exists()
+
+
+def test_the_progress_fragment_says_which_step_a_running_trace_is_at(client, investigator, case):
+    client.force_login(investigator)
+    trace_request_create(case=case, by=investigator)
+    status_url = reverse("cases:trace_status", args=[case.pk])
+    assert "第 1 步（共 2 步）" in client.get(status_url).content.decode()
+    trace_request_claim(now=timezone.now())
+    running = client.get(status_url).content.decode()
+    assert 'data-state="running"' in running and "第 2 步（共 2 步）" in running

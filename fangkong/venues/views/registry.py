@@ -4,6 +4,7 @@ curve, registration, import, rooms, the poster, and the over-limit list."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,9 @@ from fangkong.core.pagination import keyset_page
 from fangkong.core.qr import qr_svg
 from fangkong.core.rendering import render_page
 from fangkong.core.tabular import TableRejected, read_table
+from fangkong.operations.conf import operations_settings
+from fangkong.operations.services.background import work_start
+from fangkong.venues.background import VENUE_IMPORT
 from fangkong.venues.conf import venues_settings
 from fangkong.venues.forms import (
     ActionForm,
@@ -226,8 +230,20 @@ def import_page(request: AuthenticatedRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "columns": VENUE_COLUMNS}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        content = upload.read()
         try:
-            rows = read_table(upload, upload.name, VENUE_COLUMNS)
+            rows = read_table(io.BytesIO(content), upload.name, VENUE_COLUMNS)
+            if len(rows) > operations_settings().inline_rows:
+                # Too long to check while the page waits: the worker imports it.
+                work_start(
+                    kind=VENUE_IMPORT,
+                    params={},
+                    by=request.user,
+                    title=_("导入场所：%s") % upload.name,
+                    upload=(upload.name, content),
+                )
+                messages.success(request, _("文件较大，已开始在后台导入，结果见本页。"))
+                return redirect("operations:work_list")
             result = venue_import(
                 rows=rows, filename=upload.name, scope=scope_of(request.user), by=request.user
             )

@@ -18,12 +18,15 @@ from django.utils import timezone
 from fangkong.accounts.models import User
 from fangkong.core.request_context import Origin, origin_scope
 from fangkong.demo.city import DEMO_USERS, build_geography, build_population, build_users
+from fangkong.demo.clock import live_checkins
 from fangkong.demo.conf import demo_settings
-from fangkong.demo.context import DemoContext
+from fangkong.demo.context import DemoContext, demo_today
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import Person
 
 RESIDENTS = 10_000
+# A demo built for a past day (tests: 2021) gets no check-ins at today's hours.
+LIVE_HOURS_AFTER_PRESENT = dt.timedelta(days=1)
 
 
 DemoStep = tuple[int, str, Callable[[DemoContext], None]]
@@ -62,7 +65,7 @@ class Command(BaseCommand):
             "--today",
             type=dt.date.fromisoformat,
             default=None,
-            help="the demo's today (default: the real date)",
+            help="the demo's today (default: the real date, or the day before until 10:00)",
         )
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument(
@@ -91,7 +94,7 @@ class Command(BaseCommand):
 
         ctx = DemoContext(
             rng=random.Random(options["seed"]),
-            today=options["today"] or timezone.localdate(),
+            today=options["today"] or demo_today(timezone.now()),
             write=lambda text: self.stdout.write(text),
             show_progress=not options["no_progress"],
             scale=options["scale"],
@@ -106,6 +109,12 @@ class Command(BaseCommand):
             for _order, area, build in area_steps():
                 self.stdout.write(f"生成 {area} 演示数据（{build.__name__}）…")
                 build(ctx)
+            now = timezone.now()
+            # The hours between the demo's present and now, when they are today's: live
+            # occupancy is not zero on the first page (the demo clock keeps it so).
+            if ctx.now <= now <= ctx.now + LIVE_HOURS_AFTER_PRESENT:
+                self.stdout.write("生成当前时段的扫码记录…")
+                live_checkins(now, since=ctx.now)
         self.stdout.write(self.style.SUCCESS("演示城市已生成。"))
         self.print_logins()
 
