@@ -18,6 +18,7 @@ class CasesConfig(AppConfig):
 
         from fangkong.accounts.capabilities import grant
         from fangkong.cases import (
+            background,
             briefing,
             custody,
             jobs,
@@ -42,4 +43,5 @@ class CasesConfig(AppConfig):
         custody.register()
         jobs.register()
         briefing.register()
+        background.register()
         checks.register(check_engine_setting, "fangkong")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/trace/", cases.case_trace_action, name="trace"),
     path("<int:pk>/trace/status/", cases.case_trace_status, name="trace_status"),
     path("<int:pk>/cluster/", chains.cluster_page, name="cluster"),
+    path("<int:pk>/contacts/", cases.case_contacts_fragment, name="contacts"),
     path("<int:pk>/contacts/bulk/", contacts.contacts_bulk_action, name="contacts_bulk"),
     path("<int:pk>/contacts/export.<str:fmt>", cases.case_contacts_export, name="export"),
     path("<int:pk>/investigation/", investigations.investigation_page, name="investigation"),

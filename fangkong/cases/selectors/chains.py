@@ -26,7 +26,8 @@ from django.utils import timezone
 from fangkong.cases.conf import cases_settings
 from fangkong.cases.models import INFECTED, Case, Contact
 from fangkong.cases.visibility import case_scope_q
-from fangkong.venues.models import CheckIn, Venue
+from fangkong.venues.models import Venue
+from fangkong.venues.selectors.stays import persons_stays
 
 
 @dataclass(frozen=True)
@@ -164,11 +165,9 @@ def venue_clusters(cases: list[Case]) -> list[VenueCluster]:
     for person_id, case in by_person.items():
         assert case.tracing_onset is not None
         start = timezone.make_aware(dt.datetime.combine(case.tracing_onset - lookback, dt.time()))
-        scans = CheckIn.objects.filter(person_id=person_id, check_in__gte=start)
-        if case.isolated_at is not None:
-            scans = scans.filter(check_in__lt=case.isolated_at)
-        for venue_id, check_in in scans.values_list("venue_id", "check_in"):
-            visits[venue_id].append((check_in, case))
+        # database and day archive as one: a case's window reaches days already archived
+        for scan in persons_stays([person_id], start=start, end=case.isolated_at):
+            visits[scan.venue_id].append((scan.check_in, case))
     found: list[tuple[int, list[Case], dt.datetime, dt.datetime]] = []
     for venue_id, seen in visits.items():
         seen.sort(key=lambda v: (v[0], v[1].pk))

@@ -9,12 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.scope import scope_of
 from fangkong.cases.identities import identity_of
-from fangkong.cases.models import INFECTED, Case, Contact, ContactQuerySet, ContactStatus
+from fangkong.cases.models import INFECTED, Case, Contact, ContactQuerySet
 from fangkong.cases.visibility import contact_scope_q
 from fangkong.jurisdictions.models import Jurisdiction, Level
 from fangkong.people.models import Person
@@ -82,21 +82,6 @@ def with_identities(
         contact.shown = identity_of(contact.person, opened=contact.person_id in opened, full=full)
         contact.via_shown = identity_of(contact.via, opened=contact.via_id in opened, full=full)
     return rows
-
-
-def case_contacts(
-    *, viewer: Any, case: Case, status: str = "", limit: int | None = None
-) -> list[Contact]:
-    """The case's list in the spec's order (degree, first exposure), proposals and all."""
-    ordered = contact_list(viewer=viewer, case=case, status=status).order_by(
-        "degree", "first_exposure", "person_id"
-    )
-    return list(ordered if limit is None else ordered[:limit])
-
-
-def status_counts(contacts: QuerySet[Contact]) -> dict[str, int]:
-    counts = dict(contacts.order_by().values_list("status").annotate(n=Count("pk")))
-    return {status: counts.get(status, 0) for status in ContactStatus.values}
 
 
 @dataclass

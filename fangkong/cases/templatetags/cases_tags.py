@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from fangkong.cases.models import CaseClassification, ContactStatus
+from fangkong.cases.selectors.case_contacts import ContactFilter
 
 register = template.Library()
 
@@ -60,3 +64,18 @@ def countdown(due: dt.datetime | None, now: dt.datetime, done: dt.datetime | Non
     if now <= due:
         return _("剩余 %s") % _span(due - now)
     return _("已超时 %s") % _span(now - due)
+
+
+@register.simple_tag
+def contact_link(case: Any, chosen: ContactFilter, **changes: Any) -> str:
+    """The attributes of a link that changes the case page's contact filter or page: an
+    ordinary link to the page (with the filter in its URL), which htmx turns into a fetch of
+    the contact section alone, keeping the page's URL in step."""
+    query = chosen.query(**changes)
+    page = reverse("cases:detail", args=[case.pk]) + (f"?{query}" if query else "")
+    return format_html(
+        'href="{}#contacts" hx-get="{}" hx-target="#contacts" hx-push-url="{}"',
+        page,
+        reverse("cases:contacts", args=[case.pk]) + (f"?{query}" if query else ""),
+        page,
+    )

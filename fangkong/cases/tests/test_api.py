@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from fangkong.cases.models import Contact, ContactStatus
+from fangkong.cases.services.trace_requests import trace_queue_sweep
+from fangkong.testing.worker import work_off_queue
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +39,8 @@ def test_a_case_is_registered_traced_and_its_contacts_worked_through_the_api(api
     assert case["number"] == "WX-2021-001" and case["report_overdue"] is True
     queued = api.post(f"{BASE}{case['id']}/trace/", {}, format="json")
     assert queued.status_code == 202 and queued.json()["status"] == "queued"
-    call_command("trace-worker", "--once")
+    trace_queue_sweep(timezone.now())  # nothing commits under the `db` fixture
+    work_off_queue()
     request = api.get(f"{BASE}trace-requests/{queued.json()['id']}/").json()
     run = api.get(f"{BASE}trace-runs/{request['run']}/").json()
     assert (run["close_found"], run["secondary_found"]) == (1, 3)

@@ -11,6 +11,7 @@ from django.core.management import call_command
 
 from fangkong.cases.models import TraceRun, TraceTrigger
 from fangkong.testing.browser import log_in
+from fangkong.testing.worker import work_off_queue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +29,7 @@ def test_tracing_the_seeded_case_from_its_page_shows_its_contacts_and_its_chain(
     page.get_by_test_id("trace-button").click()
     # Queued, not run in the request: the page polls while a worker runs it.
     page.wait_for_selector("[data-testid=trace-status][data-state=queued]")
-    call_command("trace-worker", "--once")
+    work_off_queue()  # the worker, as `fangkong worker` runs it
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=trace-runs] tbody tr').length === 2"
     )

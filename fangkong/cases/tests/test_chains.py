@@ -7,7 +7,6 @@ import pytest
 
 from fangkong.cases.selectors.chain_view import chain_data
 from fangkong.cases.selectors.chains import chain_graph, cluster_of, venue_clusters
-from fangkong.cases.selectors.contacts import case_contacts
 from fangkong.cases.services.contacts import contact_add
 
 pytestmark = pytest.mark.django_db
@@ -132,9 +131,7 @@ def test_the_chain_view_draws_the_cluster_by_generation_and_the_cases_own_contac
         by=investigator,
     )
     cluster = cluster_of(viewer=hq_admin, case=b)
-    data = chain_data(
-        cluster, focus=b, contacts=case_contacts(viewer=hq_admin, case=b), viewer=hq_admin
-    )
+    data = chain_data(cluster, focus=b, viewer=hq_admin)
     cases = {n["name"].split()[-1]: n for n in data["nodes"] if n["kind"] == "case"}
     assert {name: n["category"] + 1 for name, n in cases.items()} == {
         "A": 1,

@@ -295,10 +295,10 @@ def test_a_traced_contact_outside_the_officers_district_is_visible_to_them_throu
     assert client.get(reverse("people:detail", args=[away.pk])).status_code == 200
 
 
-def test_a_long_list_shows_its_first_rows_and_says_how_many_there_are(
+def test_a_long_list_shows_its_first_page_and_says_how_many_there_are(
     as_investigator, traced, settings
 ):
     settings.FANGKONG_CASE_CONTACTS_SHOWN = 2
     page = as_investigator.get(reverse("cases:detail", args=[traced.pk])).content.decode()
     assert page.count('<tr id="contact-') == 2
-    assert "显示前 2 人（共 4 人）" in page
+    assert "第 1–2 人，共 4 人（第 1/2 页）" in page

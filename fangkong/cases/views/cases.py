@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
-from fangkong.cases.conf import cases_settings
+from fangkong.cases.background import CONTACTS_EXPORT
 from fangkong.cases.exporting import contact_export_header, contact_export_rows
 from fangkong.cases.forms import CaseEditForm, CaseRegisterForm, ReclassifyForm, ReportForm
-from fangkong.cases.models import Case, CaseClassification, Contact, ContactStatus
+from fangkong.cases.models import Case, CaseClassification, Contact
+from fangkong.cases.selectors.case_contacts import ContactFilter, contact_counts, contact_page
 from fangkong.cases.selectors.cases import (
     CaseFilter,
     case_list,
@@ -30,12 +32,7 @@ from fangkong.cases.selectors.cases import (
 )
 from fangkong.cases.selectors.chain_view import chain_data
 from fangkong.cases.selectors.chains import cluster_of
-from fangkong.cases.selectors.contacts import (
-    case_contacts,
-    contact_list,
-    status_counts,
-    with_identities,
-)
+from fangkong.cases.selectors.contacts import contact_list
 from fangkong.cases.selectors.figures import case_numbers
 from fangkong.cases.selectors.site_positives import (
     site_positive_get,
@@ -51,6 +48,8 @@ from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
 from fangkong.core.rendering import is_htmx, render_page
 from fangkong.core.tabular_export import export_response
+from fangkong.operations.conf import operations_settings
+from fangkong.operations.services.background import work_start
 from fangkong.people.selectors import may_see_identifiers
 from fangkong.quarantine.models import NucleicAcidTest, Site, SiteStatus
 
@@ -143,22 +142,16 @@ def case_create_page(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _contacts_context(request: AuthenticatedRequest, case: Case) -> dict[str, object]:
-    status = request.GET.get("status", "")
-    counts = status_counts(contact_list(viewer=request.user, case=case))
-    listed = sum(counts.values()) if not status else counts.get(status, 0)
-    shown = cases_settings().case_contacts_shown
+    """The counts, then one page of the list in exposure groups, for the filter in the URL."""
+    chosen = ContactFilter.from_query(request.GET)
+    page = contact_page(viewer=request.user, case=case, chosen=chosen)
     return {
         "sites": Site.objects.filter(status=SiteStatus.IN_USE).order_by("name"),
         "case": case,
-        "contacts": with_identities(
-            viewer=request.user,
-            contacts=case_contacts(viewer=request.user, case=case, status=status, limit=shown),
-        ),
-        "listed": listed,
-        "more": max(0, listed - shown),
-        "counts": counts,
-        "status": status,
-        "statuses": ContactStatus.choices,
+        "counts": contact_counts(viewer=request.user, case=case),
+        "page": page,
+        "contacts": page.contacts,
+        "chosen": chosen,
         "now": timezone.now(),
     }
 
@@ -166,12 +159,9 @@ def _contacts_context(request: AuthenticatedRequest, case: Case) -> dict[str, ob
 @capability_required("cases.view")
 def case_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     case = visible_case(request, pk)
-    if is_htmx(request):
-        return render(request, "cases/_contacts.html", _contacts_context(request, case))
     audit_read(by=request.user, action="case.view", obj=case)
     now = timezone.now()
     context = _contacts_context(request, case)
-    contacts = case_contacts(viewer=request.user, case=case, limit=None)
     cluster = cluster_of(viewer=request.user, case=case)
     context.update(
         {
@@ -182,7 +172,7 @@ def case_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "runs": trace_runs_of(case),
             "progress": trace_progress_of(case, now=now),
             "cluster": cluster,
-            "chain": chain_data(cluster, focus=case, contacts=contacts, viewer=request.user),
+            "chain": chain_data(cluster, focus=case, viewer=request.user),
             "reclassify_form": ReclassifyForm(
                 initial={"changed_at": timezone.localtime(now).strftime("%Y-%m-%dT%H:%M")}
             ),
@@ -192,6 +182,14 @@ def case_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         }
     )
     return render(request, "cases/case_detail.html", context)
+
+
+@capability_required("cases.view")
+def case_contacts_fragment(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The case page's contact section alone (counts, a page of the list), for the filters
+    and pager of that section; the page's URL carries the same filter (hx-push-url)."""
+    case = visible_case(request, pk)
+    return render(request, "cases/_contacts.html", _contacts_context(request, case))
 
 
 @capability_required("cases.register")
@@ -298,12 +296,33 @@ def _trace_status(request: AuthenticatedRequest, case: Case) -> HttpResponse:
 
 @capability_required("cases.export")
 def case_contacts_export(request: AuthenticatedRequest, pk: int, fmt: str) -> HttpResponseBase:
-    """The case's confirmed contacts (or one status) for the teams who place them."""
+    """The case's confirmed contacts (or one status) for the teams who place them: at once
+    when the list is short, else (a POST from the page this offers) as background work."""
     case = visible_case(request, pk)
     status = request.GET.get("status", "")
+    if request.method == "POST":
+        work_start(
+            kind=CONTACTS_EXPORT,
+            params={"case": case.pk, "status": status, "fmt": fmt},
+            by=request.user,
+            title=_("%(case)s 密接名单（%(fmt)s）") % {"case": case.number, "fmt": fmt.upper()},
+        )
+        messages.success(request, _("已开始在后台生成，完成后可在本页下载。"))
+        return redirect("operations:work_list")
     contacts = contact_list(viewer=request.user, case=case, status=status)
     if not status:
         contacts = contacts.confirmed()
+    count = contacts.count()
+    if count > operations_settings().inline_rows:
+        return render(
+            request,
+            "operations/work_offer.html",
+            {
+                "title": _("导出密接名单"),
+                "rows": count,
+                "back": reverse("cases:detail", args=[case.pk]),
+            },
+        )
     rows = contact_export_rows(
         contacts.order_by("degree", "first_exposure", "pk"), viewer=request.user
     )
@@ -317,6 +336,6 @@ def case_contacts_export(request: AuthenticatedRequest, pk: int, fmt: str) -> Ht
         action="contact.export",
         model=Contact,
         obj=case,
-        count=contacts.count(),
+        count=count,
         filters={"status": status or "confirmed"},
     )

@@ -37,6 +37,8 @@ def cluster_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "cluster": cluster,
-            "chain": chain_data(cluster, focus=cluster.source, contacts=[], viewer=request.user),
+            "chain": chain_data(
+                cluster, focus=cluster.source, viewer=request.user, with_contacts=False
+            ),
         },
     )

@@ -163,6 +163,18 @@ def contact_release_action(request: AuthenticatedRequest, pk: int) -> HttpRespon
 def contact_place_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Into a chosen room of a site (the quarantine area's placement_start)."""
     contact = _shown(request, pk)
+    if not contact.awaits_control:
+        # Placed, under control, released or dismissed: the service would refuse the form.
+        messages.error(
+            request,
+            _("%(person)s 当前状态为「%(status)s」，不能%(doing)s")
+            % {
+                "person": contact.shown.name,
+                "status": contact.get_status_display(),
+                "doing": _("安排隔离"),
+            },
+        )
+        return redirect("cases:contact", pk=contact.pk)
     form = PlaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         room = form.cleaned_data["room"]

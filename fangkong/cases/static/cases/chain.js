@@ -48,7 +48,8 @@
         var anchor = place[anchorOf[n.id]] || { x: width / 2, y: height / 2 };
         var angle = i * 2.399963;  // golden angle: a deterministic, even spread
         node.x = anchor.x + Math.cos(angle) * 60; node.y = anchor.y + Math.sin(angle) * 60;
-        node.label = { show: contacts <= 40 };
+        // A counted group always says how many it stands for.
+        node.label = { show: n.group || contacts <= 40 };
       }
       if (n.focus) node.itemStyle = { borderColor: "#000", borderWidth: 3 };
       if (n.proposed) node.itemStyle = { opacity: 0.55, borderType: "dashed", borderColor: "#666", borderWidth: 1 };
