@@ -84,6 +84,8 @@ def earlier_site_positives(
             complete_at=test.concluded_at + dt.timedelta(hours=20),
             source="境外输入" if inbound else "集中隔离期间检出，与前序病例关联",
         )
+        # In hospital, then in post-discharge isolation: not out in the demo's weeks.
+        story.quiet(placement.person_id, test.concluded_at)
 
 
 @transaction.atomic
@@ -97,6 +99,7 @@ def build(ctx: DemoContext) -> None:
         return
     people = story_people(ctx, rng, district=venues["bar"].jurisdiction)
     story = Story(ctx, people, venues)
+    story.quiet_held()
     # The story's people did what the story says those days, not what the venues demo drew.
     for pk in people.story_ids | people.brief_ids:
         story.quiet(pk, story.day(-8, 0))

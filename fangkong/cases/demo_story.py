@@ -10,7 +10,7 @@ import random
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from fangkong.accounts.models import User
@@ -34,6 +34,7 @@ from fangkong.cases.services.investigations import (
 )
 from fangkong.core.errors import Conflict
 from fangkong.demo.context import DemoContext
+from fangkong.people.custody import current_place
 from fangkong.people.models import Person
 from fangkong.quarantine.models import Placement, PlacementEnd, Site, SiteStatus
 from fangkong.quarantine.services.placements import placement_end
@@ -107,6 +108,23 @@ class Story:
         CheckIn.objects.filter(person_id=person_id, check_in__lt=since, check_out__gt=since).update(
             check_out=since
         )
+
+    def quiet_held(self) -> None:
+        """Nobody scans while in a quarantine site or a hospital (the venues demo drew the
+        check-ins before those areas placed anyone)."""
+        since = self.day(-30, 0)
+        placed = (
+            Placement.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=since))
+            .order_by("pk")
+            .values_list("person_id", "starts_at", "ended_at")
+        )
+        for person_id, starts, ends in placed:
+            self.quiet(person_id, starts, ends)
+        patients = self.ctx.shared.get("hospitals", {}).get("patients", [])
+        for person in Person.objects.filter(pk__in=patients).order_by("pk"):
+            place = current_place(person)
+            if place is not None and place.since is not None:
+                self.quiet(person.pk, place.since)
 
     def quiet_controlled(self, case: Case) -> None:
         for contact in Contact.objects.filter(case=case, controlled_at__isnull=False):

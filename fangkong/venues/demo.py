@@ -1,7 +1,9 @@
 """Demo venues across the city and two weeks of their check-ins (the input of tracing).
 
-Popularity is Zipf-like (a few venues draw most visits), visiting hours and stay lengths
-follow each category, and one stay in five has no check-out, as with real venue codes.
+The residents live the days of a city's people (`demo_routines`: work, classes, the usual
+market, outings near home), so tracing one of them proposes tens of contacts; visiting hours
+and stay lengths follow each category, and one stay in five has no check-out, as with real
+venue codes.
 Later, once the command area has issued notice No. 33, `demo_story` plays the night of its
 enforcement: crowded bars, alerts, an unannounced sweep with closures, routine inspections
 and rectifications.
@@ -10,24 +12,25 @@ and rectifications.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from django.db import transaction
+from django.utils import timezone
 
 from fangkong.accounts.roles import Role
 from fangkong.demo.context import DemoContext
 from fangkong.people.models import Person
+from fangkong.venues.checkin_days import checkin_partitions_ensure
+from fangkong.venues.demo_routines import City, Day, Hours, district_of, residents
 from fangkong.venues.demo_story import build_story
-from fangkong.venues.models import CheckIn, CheckInSource, Venue, VenueCategory
+from fangkong.venues.models import CheckIn, Venue, VenueCategory
 
 ORDER = 10
 STORY_ORDER = 60  # after the command area's notices (50) have set the tiers
 VENUES = 3_000
 DAYS = 14
-VISITS_PER_PERSON_DAY = 1.4
-MISSING_CHECKOUT = 0.2
-ZIPF_EXPONENT = 1.1
 
 
 class Profile(NamedTuple):
@@ -80,30 +83,25 @@ def _venue_rows(ctx: DemoContext, count: int) -> Iterator[Venue]:
         )
 
 
-def _stays(ctx: DemoContext, venues: list[Venue], persons: list[int]) -> Iterator[CheckIn]:
-    ranks = list(range(1, len(venues) + 1))
-    ctx.rng.shuffle(ranks)
-    popularity = [1.0 / rank**ZIPF_EXPONENT for rank in ranks]
-    first_day = ctx.today - dt.timedelta(days=DAYS)
-    visits_per_day = round(len(persons) * VISITS_PER_PERSON_DAY)
+def _life(ctx: DemoContext, venues: list[Venue], persons: list[int]) -> Iterator[CheckIn]:
+    """Two weeks of the residents' days (`demo_routines`), up to the demo's present."""
+    # A stream of its own, seeded from the shared one without drawing from it.
+    rng = random.Random("venues:" + ",".join(str(n) for n in ctx.rng.getstate()[1][:8]))
+    districts = {c.pk: district_of(c.path) for c in ctx.communities}
+    hours = {c: Hours(p.hours[0], p.hours[1], p.stay) for c, p in PROFILES.items()}
+    city = City(rng, venues, hours, districts)
+    people = list(
+        Person.objects.filter(pk__in=persons)
+        .order_by("pk")
+        .values_list("pk", "birth_date", "home_jurisdiction__path")
+    )
+    lives = residents(rng, city, [(pk, b, path or "") for pk, b, path in people], ctx.today)
+    latest = min(ctx.now, timezone.now())
+    # DAYS days: the last is today up to the demo's present.
+    first_day = ctx.today - dt.timedelta(days=DAYS - 1)
     for offset in range(DAYS):
         day = first_day + dt.timedelta(days=offset)
-        chosen = ctx.rng.choices(venues, popularity, k=visits_per_day)
-        for venue in chosen:
-            (opens, closes), (shortest, longest) = PROFILES[venue.category][3:]
-            minute = ctx.rng.randint(opens * 60, max(opens * 60, closes * 60 - shortest))
-            arrival = ctx.at(day, 0) + dt.timedelta(minutes=minute)
-            stay = dt.timedelta(minutes=ctx.rng.randint(shortest, longest))
-            leaves = None if ctx.rng.random() < MISSING_CHECKOUT else arrival + stay
-            if arrival >= ctx.now:
-                continue
-            yield CheckIn(
-                person_id=ctx.rng.choice(persons),
-                venue=venue,
-                check_in=arrival,
-                check_out=leaves if leaves is None or leaves <= ctx.now else None,
-                source=ctx.rng.choice([CheckInSource.VENUE_CODE, CheckInSource.HEALTH_CODE]),
-            )
+        yield from Day(rng, city, day, ctx.at(day, 0), latest).stays(lives)
 
 
 @transaction.atomic
@@ -124,9 +122,12 @@ def build(ctx: DemoContext) -> None:
         )
         Venue.objects.filter(pk=managed.pk).update(manager=manager)
     persons = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    # The days' partitions first (PostgreSQL), so the stays do not pile up in DEFAULT; the
+    # stories of later steps lie within these days too.
+    first_day = ctx.today - dt.timedelta(days=DAYS)
+    checkin_partitions_ensure(days=[first_day + dt.timedelta(days=n) for n in range(DAYS + 2 + 1)])
     batch: list[CheckIn] = []
-    total = round(len(persons) * VISITS_PER_PERSON_DAY) * DAYS
-    for stay in ctx.progress(_stays(ctx, venues, persons), "扫码记录", total=total):
+    for stay in ctx.progress(_life(ctx, venues, persons), "扫码记录"):
         batch.append(stay)
         if len(batch) >= 5000:
             CheckIn.objects.bulk_create(batch)

@@ -118,7 +118,8 @@ def _crowd(
     limits = Limits(at, venue_ids=[b.pk for b in bars])
     crowded: list[Venue] = []
     stays: list[CheckIn] = []
-    for bar in bars[:CROWDED_BARS]:
+    # A miniature city crowds one bar: four would hold most of its residents.
+    for bar in bars[: ctx.scaled(CROWDED_BARS, minimum=1)]:
         wanted = round(limits.limit(bar) * rng.uniform(1.2, 1.6)) - venue_occupancy(bar, at=at)
         for person_id in rng.sample(persons, k=max(0, min(wanted, len(persons)))):
             arrival = at - dt.timedelta(minutes=rng.randint(10, 90))
@@ -179,9 +180,11 @@ def build_story(ctx: DemoContext, venues: list[Venue], persons: list[int], days:
     def in_first_districts(venue: Venue) -> bool:
         return any(venue.jurisdiction.path.startswith(path) for path in first_districts)
 
+    # The small bars crowd: a crowd of a few dozen, not hundreds who would all be each
+    # other's close contacts in any trace of the next days.
     bars = sorted(
         (v for v in venues if v.category == VenueCategory.BAR),
-        key=lambda v: (not in_first_districts(v), v.pk),
+        key=lambda v: (not in_first_districts(v), v.approved_capacity, v.pk),
     )
     peak = ctx.at(yesterday, 22, 0)
     crowded = _crowd(ctx, rng, bars, persons, peak)
@@ -279,7 +282,11 @@ def build_story(ctx: DemoContext, venues: list[Venue], persons: list[int], days:
         by=hq,
     )
     latest = min(ctx.now, timezone.now())
+    still_to_do: set[int] = set()  # each team's first venue waits for them, whatever the hour
     for target in today_sweep.targets.select_related("venue", "team").order_by("pk"):
+        if target.team_id is not None and target.team_id not in still_to_do:
+            still_to_do.add(target.team_id)
+            continue
         at = ctx.at(ctx.today, 8, 10) + dt.timedelta(minutes=rng.randint(0, 110))
         if rng.random() < 0.4 and at < latest and target.team is not None:
             _inspect(
