@@ -17,7 +17,7 @@ class HospitalsConfig(AppConfig):
 
     def ready(self) -> None:
         from fangkong.accounts.capabilities import grant
-        from fangkong.hospitals import briefing, custody, jobs, measures, personal_data
+        from fangkong.hospitals import briefing, custody, jobs, measures, personal_data, unit_day
         from fangkong.hospitals.visibility import PATIENT_VIEW, hospital_people_q
         from fangkong.people.visibility import register_person_visibility
 
@@ -45,3 +45,4 @@ class HospitalsConfig(AppConfig):
         custody.register()
         jobs.register()
         briefing.register()
+        unit_day.register()

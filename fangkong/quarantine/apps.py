@@ -21,7 +21,15 @@ class QuarantineConfig(AppConfig):
         from fangkong.accounts.capabilities import grant
         from fangkong.people.signals import contact_degree_changed
         from fangkong.people.visibility import register_person_visibility
-        from fangkong.quarantine import briefing, custody, jobs, measures, personal_data, receivers
+        from fangkong.quarantine import (
+            briefing,
+            custody,
+            jobs,
+            measures,
+            personal_data,
+            receivers,
+            unit_day,
+        )
         from fangkong.quarantine.scheme_defaults import ensure_default_schemes
 
         operators = [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, Role.SITE_STAFF]
@@ -45,6 +53,7 @@ class QuarantineConfig(AppConfig):
         custody.register()
         jobs.register()
         briefing.register()
+        unit_day.register()
         contact_degree_changed.connect(
             receivers.on_contact_degree_changed,
             dispatch_uid="fangkong.quarantine.on_contact_degree_changed",

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fangkong.accounts.scope import scope_of
 from fangkong.command.measures import report_cutoff
@@ -18,6 +20,7 @@ from fangkong.command.models import (
     UnitReport,
 )
 from fangkong.jurisdictions.models import Level, ResponsibilityKind, ResponsibleUnit
+from fangkong.operations.unit_days import UnitDay, unit_day
 
 
 def reporting_units() -> QuerySet[ResponsibleUnit]:
@@ -48,6 +51,27 @@ def unit_profile(unit: ResponsibleUnit) -> str:
 
 def profile_figures(profile: str) -> list[ReportFigure]:
     return list(ReportFigure.objects.filter(profile=profile, active=True))
+
+
+def unit_day_facts(
+    *, unit: ResponsibleUnit, day: dt.date, at: dt.datetime | None = None
+) -> UnitDay:
+    """What the platform knows of the unit's day (the areas below register it): the figures
+    to prefill its report with, and the events that rule out a zero report."""
+    return unit_day(unit=unit, day=day, at=at or timezone.now())
+
+
+def zero_report_refusal(facts: UnitDay, *, day: dt.date, at: dt.datetime) -> str | None:
+    """Why the unit may not file a zero report (今日无新增情况) for `day`, or None."""
+    if not facts.events:
+        return None
+    events = "、".join(facts.events)
+    if day == timezone.localdate(at):
+        return _("本单位今日有%(events)s，不能零报告，请填报日报告") % {"events": events}
+    return _("本单位%(day)s有%(events)s，不能零报告，请填报日报告") % {
+        "day": day.strftime("%m-%d"),
+        "events": events,
+    }
 
 
 def units_in_scope(viewer: Any) -> QuerySet[ResponsibleUnit]:

@@ -24,7 +24,13 @@ from fangkong.command.models import (
     UnitReport,
 )
 from fangkong.command.recipients import unit_users
-from fangkong.command.selectors.reports import profile_figures, reporting_units, unit_profile
+from fangkong.command.selectors.reports import (
+    profile_figures,
+    reporting_units,
+    unit_day_facts,
+    unit_profile,
+    zero_report_refusal,
+)
 from fangkong.command.services.notifications import notification_send
 from fangkong.core.audit import audit_write, changed, snapshot
 from fangkong.core.errors import Conflict
@@ -154,7 +160,13 @@ def report_submit(
 def report_submit_zero(
     *, unit: ResponsibleUnit, day: dt.date, by: User | None, at: dt.datetime | None = None
 ) -> UnitReport:
-    """今日无新增情况: the one-tap zero report."""
+    """今日无新增情况: the one-tap zero report, refused on a day the platform holds events
+    for the unit (people held, fever alerts, a positive awaiting transfer...)."""
+    moment = at or timezone.now()
+    _check_reporter(unit, by)
+    refusal = zero_report_refusal(unit_day_facts(unit=unit, day=day, at=moment), day=day, at=moment)
+    if refusal is not None:
+        raise Conflict(refusal, code="zero_report_refused")
     return _store(
         unit=unit,
         day=day,
@@ -163,7 +175,7 @@ def report_submit_zero(
         issues="",
         needs="",
         by=by,
-        at=at or timezone.now(),
+        at=moment,
     )
 
 

@@ -18,9 +18,11 @@ from fangkong.command.models import ReportFigure, UnitReport
 from fangkong.command.selectors.reports import (
     profile_figures,
     report_day_status,
+    unit_day_facts,
     unit_profile,
     unit_report_history,
     units_in_scope,
+    zero_report_refusal,
 )
 from fangkong.command.services.reports import (
     report_figure_save,
@@ -85,11 +87,15 @@ def report_mine_page(request: AuthenticatedRequest) -> HttpResponse:
     profile = unit_profile(unit)
     figures = profile_figures(profile)
     existing = UnitReport.objects.filter(unit=unit, day=today).first()
-    initial = {}
+    now = timezone.now()
+    facts = unit_day_facts(unit=unit, day=today, at=now)
+    known = {f.key: facts.figures[f.key] for f in figures if f.key in facts.figures}
+    # The platform's own figures first; what the unit reported (and may have corrected) wins.
+    initial: dict[str, object] = {f"figure_{k}": v for k, v in known.items()}
     if existing is not None:
-        initial = {f"figure_{k}": v for k, v in existing.figures.items()}
+        initial.update({f"figure_{k}": v for k, v in existing.figures.items()})
         initial.update(issues=existing.issues, needs=existing.needs)
-    form = ReportForm(request.POST or None, figures=figures, initial=initial)
+    form = ReportForm(request.POST or None, figures=figures, known=known, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             report_submit(
@@ -119,6 +125,8 @@ def report_mine_page(request: AuthenticatedRequest) -> HttpResponse:
             "cutoff": report_cutoff(today),
             "history": unit_report_history(unit=unit, days=HISTORY_DAYS, until=today),
             "labels": {f.key: f.label for f in figures},
+            "prefilled": bool(known) and existing is None,
+            "zero_refusal": zero_report_refusal(facts, day=today, at=now),
         },
     )
 
