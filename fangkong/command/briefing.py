@@ -148,11 +148,12 @@ def reports_section(*, day: dt.date) -> BriefingSection:
     )
     paragraphs = [
         _(
-            "应报单位%(expected)s个，按时报送%(on_time)s个，迟报%(late)s个（其中零报告%(zero)s个），"
-            "缺报%(missing)s个。报送截止时间%(cutoff)s。"
+            "应报单位%(expected)s个，已报送%(reported)s个（按时%(on_time)s个、迟报%(late)s个），"
+            "其中零报告%(zero)s个；缺报%(missing)s个。报送截止时间%(cutoff)s。"
         )
         % {
             "expected": _value(figures, "command.units_expected"),
+            "reported": _value(figures, "command.reports_submitted"),
             "on_time": _value(figures, "command.reports_on_time"),
             "late": _value(figures, "command.reports_late"),
             "zero": _value(figures, "command.reports_zero"),

@@ -106,6 +106,8 @@ def dashboard(*, viewer: Any, now: dt.datetime | None = None) -> dict[str, Any]:
         "now": moment,
         "briefing": briefing,
         "alerts": list(alert_list(viewer=viewer)[:LIST_ROWS]),
+        # The card shows how many are open, not how many the short list holds.
+        "alerts_count": alert_list(viewer=viewer).count(),
         "overdue_tasks": list(
             task_list(viewer=viewer, overdue_at=moment).order_by("deadline")[:LIST_ROWS]
         ),

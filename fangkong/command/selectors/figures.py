@@ -73,13 +73,21 @@ def report_figures(day: dt.date) -> list[Figure]:
     missing = MissingReport.objects.filter(
         day=day, resolved_at__isnull=True, unit__in=units
     ).count()
+    # Zero reports are counted among all reports of the day, on time or late alike: a figure
+    # of their own, never "of which" after the late ones.
     return [
         Figure("command.units_expected", _("应报单位"), units.count(), _("个")),
+        Figure(
+            "command.reports_submitted",
+            _("已报送"),
+            reports["on_time"] + reports["late"],
+            _("个"),
+        ),
         Figure("command.reports_on_time", _("按时报送"), reports["on_time"], _("个")),
         Figure(
             "command.reports_late", _("迟报"), reports["late"], _("个"), alert=reports["late"] > 0
         ),
-        Figure("command.reports_zero", _("其中零报告"), reports["zero"], _("个")),
+        Figure("command.reports_zero", _("零报告"), reports["zero"], _("个")),
         Figure("command.reports_missing", _("缺报"), missing, _("个"), alert=missing > 0),
         Figure("command.reports_needs", _("提出协调事项"), reports["needs"], _("个")),
     ]

@@ -176,5 +176,50 @@ def test_the_snapshot_job_keeps_each_days_figures_once_and_the_dashboard_draws_t
     assert zero.value == UnitReport.objects.filter(day=DAY, kind="zero").count()
     assert FigureSnapshot.objects.filter(day=DAY, key="command.reports_zero").count() == 1
     trends = figure_trends(until=DAY, days=3)
-    line = next(s for s in trends["series"] if s["name"] == "日报告与零报告·其中零报告")
+    line = next(s for s in trends["series"] if s["name"] == "日报告与零报告·零报告")
     assert line["values"] == [None, 0.0, 1.0]  # the job also finalised the day before
+
+
+def test_the_reporting_sentence_counts_zero_reports_among_all_reports_not_among_the_late(
+    settings, city, hq_unit
+):
+    from fangkong.command.services.reports import report_submit
+    from fangkong.jurisdictions.models import ResponsibilityKind
+    from fangkong.jurisdictions.services import unit_create
+
+    settings.FANGKONG_REPORT_LOOKBACK_DAYS = 0
+    units = [
+        unit_create(
+            name=f"单位{n}",
+            kind=ResponsibilityKind.ORGANISATION,
+            jurisdiction=city,
+            parent=hq_unit,
+            by=None,
+        )
+        for n in range(6)
+    ]
+    figures = {"staff_checked": 10, "issues_found": 0, "issues_fixed": 0}
+    report_submit(unit=units[0], day=DAY, figures=figures, by=None, at=at(9))
+    report_submit_zero(unit=units[1], day=DAY, by=None, at=at(10))
+    report_submit_zero(unit=units[2], day=DAY, by=None, at=at(11))
+    reports_detect_missing(at(16, 30))
+    report_submit(unit=units[3], day=DAY, figures=figures, by=None, at=at(17))
+    report_submit_zero(unit=units[4], day=DAY, by=None, at=at(18))
+    # units[5] never reports.
+
+    briefing = briefing_build(day=DAY)
+    section = next(s for s in briefing.sections if s.key == "command.reports")
+    sentence = (
+        "应报单位6个，已报送5个（按时3个、迟报2个），其中零报告3个；缺报1个。报送截止时间16:00。"
+    )
+    assert section.paragraphs[0] == sentence
+    shown = [(f.label, f.value) for f in section.figures]
+    assert shown[:6] == [
+        ("应报单位", 6), ("已报送", 5), ("按时报送", 3), ("迟报", 2), ("零报告", 3), ("缺报", 1),
+    ]  # fmt: skip
+
+    document = Document(io.BytesIO(briefing_docx(briefing)))
+    assert any(sentence in p.text for p in document.paragraphs)
+    sheet = load_workbook(io.BytesIO(briefing_xlsx(briefing))).active
+    assert sheet is not None
+    assert any(sentence in str(c.value) for row in sheet.iter_rows() for c in row if c.value)

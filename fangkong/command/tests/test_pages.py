@@ -71,3 +71,21 @@ def test_the_dashboard_speaks_english_to_a_reader_who_chose_english(client, hq_a
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("command:dashboard")).content.decode()
     assert "Daily reporting trend" in page and "Supervised tasks trend" in page
+
+
+def test_the_dashboard_counts_every_open_alert_and_lists_only_the_latest(client, hq_admin, city):
+    import re
+
+    from fangkong.alerts.services import alert_raise
+    from fangkong.command.selectors.dashboard import LIST_ROWS
+
+    for n in range(LIST_ROWS + 4):
+        alert_raise(
+            kind="test.fever", title=f"发热预警{n}", jurisdiction=city, dedupe_key=f"f{n}", by=None
+        )
+    client.login(username="hq_admin", password=PASSWORD)
+    page = client.get(reverse("command:dashboard")).content.decode()
+    card = re.search(r'data-testid="dashboard-alerts-count".*?class="value">([^<]*)<', page, re.S)
+    assert card is not None and card.group(1).strip() == str(LIST_ROWS + 4)
+    listed = re.search(r'data-testid="dashboard-alerts">(.*?)</ul>', page, re.S)
+    assert listed is not None and listed.group(1).count("<li") == LIST_ROWS

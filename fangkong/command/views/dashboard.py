@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
-from fangkong.command.briefing_export import briefing_docx, briefing_xlsx
+from fangkong.command.background import BRIEFING_FILE, BRIEFING_FORMATS, briefing_file
 from fangkong.command.conf import command_settings
 from fangkong.command.daily_briefing import briefing_build
 from fangkong.command.models import Notification
@@ -22,6 +25,7 @@ from fangkong.command.services.notifications import (
 from fangkong.core.conf import core_settings
 from fangkong.core.pagination import keyset_page
 from fangkong.core.rendering import render_page
+from fangkong.operations.services.background import work_start
 
 
 @capability_required("command.dashboard")
@@ -59,20 +63,23 @@ def briefing_page(request: AuthenticatedRequest) -> HttpResponse:
 
 @capability_required("briefing.view")
 def briefing_download(request: AuthenticatedRequest, day: str, fmt: str) -> HttpResponse:
-    briefing = briefing_build(day=_briefing_day(day))
-    name = f"{briefing.title}-{briefing.day:%Y%m%d}"
-    if fmt == "docx":
-        content = briefing_docx(briefing)
-        mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    elif fmt == "xlsx":
-        content = briefing_xlsx(briefing)
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
+    """The briefing as a file: built by the worker when asked from the page (a POST), at once
+    for a plain link (GET)."""
+    if fmt not in BRIEFING_FORMATS:
         raise Http404
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type=mime)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"
+    briefing_day = _briefing_day(day)
+    if request.method == "POST":
+        work_start(
+            kind=BRIEFING_FILE,
+            params={"day": briefing_day.isoformat(), "fmt": fmt},
+            by=request.user,
+            title=_("%(day)s 日报（%(fmt)s）") % {"day": briefing_day.isoformat(), "fmt": fmt},
+        )
+        messages.success(request, _("已开始在后台生成，完成后可在本页下载。"))
+        return redirect("operations:work_list")
+    file = briefing_file(day=briefing_day, fmt=fmt)
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file.name)}"
     return response
 
 

@@ -82,7 +82,10 @@ class OccupancyRowSerializer(serializers.Serializer[Any]):
 
 class CurveSerializer(serializers.Serializer[Any]):
     times = serializers.ListField(child=serializers.CharField())
-    occupancy = serializers.ListField(child=serializers.IntegerField())
+    occupancy = serializers.ListField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="null for the samples still ahead of now",
+    )
     limits = serializers.ListField(child=serializers.IntegerField())
 
 

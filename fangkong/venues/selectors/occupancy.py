@@ -22,6 +22,7 @@ from fangkong.venues.limits import LimitBasis, Limits, ratio_timeline
 from fangkong.venues.models import CheckIn, EnforcementKind, Venue, capacity_limit
 from fangkong.venues.models.checkins import default_stay, occupancy_window
 from fangkong.venues.selectors.occupancy_sql import occupancy_counts
+from fangkong.venues.selectors.stays import venue_stays
 from fangkong.venues.selectors.venues import venue_scope_q, venues_in_scope
 
 
@@ -101,12 +102,12 @@ def venue_occupancy_row(venue: Venue, *, at: dt.datetime | None = None) -> Occup
 @dataclass(frozen=True)
 class OccupancyCurve:
     times: list[dt.datetime]
-    occupancy: list[int]
+    occupancy: list[int | None]  # None for samples still ahead: nobody has been counted yet
     limits: list[int]
 
     @property
     def peak(self) -> int:
-        return max(self.occupancy, default=0)
+        return max((n for n in self.occupancy if n is not None), default=0)
 
     def as_dict(self) -> dict[str, list[Any]]:
         return {
@@ -116,8 +117,15 @@ class OccupancyCurve:
         }
 
 
-def occupancy_curve(venue: Venue, *, day: dt.date) -> OccupancyCurve:
-    """Occupancy and limit through one local day, every FANGKONG_VENUE_CURVE_STEP_MINUTES."""
+def occupancy_curve(
+    venue: Venue, *, day: dt.date, now: dt.datetime | None = None
+) -> OccupancyCurve:
+    """Occupancy and limit through one local day, every FANGKONG_VENUE_CURVE_STEP_MINUTES.
+
+    Samples after `now` have no occupancy (None, drawn as a gap): a 0 there would claim the
+    venue empty for hours that have not happened. The limits are known ahead, so they stay.
+    """
+    moment_now = now or timezone.now()
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(day, dt.time(0), tzinfo=zone)
     end = start + dt.timedelta(days=1)
@@ -127,9 +135,14 @@ def occupancy_curve(venue: Venue, *, day: dt.date) -> OccupancyCurve:
     while moment < end:
         times.append(moment)
         moment += step
-    stays = CheckIn.objects.filter(
-        venue=venue, check_in__gt=start - occupancy_window(), check_in__lt=end
-    ).values_list("check_in", "check_out")
+    # Past days may be in the day archive: read both (the archive read is one venue's
+    # row groups of one or two day files).
+    reach = start - occupancy_window()
+    stays = [
+        (stay.check_in, stay.check_out)
+        for stay in venue_stays(venue.pk, start=reach, end=end)
+        if stay.check_in > reach
+    ]
     fallback = default_stay()
     # Each stay adds one from its first sample at or after check_in to the last before its end.
     delta = [0] * (len(times) + 1)
@@ -140,11 +153,11 @@ def occupancy_curve(venue: Venue, *, day: dt.date) -> OccupancyCurve:
         if first < after:
             delta[first] += 1
             delta[after] -= 1
-    occupancy: list[int] = []
+    occupancy: list[int | None] = []
     running = 0
-    for index in range(len(times)):
+    for index, sample in enumerate(times):
         running += delta[index]
-        occupancy.append(running)
+        occupancy.append(running if sample <= moment_now else None)
     timeline = ratio_timeline(venue, start=start, end=end)
     changes = [change.at for change in timeline]
     limits = [

@@ -83,7 +83,7 @@ def test_the_days_curve_matches_occupancy_at_every_sample(bar, hq_admin):
         effective_at=start + dt.timedelta(hours=20),
         by=hq_admin,
     )
-    curve = occupancy_curve(bar, day=today)
+    curve = occupancy_curve(bar, day=today, now=start + dt.timedelta(days=1))
     assert len(curve.times) == 24 * 60 // settings.FANGKONG_VENUE_CURVE_STEP_MINUTES
     from fangkong.venues.limits import venue_limit
 
@@ -91,6 +91,20 @@ def test_the_days_curve_matches_occupancy_at_every_sample(bar, hq_admin):
         assert people_in == venue_occupancy(bar, at=moment), moment
         assert limit == venue_limit(bar, at=moment), moment
     assert curve.peak == 2
+
+
+def test_the_days_curve_leaves_the_hours_still_ahead_empty_rather_than_zero(bar):
+    day = timezone.localdate() - dt.timedelta(days=1)
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=timezone.get_current_timezone())
+    stay(persons(1)[0], bar, start + dt.timedelta(hours=8), start + dt.timedelta(hours=12))
+    as_of = start + dt.timedelta(hours=10)
+    curve = occupancy_curve(bar, day=day, now=as_of)
+    past = [n for t, n in zip(curve.times, curve.occupancy, strict=True) if t <= as_of]
+    ahead = [n for t, n in zip(curve.times, curve.occupancy, strict=True) if t > as_of]
+    assert ahead and all(n is None for n in ahead)
+    assert all(n is not None for n in past) and past[-1] == 1 and curve.peak == 1
+    assert all(limit is not None for limit in curve.limits)
+    assert curve.as_dict()["occupancy"][-1] is None
 
 
 def test_district_officers_see_over_limit_venues_of_their_district_only(

@@ -1,5 +1,6 @@
 // The command dashboard's charts: drawn from the JSON the panel carries, and drawn again
-// each time htmx swaps in a fresh panel.
+// each time htmx swaps in a fresh panel. The grids contain their axis labels (containLabel):
+// fixed margins cut off a large count or a long day label.
 (function () {
   "use strict";
   const charts = [];
@@ -20,7 +21,7 @@
         chart.setOption({
           tooltip: { trigger: "axis" },
           legend: { bottom: 0 },
-          grid: { left: 40, right: 10, top: 10, bottom: 40 },
+          grid: { left: 8, right: 16, top: 10, bottom: 40, containLabel: true },
           xAxis: { type: "category", data: d.days },
           yAxis: { type: "value", minInterval: 1 },
           series: [
@@ -34,7 +35,7 @@
         chart.setOption({
           tooltip: { trigger: "axis" },
           legend: { type: "scroll", bottom: 0, selected: d.selected },
-          grid: { left: 50, right: 10, top: 10, bottom: 40 },
+          grid: { left: 8, right: 16, top: 10, bottom: 40, containLabel: true },
           xAxis: { type: "category", data: d.days },
           yAxis: { type: "value" },
           series: d.series.map((s) => ({ name: s.name, type: "line", data: s.values, connectNulls: true })),
@@ -44,7 +45,7 @@
         chart.setOption({
           tooltip: { trigger: "axis" },
           legend: { bottom: 0 },
-          grid: { left: 40, right: 10, top: 10, bottom: 40 },
+          grid: { left: 8, right: 16, top: 10, bottom: 40, containLabel: true },
           xAxis: { type: "category", data: d.days },
           yAxis: { type: "value", minInterval: 1 },
           series: [

@@ -1,6 +1,7 @@
 /* The venue area's charts (ECharts 5): the categories' opening status on the area's home page
    and a venue's occupancy curve on its page. Data come from json_script, the translated series
-   names from the chart element's data-label-* (no inline script under the CSP). */
+   names from the chart element's data-label-* (no inline script under the CSP). The grids
+   contain their axis labels: the rotated category names overflowed fixed margins. */
 (function () {
   "use strict";
   function draw(element, option) {
@@ -21,8 +22,8 @@
     draw(categories, {
       tooltip: {trigger: "axis"},
       legend: {top: 0},
-      grid: {left: 40, right: 10, bottom: 60, top: 30},
-      xAxis: {type: "category", data: rows.map(function (r) { return r.label; }), axisLabel: {rotate: 40}},
+      grid: {left: 8, right: 16, bottom: 8, top: 30, containLabel: true},
+      xAxis: {type: "category", data: rows.map(function (r) { return r.label; }), axisLabel: {rotate: 40, interval: 0}},
       yAxis: {type: "value"},
       series: series.map(function (s) {
         return {name: s[1], type: "bar", stack: "all", itemStyle: {color: s[2]}, data: rows.map(function (r) { return r[s[0]]; })};
@@ -37,7 +38,7 @@
     draw(curve, {
       tooltip: {trigger: "axis"},
       legend: {top: 0},
-      grid: {left: 40, right: 10, bottom: 30, top: 30},
+      grid: {left: 8, right: 16, bottom: 8, top: 30, containLabel: true},
       xAxis: {type: "category", data: data.times},
       yAxis: {type: "value", minInterval: 1},
       series: [
