@@ -3,18 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.accounts.models import User
 from fangkong.accounts.scope import scope_of
 from fangkong.command.models import Milestone, ReportFigure, ReportProfile, Task, WorkTeam
 from fangkong.command.selectors.reports import reporting_units
+from fangkong.core.form_fields import DateInput, DateTimeInput
 from fangkong.core.forms import StyledForm
 from fangkong.jurisdictions.models import ResponsibilityKind, ResponsibleUnit
-from fangkong.policy.kinds import measure_kinds
+from fangkong.policy.forms import MeasureLineForm
 
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = DateTimeInput()
+DATE = DateInput()
 
 
 class NoticeForm(StyledForm):
@@ -38,31 +40,14 @@ class NoticeForm(StyledForm):
         units.queryset = reporting_units().order_by("jurisdiction__path", "name")
 
 
-def _subject_choices() -> list[tuple[str, Any]]:
-    groups: list[tuple[str, Any]] = []
-    for kind in measure_kinds():
-        groups.append((str(kind.label), [(s, label) for s, label in kind.subjects()]))
-    return groups
+class NoticeMeasureForm(MeasureLineForm):
+    """One measure line of a notice; blank lines are skipped."""
 
-
-class NoticeMeasureForm(StyledForm):
     kind = forms.ChoiceField(label=_("措施类型"), required=False)
-    subject = forms.ChoiceField(label=_("适用对象"), required=False)
-    value = forms.CharField(label=_("取值"), required=False, max_length=64)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.line_url = reverse("command:notice_measure_line")
         super().__init__(*args, **kwargs)
-        kind = self.fields["kind"]
-        subject = self.fields["subject"]
-        assert isinstance(kind, forms.ChoiceField) and isinstance(subject, forms.ChoiceField)
-        kind.choices = [("", "—"), *((k.key, k.label) for k in measure_kinds())]
-        subject.choices = _subject_choices()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") and not str(data.get("value", "")).strip():
-            self.add_error("value", _("请填写取值"))
-        return data
 
 
 NoticeMeasureFormSet = forms.formset_factory(NoticeMeasureForm, extra=4)
@@ -157,9 +142,16 @@ class ReportForm(StyledForm):
         label=_("需协调事项"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, figures: list[ReportFigure], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        figures: list[ReportFigure],
+        known: dict[str, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.figure_keys = [f.key for f in figures]
+        known = known or {}
         for figure in reversed(figures):
             label = f"{figure.label}（{figure.unit}）" if figure.unit else figure.label
             field = forms.IntegerField(
@@ -167,6 +159,11 @@ class ReportForm(StyledForm):
                 min_value=0,
                 widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
             )
+            if figure.key in known:
+                field.help_text = _("平台数据：%(n)s%(unit)s") % {
+                    "n": known[figure.key],
+                    "unit": figure.unit,
+                }
             self.fields = {f"figure_{figure.key}": field, **self.fields}
 
     def figures(self) -> dict[str, Any]:

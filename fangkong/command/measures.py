@@ -36,10 +36,15 @@ def _risk_subjects() -> Sequence[tuple[str, Any]]:
 
 
 def _risk_parse(subject: str, raw: Any) -> str:
-    value = str(raw).strip().lower()
-    if value not in RiskLevel.values:
-        raise ValidationError(gettext("风险等级只能是 high、medium 或 low"))
-    return value
+    """The level's code, chosen on the form, or its name as people write it (中风险)."""
+    text = str(raw).strip()
+    for level in RiskLevel:
+        if text.lower() == level.value or text == str(level.label):
+            return level.value
+    raise ValidationError(
+        gettext("风险等级只能是%(levels)s")
+        % {"levels": "、".join(str(level.label) for level in RiskLevel)}
+    )
 
 
 def _risk_display(value: Any) -> str:
@@ -74,6 +79,8 @@ def register() -> None:
             label=_("日报告截止时间"),
             default=lambda subject: parse_cutoff(command_settings().report_cutoff),
             parse=lambda subject, raw: parse_cutoff(raw),
+            hint=_("每日截止时刻，HH:MM，如 16:00（自次日起执行）"),
+            input_type="time",
         )
     )
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("inbox/<int:pk>/read/", dashboard.inbox_read_action, name="inbox_read"),
     path("notices/", notices.notice_list_page, name="notice_list"),
     path("notices/new/", notices.notice_create_page, name="notice_create"),
+    path("notices/measure-line/", notices.notice_measure_line, name="notice_measure_line"),
     path("notices/<int:pk>/", notices.notice_detail_page, name="notice_detail"),
     path("notices/<int:pk>/edit/", notices.notice_edit_page, name="notice_edit"),
     path("notices/<int:pk>/publish/", notices.notice_publish_action, name="notice_publish"),

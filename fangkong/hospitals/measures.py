@@ -135,5 +135,7 @@ def register() -> None:
             parse=_parse_target,
             subjects=_target_subjects,
             display=_target_display,
+            hint=_("床位（张）或物资（件）的目标数量，不小于 0 的整数，如 120"),
+            input_type="number",
         )
     )

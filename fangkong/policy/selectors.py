@@ -69,3 +69,25 @@ def measures_scheduled(*, after: dt.datetime | None = None) -> list[Measure]:
     """Measures recorded to take effect later."""
     moment = after or timezone.now()
     return list(Measure.objects.filter(effective_at__gt=moment).order_by("effective_at", "pk"))
+
+
+def measures_scheduled_in_words(
+    *, kind: str | None = None, after: dt.datetime | None = None
+) -> list[MeasureInForce]:
+    """Measures recorded to take effect later, as people read them: the kind's label, the
+    subject's name and the value in words (never "320205 → tightened")."""
+    rows: list[MeasureInForce] = []
+    for measure in measures_scheduled(after=after):
+        if kind is not None and measure.kind != kind:
+            continue
+        measure_type = measure_kind(measure.kind)
+        rows.append(
+            MeasureInForce(
+                measure_type,
+                measure.subject,
+                measure_type.subject_label(measure.subject),
+                measure.value,
+                measure,
+            )
+        )
+    return rows

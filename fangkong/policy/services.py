@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_write, snapshot
-from fangkong.policy.kinds import measure_kind
+from fangkong.policy.kinds import any_subject_label, measure_kind
 from fangkong.policy.models import Measure
 
 if TYPE_CHECKING:
@@ -32,7 +32,12 @@ def measure_set(
         raise ValidationError({"kind": _("未知措施类型：%s") % kind}) from error
     known_subjects = {s for s, _label in definition.subjects()}
     if subject not in known_subjects:
-        raise ValidationError({"subject": _("「%s」不是该措施的适用对象") % subject})
+        raise ValidationError(
+            {
+                "subject": _("「%(subject)s」不是「%(kind)s」的适用对象")
+                % {"subject": any_subject_label(subject), "kind": definition.label}
+            }
+        )
     try:
         parsed = definition.parse(subject, value)
     except ValidationError as error:

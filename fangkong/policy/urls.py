@@ -4,4 +4,7 @@ from fangkong.policy import views
 
 app_name = "policy"
 
-urlpatterns = [path("", views.measure_board_page, name="board")]
+urlpatterns = [
+    path("", views.measure_board_page, name="board"),
+    path("measure-line/", views.measure_line, name="measure_line"),
+]

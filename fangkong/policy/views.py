@@ -11,8 +11,18 @@ from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.core.forms import apply_validation_error
 from fangkong.policy.forms import MeasureForm
 from fangkong.policy.kinds import measure_kinds
-from fangkong.policy.selectors import measure_board, measures_scheduled
+from fangkong.policy.selectors import measure_board, measures_scheduled_in_words
 from fangkong.policy.services import measure_set
+
+
+@capability_required("policy.manage")
+def measure_line(request: AuthenticatedRequest) -> HttpResponse:
+    """The board form's measure line again for the kind just chosen (htmx): its subjects,
+    narrowed by the search box when `part=subject`, and its values."""
+    line = MeasureForm(request.GET)
+    if request.GET.get("part") == "subject":
+        return render(request, "policy/_measure_subject.html", {"line": line})
+    return render(request, "policy/_measure_line.html", {"line": line})
 
 
 @capability_required("policy.view")
@@ -23,7 +33,14 @@ def measure_board_page(request: AuthenticatedRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                measure_set(by=request.user, **form.cleaned_data)
+                measure_set(
+                    by=request.user,
+                    kind=form.cleaned_data["kind"],
+                    subject=form.cleaned_data["subject"],
+                    value=form.cleaned_data["value"],
+                    effective_at=form.cleaned_data["effective_at"],
+                    source=form.cleaned_data["source"],
+                )
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
@@ -34,7 +51,7 @@ def measure_board_page(request: AuthenticatedRequest) -> HttpResponse:
         "policy/board.html",
         {
             "board": measure_board(),
-            "scheduled": measures_scheduled(),
+            "scheduled": measures_scheduled_in_words(),
             "form": form,
             "kinds": measure_kinds(),
         },

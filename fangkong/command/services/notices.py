@@ -28,7 +28,7 @@ from fangkong.command.services.notifications import notification_send
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
 from fangkong.jurisdictions.models import ResponsibleUnit
-from fangkong.policy.kinds import measure_kind
+from fangkong.policy.kinds import any_subject_label, measure_kind
 from fangkong.policy.services import measure_set
 
 if TYPE_CHECKING:
@@ -60,7 +60,11 @@ def _check_measures(measures: Sequence[MeasureLine]) -> None:
             raise ValidationError(
                 {
                     "measures": _("第%(n)s条措施：「%(subject)s」不是「%(kind)s」的适用对象")
-                    % {"n": index, "subject": line.subject, "kind": definition.label}
+                    % {
+                        "n": index,
+                        "subject": any_subject_label(line.subject) or _("全市"),
+                        "kind": definition.label,
+                    }
                 }
             )
         try:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.command.conf import command_settings
-from fangkong.command.forms import NoticeForm, NoticeMeasureFormSet
+from fangkong.command.forms import NoticeForm, NoticeMeasureForm, NoticeMeasureFormSet
 from fangkong.command.models import Notice
 from fangkong.command.selectors.notices import (
     notice_list,
@@ -56,12 +57,28 @@ def _lines(rows: list[dict[str, Any]]) -> list[MeasureLine]:
     ]
 
 
-def _kind_values() -> list[tuple[Any, list[tuple[Any, Any]]]]:
-    """Each kind's label and, for kinds with a closed set, its values (a hint on the form)."""
+def _kind_values() -> list[tuple[Any, list[Any], Any]]:
+    """Each kind's label with its choices in words, or its own hint of how to write a value."""
     return [
-        (kind.label, [(value, label) for value, label in kind.values()] if kind.values else [])
+        (kind.label, [label for _value, label in kind.values()] if kind.values else [], kind.hint)
         for kind in measure_kinds()
     ]
+
+
+_LINE_PREFIX = re.compile(r"^measures-\d{1,3}$")
+
+
+@capability_required("notice.manage")
+def notice_measure_line(request: AuthenticatedRequest) -> HttpResponse:
+    """One measure line of the notice form again, for the kind just chosen (htmx): its
+    subjects, narrowed by the search box when `part=subject`, and its values."""
+    prefix = request.GET.get("prefix") or "measures-0"
+    if not _LINE_PREFIX.match(prefix):
+        raise Http404
+    line = NoticeMeasureForm(request.GET, prefix=prefix)
+    if request.GET.get("part") == "subject":
+        return render(request, "policy/_measure_subject.html", {"line": line})
+    return render(request, "policy/_measure_line.html", {"line": line})
 
 
 def _visible(request: AuthenticatedRequest, pk: int) -> Notice:

@@ -15,7 +15,7 @@ from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.core.forms import apply_validation_error
-from fangkong.policy.selectors import measures_scheduled
+from fangkong.policy.selectors import measures_scheduled_in_words
 from fangkong.policy.services import measure_set
 from fangkong.venues.forms import CategoryTierForm, TierForm
 from fangkong.venues.limits import TIER_KIND, category_tiers
@@ -55,7 +55,7 @@ def tiers_page(request: AuthenticatedRequest) -> HttpResponse:
         {
             "tiers": CapacityTier.objects.all(),
             "categories": [(label, in_force[value]) for value, label in VenueCategory.choices],
-            "scheduled": [m for m in measures_scheduled() if m.kind == TIER_KIND],
+            "scheduled": measures_scheduled_in_words(kind=TIER_KIND),
             "form": form,
             "may_edit": may_edit,
             "tier_forms": {
