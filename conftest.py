@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -77,3 +79,28 @@ def _fresh_public_rate_limits() -> None:
     cache = ratelimit_cache()
     if isinstance(cache, LocMemCache):
         cache.clear()
+
+
+_SESSION_STARTED = time.time()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """Name the folder of the browser tests' screenshots when this run wrote some."""
+    from fangkong.testing.browser import artifacts_dir
+
+    shots = artifacts_dir(config.rootpath) / "browser"
+    if shots.is_dir() and any(p.stat().st_mtime >= _SESSION_STARTED for p in shots.rglob("*.png")):
+        terminalreporter.write_line(f"browser screenshots: {shots}")
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_chinese() -> Iterator[None]:
+    """A request through Django's test client leaves the language its middleware activated in
+    the test's thread (a page asked for in English makes the next test's refusals English), so
+    every test starts in the default language, whatever ran before it in the same worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

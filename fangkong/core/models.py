@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core.audit_actions import audit_action_label
+
 
 class AuditKind(models.TextChoices):
     WRITE = "write", _("写入")
@@ -56,6 +58,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words (a history shows this, not the code)."""
+        return audit_action_label(self.action)
 
 
 class DataImport(models.Model):

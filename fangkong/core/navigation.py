@@ -54,17 +54,22 @@ def role_home_url_name(role: str) -> str | None:
 
 def nav_items_for(request: HttpRequest) -> Sequence[ShownNavItem]:
     user = request.user
-    shown: list[ShownNavItem] = []
+    entries: list[tuple[NavItem, str]] = []
     for item in declared_nav_items():
         if not user_can(user, item.capability):
             continue
         try:
-            url = reverse(item.url_name)
+            entries.append((item, reverse(item.url_name)))
         except NoReverseMatch:
             continue
-        active = request.path.startswith(url) and url != "/"
-        shown.append(ShownNavItem(label=str(item.label), url=url, icon=item.icon, active=active))
-    return shown
+    # One entry is highlighted: the one whose address is the longest prefix of the page's,
+    # so 督查 (/venues/inspections/) wins over 场所 (/venues/) on an inspection's page.
+    matching = [url for _item, url in entries if url != "/" and request.path.startswith(url)]
+    current = max(matching, key=len, default=None)
+    return [
+        ShownNavItem(label=str(item.label), url=url, icon=item.icon, active=url == current)
+        for item, url in entries
+    ]
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

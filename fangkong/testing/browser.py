@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,6 +47,10 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # A navigation's wait also spans the click that starts it and the server's answer: on the
+    # loaded 2-core CI machine (two test workers, one of them in a long scenario) the doctor's
+    # walkthrough once missed 15 s, alone it takes 5 s for all its steps.
+    page.set_default_navigation_timeout(60_000)
     yield page
     context.close()
 
@@ -56,3 +61,64 @@ def log_in(page: Any, live_server: Any, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+def artifacts_dir(root: Path) -> Path:
+    """Where browser tests keep their screenshots: FANGKONG_TEST_ARTIFACTS, else
+    `test-artifacts/` in the repository (git-ignored)."""
+    configured = os.environ.get("FANGKONG_TEST_ARTIFACTS")
+    return Path(configured) if configured else root / "test-artifacts"
+
+
+class Walkthrough:
+    """A user's walk through the pages: one numbered screenshot per step, and no step may
+    leave an error in the browser's console or an uncaught exception in a page."""
+
+    def __init__(self, page: Any, directory: Path) -> None:
+        self.directory = directory
+        self.errors: list[str] = []
+        self.steps = 0
+        self.watched: list[Any] = []
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.follow(page)
+
+    def follow(self, page: Any) -> None:
+        """Take the next screenshots of `page` (a tab the walk opened, say), watched too."""
+        self.page = page
+        if page not in self.watched:
+            self.watched.append(page)
+            page.on("console", self._console)
+            page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            location = message.location or {}
+            self.errors.append(f"console: {message.text} ({location.get('url', '')})")
+
+    def step(self, name: str) -> Path:
+        """The page as it stands after a step: kept as `<nn>-<name>.png`; fails the test at
+        the first step where the browser reported an error."""
+        self.steps += 1
+        path = self.directory / f"{self.steps:02d}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        assert not self.errors, f"step {path.name} ({self.page.url}): {self.errors}"
+        return path
+
+
+@pytest.fixture
+def walkthrough(page: Any, request: pytest.FixtureRequest) -> Iterator[Callable[..., Walkthrough]]:
+    """`walkthrough("hq")` watches the test's page (or `on=` another one) and keeps its
+    screenshots under <artifacts>/browser/hq/; the test fails if the browser reported an error
+    after its last step too."""
+    walks: list[Walkthrough] = []
+
+    def start(name: str, on: Any = None) -> Walkthrough:
+        directory = artifacts_dir(request.config.rootpath) / "browser" / name
+        walk = Walkthrough(on or page, directory)
+        walks.append(walk)
+        return walk
+
+    yield start
+    for walk in walks:
+        assert not walk.errors, f"after the last step ({page.url}): {walk.errors}"

@@ -185,6 +185,7 @@ def test_every_route_answers_every_role_as_designed(settings, tmp_path):
         pytest.skip("runs in the SQLite pass: on PostgreSQL its connection is closed under it")
     # Given the demo city's miniature and one signed-in client per role
     settings.FANGKONG_VENUE_PHOTO_ROOT = tmp_path / "photos"
+    settings.FANGKONG_BACKGROUND_ROOT = tmp_path / "background"
     users = world.build_world()
     clients = {"anonymous": Client(raise_request_exception=False)}
     for role, user in users.items():

@@ -46,6 +46,7 @@ PAGES: dict[str, R] = {
     "core:audit": R("audit.view"),  # system/audit/
     "core:health": R(public=True),  # system/health/
     "policy:board": R("policy.view"),  # policy/
+    "policy:measure_line": R("policy.manage"),  # policy/measure-line/
     "alerts:list": R("alert.view"),  # alerts/
     "alerts:resolve": R("alert.resolve", "alert"),  # alerts/<int:pk>/resolve/
     "venues:home": R("venue.view"),  # venues/
@@ -220,6 +221,7 @@ PAGES: dict[str, R] = {
     "cases:trace": R("cases.investigate", "case"),  # cases/<int:pk>/trace/
     "cases:trace_status": R("cases.view", "case"),  # cases/<int:pk>/trace/status/
     "cases:cluster": R("cases.view", "case"),  # cases/<int:pk>/cluster/
+    "cases:contacts": R("cases.view", "case"),  # cases/<int:pk>/contacts/
     "cases:contacts_bulk": R("cases.investigate", "case"),  # cases/<int:pk>/contacts/bulk/
     "cases:export": R("cases.export", "case_export"),  # cases/<int:pk>/contacts/export.<str:fmt>
     "cases:investigation": R("cases.view", "case"),  # cases/<int:pk>/investigation/
@@ -243,6 +245,8 @@ PAGES: dict[str, R] = {
     "cases:contact_control": R("cases.control", "contact"),  # cases/contacts/<int:pk>/control/
     "cases:contact_release": R("cases.control", "contact"),  # cases/contacts/<int:pk>/release/
     "cases:contact_place": R("cases.control", "contact"),  # cases/contacts/<int:pk>/place/
+    "operations:work_list": R("account.view"),  # work/
+    "operations:work_file": R("account.view", "background_work"),  # work/<int:pk>/file/
     "command:dashboard": R("command.dashboard"),  # command/
     "command:briefing": R("briefing.view"),  # command/briefing/
     "command:briefing_download": R(
@@ -253,6 +257,7 @@ PAGES: dict[str, R] = {
     "command:inbox_read": R("notification.view", "notification"),  # command/inbox/<int:pk>/read/
     "command:notice_list": R("notice.view"),  # command/notices/
     "command:notice_create": R("notice.manage"),  # command/notices/new/
+    "command:notice_measure_line": R("notice.manage"),  # command/notices/measure-line/
     "command:notice_detail": R("notice.view", "notice"),  # command/notices/<int:pk>/
     "command:notice_edit": R("notice.manage", "notice"),  # command/notices/<int:pk>/edit/
     "command:notice_publish": R("notice.manage", "notice"),  # command/notices/<int:pk>/publish/

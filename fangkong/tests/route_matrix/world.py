@@ -55,6 +55,9 @@ from fangkong.hospitals.models import (
 )
 from fangkong.hospitals.models import StaffMember as HospitalStaff
 from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
+from fangkong.operations.background import WorkContext, WorkKind, register_work_kind
+from fangkong.operations.models import BackgroundWork
+from fangkong.operations.services.background import work_run, work_start
 from fangkong.people.models import Person
 from fangkong.quarantine.models import (
     Batch,
@@ -271,6 +274,7 @@ KINDS: dict[str, Kind] = {
     "notification": Kind(Notification, _pk, owner="recipient"),
     "api_token": Kind(ApiToken, _pk, owner="user"),
     "trace_request": Kind(TraceRequest, _pk, district="case__jurisdiction"),
+    "background_work": Kind(BackgroundWork, _pk, owner="requested_by"),
 }
 
 
@@ -362,4 +366,13 @@ def build_world() -> dict[str, User]:
         trace_request_create(case=case, by=None)
     for inspection in Inspection.objects.order_by("pk"):
         inspection_photo_add(inspection=inspection, upload=_png(), by=None)
+    register_work_kind(WorkKind("matrix.file", "matrix", _matrix_file))
+    for user in homed.values():
+        work_run(pk=work_start(kind="matrix.file", params={}, by=user, title="matrix").pk)
     return homed
+
+
+def _matrix_file(context: WorkContext) -> str:
+    with context.open_result(name="matrix.csv", content_type="text/csv") as target:
+        target.write(b"matrix\n")
+    return "1"
