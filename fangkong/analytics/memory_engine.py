@@ -32,6 +32,7 @@ from fangkong.analytics.memory_copy import (
     unique_ids,
 )
 from fangkong.analytics.sql_change_tracking import (
+    PRUNED_BELOW_KEY,
     changed_where,
     removed_table,
     removed_where,
@@ -81,9 +82,15 @@ class MemoryEngine:
         self._changes: dict[int, tuple[int, int, int, int, bool]] = {}
         self._late: CopyIndex | None = None
         self._text_times = self.dialect_name == "sqlite"
+        self._load()
+
+    def _load(self) -> None:
+        """The whole table, read afresh: at start, and when removals it missed were pruned."""
         with self._read() as fetch:
             stays = self._packed(fetch) if self._fixed_width() else self._stays(fetch, "", {})
             self._watermark = self._read_watermark(fetch)
+        self._changes = {}
+        self._late = None
         self._build(stays)
 
     # ------------------------------------------------------------------ reading the table
@@ -197,6 +204,10 @@ class MemoryEngine:
                 for row in chunk
             ]
             watermark = self._read_watermark(fetch)
+        if PRUNED_BELOW_KEY in removed:
+            self._load()  # removals older than the watermark were forgotten: start again
+            return
+        removed = [key for key in removed if key > 0]  # NEXT_PRUNE_KEY is no removal
         if len(changed.key) or removed:
             self._apply(changed, removed)
         self._watermark = watermark

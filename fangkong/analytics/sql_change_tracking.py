@@ -12,12 +12,21 @@ remembers where it stopped (its watermark) and next asks for rows from there on:
   when it read (`pg_snapshot_xmin`). A transaction it could not see then has an id at least
   that large, so "revision >= that xmin" next time finds every write committed since,
   however the writers' commits interleave. Rows already seen may come again; applying them
-  is idempotent.
+  is idempotent. So may removals, for as long as a transaction older than them runs
+  anywhere in the cluster: keys must therefore never be reused while the removals table
+  remembers them (a sequence never reuses one; a test that recreates the table must empty
+  the removals table too).
 - SQLite: one writer at a time, so commit order is the order of the writes. New rows need
   no stamp: keys are AUTOINCREMENT (never reused, always larger), so "key > the largest
   seen" finds them, and the ingest of a batch pays no trigger per row (a stamping insert
   trigger made a 100,000-record ingest 36 % slower). An update or delete takes one more
   than the largest revision in the database, so "revision > the largest seen" is exact.
+
+The removals table would grow by every row ever removed (a day's partition dropped at
+retention or archiving is a whole day of keys), so it is pruned (`prune_removals_statements`,
+run daily by the platform's retention): each prune forgets the removals older than the
+watermark the previous prune took. A reader that caught up since then loses nothing; one that
+has not finds the row PRUNED_BELOW among its removals and reloads instead of trusting its copy.
 
 Rows written before tracking was installed keep a NULL revision: they are in every full
 read and never in a change read. TRUNCATE fires no row trigger; a reader's copy is stale
@@ -27,6 +36,11 @@ after one until it reloads.
 from __future__ import annotations
 
 from fangkong.analytics.sql_dialects import CheckinTable
+
+# Rows of the removals table that are not removals (real keys are positive ids): where the
+# last prune cut, and the watermark the next prune will cut at.
+PRUNED_BELOW_KEY = 0
+NEXT_PRUNE_KEY = -1
 
 
 def removed_table(t: CheckinTable) -> str:
@@ -137,3 +151,31 @@ def changed_where(dialect: str, t: CheckinTable | None = None) -> list[str]:
 def removed_where(dialect: str, t: CheckinTable | None = None) -> str:
     t = t or CheckinTable()
     return f'WHERE "{t.revision}" >= ' + ("%(since)s" if dialect == "postgresql" else ":since")
+
+
+def _current_watermark_sql(dialect: str, t: CheckinTable) -> str:
+    if dialect == "postgresql":
+        return "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+    return (
+        f'(SELECT coalesce(max(m), 0) + 1 FROM (SELECT max("{t.revision}") AS m FROM '
+        f'"{t.table}" UNION ALL SELECT max("{t.revision}") FROM "{removed_table(t)}"))'
+    )
+
+
+def prune_removals_statements(dialect: str, t: CheckinTable | None = None) -> list[str]:
+    """Run in one transaction: forget the removals older than the previous prune's
+    watermark, mark that cut (PRUNED_BELOW_KEY) and take this prune's watermark for the next
+    (NEXT_PRUNE_KEY). The first prune only takes its watermark. A reader's `since` below the
+    cut returns the PRUNED_BELOW row (its revision is the cut), and only such a reader can
+    have missed a pruned removal."""
+    t = t or CheckinTable()
+    removed, key, revision = removed_table(t), t.key, t.revision
+    next_cut = f'(SELECT "{revision}" FROM "{removed}" WHERE "{key}" = {NEXT_PRUNE_KEY})'
+    return [
+        f'DELETE FROM "{removed}" WHERE "{key}" > 0 AND "{revision}" < {next_cut}',
+        f'DELETE FROM "{removed}" WHERE "{key}" = {PRUNED_BELOW_KEY} '
+        f'AND EXISTS (SELECT 1 FROM "{removed}" WHERE "{key}" = {NEXT_PRUNE_KEY})',
+        f'UPDATE "{removed}" SET "{key}" = {PRUNED_BELOW_KEY} WHERE "{key}" = {NEXT_PRUNE_KEY}',
+        f'INSERT INTO "{removed}" ("{key}", "{revision}") '
+        f"SELECT {NEXT_PRUNE_KEY}, {_current_watermark_sql(dialect, t)}",
+    ]

@@ -118,6 +118,20 @@ def audit_write(
     return _event(kind=AuditKind.WRITE, by=by, action=action, obj=obj, before=before, after=after)
 
 
+def audit_write_many(
+    *, by: User | None, action: str, model: type[models.Model], detail: dict[str, Any]
+) -> AuditEvent:
+    """Record one write of many records of `model` in one row (a whole day of check-ins moved
+    to the archive or removed): `detail` says which and how many; no single row is the
+    object. Must be called inside the write's transaction, as `audit_write`."""
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditOutsideTransaction(f"audit of {action} must run inside the write's transaction")
+    after = {"model": model._meta.label_lower, **detail}
+    return _event(
+        kind=AuditKind.WRITE, by=by, action=action, obj=None, model=model, before=None, after=after
+    )
+
+
 @transaction.atomic
 def audit_read(
     *, by: User | None, action: str, obj: models.Model, after: dict[str, Any] | None = None

@@ -22,7 +22,7 @@ class VenuesConfig(AppConfig):
 
     def ready(self) -> None:
         from fangkong.accounts.capabilities import grant
-        from fangkong.venues import briefing, jobs, measures, personal_data
+        from fangkong.venues import background, briefing, jobs, measures, personal_data
 
         area_wide = [
             Role.HQ_ADMIN,
@@ -46,6 +46,7 @@ class VenuesConfig(AppConfig):
         personal_data.register()
         jobs.register()
         briefing.register()
+        background.register()
         # A flush (tests, `fangkong demo --force`) empties the seeded tiers; post_migrate
         # follows every migrate and flush, so the national plan's tiers are always there.
         post_migrate.connect(_ensure_tiers, sender=self, dispatch_uid="fangkong.venues.tiers")

@@ -8,8 +8,12 @@ as a `CheckinTable` and stays free of Django.
 
 The tracing index and the change tracking are SQL text written by analytics, because
 SQLite uses an expression index only when the query's text matches it exactly; migration
-venues/0007 installs them from here. Partitioning the table by check-in time (issue 16)
-belongs here too: its DDL next to these statements, its migration in this area.
+venues/0007 installs them from here.
+
+On PostgreSQL the table is partitioned by day of check-in (migration venues/0008): one
+partition `<table>_pYYYYMMDD` per local day, `<table>_default` for rows of a day without
+one. The partition DDL is here too (`checkin_partitions.py` holds the statements; the days
+API in `checkin_days.py` runs them); SQLite keeps one table.
 """
 
 from __future__ import annotations

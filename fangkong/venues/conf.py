@@ -20,6 +20,9 @@ class VenuesSettings:
     visitor_remember_days: int  # FANGKONG_VENUE_VISITOR_REMEMBER_DAYS
     checkin_batch_max_records: int  # FANGKONG_CHECKIN_BATCH_MAX_RECORDS
     checkin_future_tolerance_minutes: int  # FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES
+    checkin_retention_days: int  # FANGKONG_CHECKIN_RETENTION_DAYS
+    checkin_partitions_ahead_days: int  # FANGKONG_CHECKIN_PARTITIONS_AHEAD_DAYS
+    checkin_removals_keep_hours: int  # FANGKONG_CHECKIN_REMOVALS_KEEP_HOURS
     photo_root: Path  # FANGKONG_VENUE_PHOTO_ROOT
     photo_max_bytes: int  # FANGKONG_VENUE_PHOTO_MAX_BYTES
     photo_formats: tuple[str, ...]  # FANGKONG_VENUE_PHOTO_FORMATS
@@ -27,6 +30,8 @@ class VenuesSettings:
     photo_orphan_hours: int  # FANGKONG_VENUE_PHOTO_ORPHAN_HOURS
     rectification_hours: int  # FANGKONG_VENUE_RECTIFICATION_HOURS
     live_refresh_seconds: int  # FANGKONG_VENUE_LIVE_REFRESH_SECONDS
+    checkin_hot_days: int  # FANGKONG_CHECKIN_HOT_DAYS
+    archive_dir: Path  # FANGKONG_ARCHIVE_DIR
     # a cases setting: occupancy counts a stay without a check-out as tracing does.
     default_stay_minutes: int  # FANGKONG_TRACE_DEFAULT_STAY_MINUTES
 
@@ -40,6 +45,9 @@ def venues_settings() -> VenuesSettings:
         visitor_remember_days=settings.FANGKONG_VENUE_VISITOR_REMEMBER_DAYS,
         checkin_batch_max_records=settings.FANGKONG_CHECKIN_BATCH_MAX_RECORDS,
         checkin_future_tolerance_minutes=settings.FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES,
+        checkin_retention_days=settings.FANGKONG_CHECKIN_RETENTION_DAYS,
+        checkin_partitions_ahead_days=settings.FANGKONG_CHECKIN_PARTITIONS_AHEAD_DAYS,
+        checkin_removals_keep_hours=settings.FANGKONG_CHECKIN_REMOVALS_KEEP_HOURS,
         photo_root=settings.FANGKONG_VENUE_PHOTO_ROOT,
         photo_max_bytes=settings.FANGKONG_VENUE_PHOTO_MAX_BYTES,
         photo_formats=tuple(settings.FANGKONG_VENUE_PHOTO_FORMATS),
@@ -47,5 +55,7 @@ def venues_settings() -> VenuesSettings:
         photo_orphan_hours=settings.FANGKONG_VENUE_PHOTO_ORPHAN_HOURS,
         rectification_hours=settings.FANGKONG_VENUE_RECTIFICATION_HOURS,
         live_refresh_seconds=settings.FANGKONG_VENUE_LIVE_REFRESH_SECONDS,
+        checkin_hot_days=settings.FANGKONG_CHECKIN_HOT_DAYS,
+        archive_dir=settings.FANGKONG_ARCHIVE_DIR,
         default_stay_minutes=settings.FANGKONG_TRACE_DEFAULT_STAY_MINUTES,
     )

@@ -14,11 +14,27 @@ from django.utils.translation import gettext as _
 from fangkong.accounts.scope import CITY
 from fangkong.alerts.models import Alert, Severity
 from fangkong.alerts.services import alert_raise, alert_resolve
+from fangkong.analytics.checkin_archive import archived_days
 from fangkong.jurisdictions.models import ResponsibleUnit
 from fangkong.operations.job_runner import register_jobs
+from fangkong.venues.archive_readers import archive_read_by
+from fangkong.venues.checkin_days import (
+    checkin_day_remove,
+    checkin_partitions_ensure,
+    checkin_removals_prune,
+    partition_days_ahead,
+    retention_days_due,
+)
 from fangkong.venues.conf import venues_settings
 from fangkong.venues.models import EnforcementAction, EnforcementKind, Venue
 from fangkong.venues.selectors.occupancy import over_limit_in_scope
+from fangkong.venues.services.checkin_archive import (
+    ARCHIVE_UNREAD,
+    archive_root,
+    checkin_archived_day_remove,
+    checkin_day_archive,
+    checkin_days_due,
+)
 from fangkong.venues.services.enforcement import (
     OVER_LIMIT_ALERT,
     RECTIFICATION_OVERDUE_ALERT,
@@ -122,10 +138,57 @@ def run_photo_orphans(now: dt.datetime) -> int:
     return len(removed)
 
 
+def run_checkin_partitions_ahead(now: dt.datetime) -> int:
+    """Create the check-in partitions of today and the days ahead that are missing
+    (PostgreSQL; nothing on SQLite). Returns how many it created."""
+    return len(checkin_partitions_ensure(days=partition_days_ahead(timezone.localdate(now))))
+
+
+def run_checkin_retention(now: dt.datetime) -> int:
+    """Remove from the database every day of check-ins older than the retention, each whole
+    and audited (the job's one transaction: a killed run removes nothing and the next run
+    does it all). Returns how many check-ins went."""
+    today = timezone.localdate(now)
+    removed = 0
+    for day in retention_days_due(today):
+        rows = checkin_day_remove(day=day, reason="retention", by=None)
+        logger.info("retention removed the check-ins of %s: %d rows", day, rows)
+        removed += rows
+    for day in retention_days_due(today, archived_days(archive_root())):
+        rows = checkin_archived_day_remove(day=day, reason="retention", by=None)
+        logger.info("retention removed the archived check-ins of %s: %d rows", day, rows)
+        removed += rows
+    forgotten = checkin_removals_prune(now=now)
+    logger.info("retention forgot %d removals the tracing copies have read", forgotten)
+    return removed
+
+
+def run_checkins_archive(now: dt.datetime) -> int:
+    """Move the oldest day older than FANGKONG_CHECKIN_HOT_DAYS into the day archive; returns
+    the days moved (0 or 1). One day a run: the runner commits once per job, and the removal's
+    lock on the check-in table must not wait for the next day's file to be written. A killed
+    run leaves at most a `.partial` file or a verified file whose day is still in the
+    database, and the next run finishes it."""
+    if not archive_read_by():
+        logger.info("check-in archive skipped: %s", ARCHIVE_UNREAD)
+        return 0
+    for day in checkin_days_due(today=timezone.localdate(now)):
+        result = checkin_day_archive(day=day, by=None)
+        if result.rows:
+            logger.info("archived %s: %d check-ins, %d bytes", day, result.rows, result.bytes)
+            return 1
+    return 0
+
+
 JOBS = [
     ("venues.over_limit", run),
     ("venues.rectification_overdue", run_rectification_overdue),
     ("venues.photo_orphans", run_photo_orphans),
+    # Named without the area: the runner prefixes it (venues.checkin_retention, as
+    # people.retention), unlike the three above, whose names it shows as venues.venues.*.
+    ("checkin_partitions_ahead", run_checkin_partitions_ahead),
+    ("checkin_retention", run_checkin_retention),
+    ("checkins_archive", run_checkins_archive),
 ]
 
 

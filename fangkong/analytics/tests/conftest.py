@@ -31,7 +31,10 @@ def postgres_database() -> Iterator[str]:
     import psycopg
 
     admin = _admin_connection()
-    name = f"fangkong_analytics_{uuid.uuid4().hex[:12]}"
+    # A prefix of its own lets several checkouts share one server without touching
+    # each other's databases.
+    prefix = os.environ.get("FANGKONG_TEST_POSTGRES_PREFIX", "fangkong_analytics")
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin.execute(f'CREATE DATABASE "{name}"')
     base = psycopg.conninfo.conninfo_to_dict(POSTGRES_DSN)
     base["dbname"] = name

@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from fangkong.analytics.memory_engine import MemoryEngine
-from fangkong.analytics.sql_change_tracking import change_tracking_statements
+from fangkong.analytics.sql_change_tracking import (
+    change_tracking_statements,
+    drop_change_tracking_statements,
+)
 from fangkong.analytics.sql_dialects import CheckinTable
 from fangkong.analytics.sql_engine import DIALECTS
 from fangkong.analytics.sql_schema import (
@@ -39,6 +42,16 @@ def install_change_tracking(connection: Any, dialect: str, table: CheckinTable =
 
 
 def create_tracked_table(connection: Any, dialect: Dialect, table: CheckinTable = TABLE) -> None:
+    """The table created afresh with its removals table. A removals table left by an earlier
+    test would name keys the new table reuses, and a reader whose watermark is held back by
+    a long transaction elsewhere in the cluster would retire those rows."""
+    cursor = connection.cursor()
+    try:
+        for statement in drop_change_tracking_statements(dialect, table):
+            cursor.execute(statement)
+        cursor.execute(f'DROP TABLE IF EXISTS "{table.table}"')
+    finally:
+        cursor.close()
     create_checkin_table(connection, dialect, table, id_type="text")
     create_tracing_indexes(connection, dialect, table)
     install_change_tracking(connection, dialect, table)
@@ -142,7 +155,6 @@ class PostgresMemoryTables:
         import psycopg
 
         self.writer = TableWriter(connection, "postgresql")
-        connection.execute(f'DROP TABLE IF EXISTS "{TABLE.table}"')
         create_tracked_table(connection, "postgresql")
         self.engine_connection = psycopg.connect(connection.info.dsn)
 

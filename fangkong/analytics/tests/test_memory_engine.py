@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from fangkong.analytics.memory_engine import MemoryEngine
+from fangkong.analytics.sql_change_tracking import prune_removals_statements, removed_table
 from fangkong.analytics.sql_dialects import CheckinTable
 from fangkong.analytics.sql_schema import (
     create_checkin_table,
@@ -57,7 +58,6 @@ def tables(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Any
     import psycopg
 
     connection = request.getfixturevalue("postgres_connection")
-    connection.execute(f'DROP TABLE IF EXISTS "{TABLE.table}"')
     create_tracked_table(connection, "postgresql")
     dsn = connection.info.dsn
     yield TableWriter(connection, "postgresql"), psycopg.connect(dsn), lambda: psycopg.connect(dsn)
@@ -133,13 +133,53 @@ def test_a_person_merge_and_a_deleted_stay_change_the_next_trace(tables):
     assert len(engine) == 2
 
 
+def _prune(writer: TableWriter) -> None:
+    for statement in prune_removals_statements(writer.dialect, TABLE):
+        writer.execute(statement)
+    writer.commit()
+
+
+def _removals_kept(writer: TableWriter) -> int:
+    cursor = writer.connection.cursor()
+    try:
+        cursor.execute(f'SELECT count(*) FROM "{removed_table(TABLE)}" WHERE "{TABLE.key}" > 0')
+        return int(cursor.fetchone()[0])
+    finally:
+        cursor.close()
+
+
+def test_pruned_removals_are_never_missed_by_a_copy_that_had_not_read_them(tables):
+    # Given two copies loaded while "gone" was at the bar with the case
+    writer, _, connect = tables
+    writer.insert([stay("case", "bar", at(20), at(22)), stay("gone", "bar", at(20), at(21))])
+    writer.commit()
+    stale = MemoryEngine(connect(), table=TABLE, zone=ZONE)
+    current = MemoryEngine(connect(), table=TABLE, zone=ZONE)
+    assert [r[0] for r in rows(stale, degree=1)] == ["gone"]
+    # When the stay is deleted, one copy reads that, and the removals are pruned until the
+    # deletion is older than the previous prune
+    _prune(writer)
+    writer.delete_person("gone")
+    writer.commit()
+    assert [r[0] for r in rows(current, degree=1)] == []
+    _prune(writer)
+    writer.insert([stay("new", "bar", at(20), at(21))])
+    writer.commit()
+    _prune(writer)
+    # Then the copy that never read the deletion reloads, and both trace the table as it is
+    if writer.dialect == "sqlite":
+        # (PostgreSQL's cut follows the cluster's oldest transaction, which other tests hold)
+        assert _removals_kept(writer) == 0
+    assert [r[0] for r in rows(stale, degree=1)] == ["new"]
+    assert [r[0] for r in rows(current, degree=1)] == ["new"]
+
+
 @pytest.mark.postgres
 def test_a_write_committed_after_a_later_transaction_is_still_caught_up(postgres_connection):
     """The first writer takes its transaction id before the second, commits after it, and the
     engine reads in between: the change read must not skip the first writer's row."""
     import psycopg
 
-    postgres_connection.execute(f'DROP TABLE IF EXISTS "{TABLE.table}"')
     create_tracked_table(postgres_connection, "postgresql")
     dsn = postgres_connection.info.dsn
     writer = TableWriter(postgres_connection, "postgresql")
@@ -199,7 +239,6 @@ def test_a_connection_handed_over_in_autocommit_still_reads_in_one_transaction(
 ):
     import psycopg
 
-    postgres_connection.execute(f'DROP TABLE IF EXISTS "{TABLE.table}"')
     create_tracked_table(postgres_connection, "postgresql")
     own = psycopg.connect(postgres_connection.info.dsn, autocommit=True)
     engine = MemoryEngine(own, table=TABLE, zone=ZONE)

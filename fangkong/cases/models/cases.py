@@ -242,11 +242,15 @@ class ItineraryEntry(models.Model):
     activity = models.CharField(_("活动"), max_length=200, blank=True)
     companions = models.CharField(_("同行人员"), max_length=300, blank=True)
     # The check-in the entry was taken from, so importing the venue codes twice adds nothing.
+    # No database constraint: on PostgreSQL the check-in table is partitioned by day and its
+    # key is (id, check_in), so nothing can reference id alone. Removing a whole day of
+    # check-ins clears the link (cases/receivers.py); an ORM delete sets it NULL as before.
     checkin = models.OneToOneField(
         "venues.CheckIn",
         verbose_name=_("扫码记录"),
         null=True,
         blank=True,
+        db_constraint=False,
         on_delete=models.SET_NULL,
         related_name="itinerary_entry",
     )

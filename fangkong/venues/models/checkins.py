@@ -55,8 +55,9 @@ class CheckIn(models.Model):
     """One stay of one person at one venue: the input of automatic contact tracing.
 
     Raw SQL (the tracing engines of `fangkong.analytics`, the ingest) names the table and
-    its columns through `fangkong.venues.checkin_table`, which also owns the tracing index
-    and the change tracking installed on it.
+    its columns through `fangkong.venues.checkin_table`, which also owns the tracing index,
+    the change tracking and (PostgreSQL) the partitions by day installed on it; days are
+    created and removed through `fangkong.venues.checkin_days`.
     """
 
     # The composite indexes below lead with these columns, so single-column foreign-key
@@ -123,8 +124,10 @@ class CheckIn(models.Model):
             ),
         ]
         constraints = [
+            # With check_in: on PostgreSQL the table is partitioned by it, and a unique
+            # index there must hold the partition key (a resent record carries its time).
             models.UniqueConstraint(
-                fields=["source", "source_record_id"],
+                fields=["source", "source_record_id", "check_in"],
                 condition=Q(source_record_id__isnull=False),
                 name="checkin_unique_source_record",
             ),

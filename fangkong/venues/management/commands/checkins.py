@@ -1,4 +1,5 @@
-"""`fangkong checkins import FILE`: ingest a file of check-ins (CSV, XLSX or JSON).
+"""`fangkong checkins import FILE`: ingest a file of check-ins (CSV, XLSX or JSON); other
+actions (`ingest`, `partitions`, `retention`, `archive`) live in checkins_actions/.
 
 The whole file is checked first; a bad record is named (row and column) and nothing is
 written, unless --skip-invalid. Resending a file changes nothing (idempotent by record id).
@@ -18,10 +19,13 @@ from tqdm import tqdm
 from fangkong.accounts.models import User
 from fangkong.core.request_context import Origin, origin_scope
 from fangkong.core.tabular import TableRejected, read_table
+from fangkong.venues.management.checkins_actions import archive, ingest, partitions, retention
 from fangkong.venues.models import CheckInSource
 from fangkong.venues.services.ingest import INGEST_COLUMNS, checkin_ingest
 
 STAGES = {"validate": "校验", "write": "写入"}
+# Actions in modules of their own (checkins_actions/), each with add_parser() and run().
+ACTIONS = {"archive": archive, "ingest": ingest, "partitions": partitions, "retention": retention}
 
 
 class Command(BaseCommand):
@@ -29,23 +33,29 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        ingest = actions.add_parser("import", help="import a file of check-ins")
-        ingest.add_argument("file", type=Path)
-        ingest.add_argument(
+        importing = actions.add_parser("import", help="import a file of check-ins")
+        importing.add_argument("file", type=Path)
+        importing.add_argument(
             "--source",
             choices=CheckInSource.values,
             default=CheckInSource.IMPORT,
             help="the sending system (record ids are unique per source); default: import",
         )
-        ingest.add_argument(
+        importing.add_argument(
             "--skip-invalid",
             action="store_true",
             help="store the valid records and list the bad ones instead of refusing the file",
         )
-        ingest.add_argument("--user", help="username recorded as the importer in the audit trail")
-        ingest.add_argument("--no-progress", action="store_true")
+        importing.add_argument(
+            "--user", help="username recorded as the importer in the audit trail"
+        )
+        importing.add_argument("--no-progress", action="store_true")
+        for action in ACTIONS.values():
+            action.add_parser(actions)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] in ACTIONS:
+            return ACTIONS[options["action"]].run(self, options)
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"找不到文件：{path}")
