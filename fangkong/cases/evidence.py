@@ -19,6 +19,8 @@ from django.db.models import F, Q
 
 from fangkong.analytics.tracing import TracingParams
 from fangkong.venues.models import CheckIn
+from fangkong.venues.models.checkins import occupancy_window
+from fangkong.venues.selectors.stays import archived_persons_stays
 
 # Contacts per query: keeps IN lists well under every database's parameter limit, and (the
 # chunks being in exposure order) each query's time range narrow.
@@ -66,7 +68,8 @@ def _stays(
     """Stays of these persons (at these venues) that reach [since, until); with
     `begun_after`, only those that began after it (a short index range per person)."""
     found: _Stays = defaultdict(lambda: defaultdict(list))
-    rows = CheckIn.objects.filter(person_id__in=sorted(set(person_ids))).filter(
+    person_ids = sorted(set(person_ids))
+    rows = CheckIn.objects.filter(person_id__in=person_ids).filter(
         Q(check_out__gt=since) | Q(check_out__isnull=True, check_in__gt=since - default)
     )
     if begun_after is not None:
@@ -77,10 +80,22 @@ def _stays(
         # `venue_id + 0` keeps the planner on the person index: the venue index would read
         # every earlier stay at a busy venue, the person index only these persons' few.
         rows = rows.annotate(at_venue=F("venue_id") + 0).filter(at_venue__in=sorted(set(venue_ids)))
-    for person_id, venue_id, check_in, check_out in rows.values_list(
-        "person_id", "venue_id", "check_in", "check_out"
+    seen: set[int] = set()
+    for pk, person_id, venue_id, check_in, check_out in rows.values_list(
+        "pk", "person_id", "venue_id", "check_in", "check_out"
     ):
+        seen.add(pk)
         found[person_id][venue_id].append((check_in, check_out or check_in + default))
+    # Days moved to the day archive: the same test in Python over the archived stays that
+    # can reach `since` (none outlasts the occupancy window, as occupancy assumes).
+    reach = begun_after or since - max(default, occupancy_window())
+    wanted_venues = set(venue_ids) if venue_ids is not None else None
+    for stay in archived_persons_stays(person_ids, start=reach, end=until):
+        if stay.pk in seen or (wanted_venues is not None and stay.venue_id not in wanted_venues):
+            continue
+        end = stay.check_out or stay.check_in + default
+        if stay.check_in > reach and end > since:
+            found[stay.person_id][stay.venue_id].append((stay.check_in, end))
     return found
 
 

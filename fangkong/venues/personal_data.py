@@ -13,7 +13,8 @@ from typing import Any
 
 from fangkong.people.models import Person
 from fangkong.people.subject_export import subject_rows
-from fangkong.venues.models import CheckIn
+from fangkong.venues.models import CheckIn, Venue
+from fangkong.venues.selectors.stays import archived_persons_stays
 
 
 def checkins_erase(person: Person) -> int:
@@ -22,7 +23,19 @@ def checkins_erase(person: Person) -> int:
 
 
 def checkins_of(person: Person) -> list[dict[str, Any]]:
-    rows = CheckIn.objects.filter(person=person).select_related("venue").order_by("check_in", "pk")
+    """The person's stays in the database and in the day archive (archived ones carry no
+    receipt time or import batch: the archive keeps the stay, not the bookkeeping)."""
+    stored = list(CheckIn.objects.filter(person=person).select_related("venue"))
+    have = {stay.pk for stay in stored}
+    archived = [
+        stay
+        for stay in archived_persons_stays([person.pk], start=None, end=None)
+        if stay.pk not in have
+    ]
+    venues = Venue.objects.in_bulk({stay.venue_id for stay in archived})
+    for stay in archived:
+        stay.venue = venues[stay.venue_id]
+    rows = sorted(stored + archived, key=lambda stay: (stay.check_in, stay.pk))
     return subject_rows(rows, labels=lambda c: {"venue_name": c.venue.name})
 
 

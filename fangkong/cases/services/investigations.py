@@ -14,7 +14,8 @@ from fangkong.cases.conf import cases_settings
 from fangkong.cases.models import Investigation, ItineraryEntry
 from fangkong.core.audit import audit_write, changed, snapshot
 from fangkong.core.errors import Conflict
-from fangkong.venues.models import CheckIn, Venue
+from fangkong.venues.models import Venue
+from fangkong.venues.selectors.stays import persons_stays
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -151,11 +152,21 @@ def itinerary_from_checkins(
             onset - dt.timedelta(days=cases_settings().trace_lookback_days), dt.time()
         )
     )
-    scans = CheckIn.objects.filter(
-        person_id=case.person_id, check_in__gte=start, itinerary_entry__isnull=True
+    # The window reaches days moved to the day archive: an archived scan has no row to
+    # link, so it is taken once by (venue, time) instead of by its check-in.
+    taken = set(
+        investigation.itinerary.filter(checkin__isnull=True).values_list("venue_id", "starts_at")
     )
-    if case.isolated_at is not None:
-        scans = scans.filter(check_in__lt=case.isolated_at)
+    scans = [
+        scan
+        for scan in persons_stays([case.person_id], start=start, end=case.isolated_at)
+        if (scan.venue_id, scan.check_in) not in taken
+    ]
+    linked = set(
+        ItineraryEntry.objects.filter(checkin_id__in=[s.pk for s in scans]).values_list(
+            "checkin_id", flat=True
+        )
+    )
     entries = [
         ItineraryEntry(
             investigation=investigation,
@@ -163,10 +174,11 @@ def itinerary_from_checkins(
             ends_at=scan.check_out,
             venue_id=scan.venue_id,
             activity=_("场所码扫码"),
-            checkin=scan,
+            checkin=None if scan.archived else scan,  # type: ignore[attr-defined]
             recorded_by=by,
         )
-        for scan in scans.order_by("check_in")
+        for scan in scans
+        if scan.pk not in linked
     ]
     if not entries:
         return []
