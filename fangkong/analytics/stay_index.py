@@ -172,6 +172,52 @@ class StayIndex:
             ([0], np.cumsum(np.bincount(person, minlength=n_persons)))
         ).astype(np.int64)
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Everything a trace reads, by name, for `from_arrays` (e.g. saved to disk and
+        memory-mapped back: disk_index.py). Row positions are left out: an index read back
+        this way is never retired from."""
+        found = {
+            "p_venue": self._p_venue,
+            "p_start": self._p_start,
+            "p_end": self._p_end,
+            "p_has_end": self._p_has_end,
+            "p_offsets": self._p_offsets,
+        }
+        for number, tier in enumerate([self._open, *self._closed]):
+            for name in ("key", "person", "start", "end", "max_length"):
+                found[f"t{number}_{name}"] = getattr(tier, name)
+        return found
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: dict[str, np.ndarray], *, base_s: int, n_persons: int, n_venues: int
+    ) -> StayIndex:
+        """An index over arrays as `arrays()` gave them, without sorting anything again."""
+        index = cls.__new__(cls)
+        index.n_persons, index.n_venues, index.alive = n_persons, n_venues, None
+        index.size = len(arrays["p_venue"])
+        index._base_s = base_s
+        index._p_venue = arrays["p_venue"]
+        index._p_start = arrays["p_start"]
+        index._p_end = arrays["p_end"]
+        index._p_has_end = arrays["p_has_end"]
+        index._p_offsets = arrays["p_offsets"]
+        index._p_row = np.empty(0, dtype=np.int64)
+        tiers = []
+        for number in range(len(TIER_BOUNDS_US) + 2):
+            tier = _VenueTier.__new__(_VenueTier)
+            for name in ("key", "person", "start", "end", "max_length"):
+                setattr(tier, name, arrays[f"t{number}_{name}"])
+            tier.base_s = base_s
+            tier.row = np.empty(0, dtype=np.int64)
+            tiers.append(tier)
+        index._open, *index._closed = tiers
+        return index
+
+    @property
+    def base_s(self) -> int:
+        return self._base_s
+
     def rows(self) -> tuple[np.ndarray, ...]:
         """(row, person, venue, start, end, has_end) of every row, retired ones included, as
         the index holds them (by person): what it was built from, for a rebuild."""

@@ -26,6 +26,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import timedelta, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +37,9 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from fangkong.analytics.tracing import TracingEngine, TracingParams
 from fangkong.cases.conf import cases_settings
+from fangkong.venues.archive_readers import archive_reader_register
 from fangkong.venues.checkin_table import CHECKIN_TABLE
+from fangkong.venues.conf import venues_settings
 
 if TYPE_CHECKING:
     from fangkong.analytics.memory_engine import MemoryEngine
@@ -98,11 +101,56 @@ def forget_memory_engine() -> None:
 register_platform_engine("memory", _memory_engine_factory)
 
 
+_disk_engine: TracingEngine | None = None
+
+
+def archive_dir() -> Path:
+    """The check-in archive (FANGKONG_ARCHIVE_DIR)."""
+    return venues_settings().archive_dir
+
+
+def _disk_engine_factory(zone: tzinfo) -> TracingEngine:
+    """The archive's days through memory-mapped day indexes (shared by every worker through
+    the page cache; built on first use next to the archive) plus a memory copy of the
+    days still in the table, caught up like the memory engine's: for a city whose 28 days
+    do not fit in memory. One per process."""
+    global _disk_engine
+    with _memory_engine_lock:
+        if _disk_engine is None:
+            from fangkong.analytics.disk_engine import DiskEngine
+            from fangkong.analytics.memory_engine import MemoryEngine
+
+            wrapper = connections.create_connection(DEFAULT_DB_ALIAS)
+            raw = wrapper.get_new_connection(wrapper.get_connection_params())
+            live = MemoryEngine(raw, table=CHECKIN_TABLE, zone=zone)
+            _disk_engine = DiskEngine(archive_dir(), live=live, zone=zone)
+        return _disk_engine
+
+
+def forget_disk_engine() -> None:
+    """Drop this process's disk engine and its live copy (tests)."""
+    global _disk_engine
+    with _memory_engine_lock:
+        live = getattr(_disk_engine, "live", None)
+        if live is not None:
+            live.connection.close()
+        _disk_engine = None
+
+
+register_platform_engine("disk", _disk_engine_factory)
+archive_reader_register("disk", lambda: configured_engine_name() == "disk")
+
+
+def disk_index_root() -> Path:
+    """Where the disk engine keeps its day indexes (DiskEngine's default)."""
+    return archive_dir() / "tracing_index"
+
+
 def warm_up_platform_engine() -> threading.Thread | None:
     """Start building the memory engine's copy in the background when a web server starts,
     so the first trace does not wait for it (a trace arriving meanwhile waits on its lock).
     Other engines need no warm-up."""
-    if configured_engine_name() != "memory":
+    if configured_engine_name() not in ("memory", "disk"):
         return None
 
     def build() -> None:

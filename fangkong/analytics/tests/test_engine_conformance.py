@@ -29,6 +29,7 @@ from fangkong.analytics.sql_schema import (
     create_tracing_indexes,
     insert_checkins,
 )
+from fangkong.analytics.tests.disk_tables import build_disk_engine
 from fangkong.analytics.tests.memory_tables import (
     NEVER_COMPACT,
     PostgresMemoryTables,
@@ -171,6 +172,12 @@ ENGINE_KINDS = [
     "memory-sqlite-compacting",
     pytest.param("memory-postgresql", marks=pytest.mark.postgres),
     pytest.param("memory-postgresql-caught-up", marks=pytest.mark.postgres),
+    # The disk engine: every day an archive file, or the earlier days files and the later
+    # ones live rows (tests/disk_tables.py).
+    "disk-archive",
+    "disk-mixed-sqlite",
+    "disk-mixed-sqlite-caught-up",
+    pytest.param("disk-mixed-postgresql", marks=pytest.mark.postgres),
 ]
 
 
@@ -186,7 +193,25 @@ def build_engine(request: pytest.FixtureRequest, engine_kind: str) -> Callable[.
     if engine_kind.startswith("memory-postgresql"):
         memory_tables = PostgresMemoryTables(request.getfixturevalue("postgres_connection"))
 
+    if engine_kind == "disk-mixed-postgresql":
+        memory_tables = PostgresMemoryTables(request.getfixturevalue("postgres_connection"))
+
     def build(stays: Sequence[Stay], folder: Path) -> TracingEngine:
+        if engine_kind == "disk-archive":
+            return build_disk_engine(stays, folder, live=None)
+        if engine_kind.startswith("disk-mixed-sqlite"):
+            caught_up = engine_kind.endswith("caught-up")
+            return build_disk_engine(
+                stays,
+                folder,
+                live=lambda rows, where: sqlite_memory_engine(
+                    rows, where, caught_up=caught_up, compact_at=NEVER_COMPACT
+                ),
+            )
+        if engine_kind == "disk-mixed-postgresql":
+            return build_disk_engine(
+                stays, folder, live=lambda rows, _: memory_tables.engine(rows, caught_up=True)
+            )
         csv_path = folder / "events.csv"
         write_csv(stays, csv_path)
         if engine_kind.startswith("memory-"):

@@ -215,7 +215,7 @@ def test_an_unknown_engine_name_is_refused_clearly(spec_city, make_case, investi
 
     case = make_case(spec_city.persons["case1"])
     settings.FANGKONG_TRACE_ENGINE = "spark"
-    with pytest.raises(ImproperlyConfigured, match="known: memory, sql"):
+    with pytest.raises(ImproperlyConfigured, match="known: disk, memory, sql"):
         trace_run_start(case=case, by=investigator)
 
 
