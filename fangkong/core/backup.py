@@ -185,24 +185,98 @@ def database_has_content(vendor: str, db: Mapping[str, Any], *, using: str | Non
         )
 
 
+# Empties the current schema inside the restore's own transaction. `pg_restore --clean` cannot:
+# it drops each object by name, and a day partition's primary key is inherited from the
+# partitioned check-in table, which PostgreSQL refuses to drop on its own. Dropping the top-level
+# relations with CASCADE takes their partitions, indexes, views and owned sequences along (so
+# objects are named as text up front and dropped IF EXISTS); an extension's objects stay.
+_EMPTY_SCHEMA_SQL = """
+SET client_min_messages = warning;
+DO $empty$
+DECLARE
+    item record;
+BEGIN
+    FOR item IN
+        SELECT format('%I.%I', current_schema(), c.relname) AS name,
+               CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                              WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE'
+                              ELSE 'TABLE' END AS kind
+        FROM pg_class c
+        WHERE c.relnamespace = current_schema()::regnamespace
+          AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+          AND NOT c.relispartition
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                            AND (d.deptype = 'e'
+                                 OR (d.deptype IN ('a', 'i') AND d.refobjid <> c.oid)))
+        ORDER BY c.relkind = 'S'
+    LOOP
+        EXECUTE format('DROP %s IF EXISTS %s CASCADE', item.kind, item.name);
+    END LOOP;
+    FOR item IN
+        SELECT p.oid::regprocedure AS name
+        FROM pg_proc p
+        WHERE p.pronamespace = current_schema()::regnamespace
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                          WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+                            AND d.deptype = 'e')
+    LOOP
+        EXECUTE format('DROP ROUTINE IF EXISTS %s CASCADE', item.name);
+    END LOOP;
+END
+$empty$;
+"""
+
+
+def _restore_postgresql(member: Path, db: Mapping[str, Any]) -> None:
+    """pg_restore's script streamed into psql after the emptying block, all in one transaction:
+    a failure anywhere leaves the database as it was."""
+    env = _pg_env(db)
+    psql = subprocess.Popen(
+        [
+            pg_tool("psql", db),
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "--single-transaction",
+            "-d",
+            str(db["NAME"]),
+            "-f",
+            "-",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert psql.stdin is not None
+    psql.stdin.write(_EMPTY_SCHEMA_SQL.encode())
+    psql.stdin.flush()
+    script = subprocess.run(
+        [pg_tool("pg_restore", db), "--no-owner", "-f", "-", str(member)],
+        stdout=psql.stdin,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    if script.returncode != 0:
+        # Killed before its input ends, psql never commits what it has run so far; a psql that
+        # stopped first is why pg_restore failed (a broken pipe), so its error is the one to show.
+        psql.kill()
+    _, psql_err = psql.communicate()  # closes psql's input: the end of the script
+    if psql_err.strip() and psql.returncode not in (0, -9):
+        raise BackupError(f"psql 失败：{psql_err.decode().strip()[:2000]}")
+    if script.returncode != 0:
+        raise BackupError(f"pg_restore 失败：{script.stderr.decode().strip()[-2000:]}")
+    if psql.returncode != 0:
+        raise BackupError(f"psql 失败：{psql_err.decode().strip()[:2000]}")
+
+
 def _restore_database(
     vendor: str, member: Path, db: Mapping[str, Any], *, using: str | None
 ) -> None:
     if vendor == "postgresql":
-        _run(
-            [
-                pg_tool("pg_restore", db),
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--single-transaction",
-                "--exit-on-error",
-                "-d",
-                str(db["NAME"]),
-                str(member),
-            ],
-            _pg_env(db),
-        )
+        _restore_postgresql(member, db)
         return
     with closing(sqlite3.connect(member)) as source:
         if using is not None and _in_memory(using):

@@ -201,3 +201,41 @@ def test_a_damaged_archive_is_refused_before_anything_is_touched(
 
     assert Person.objects.filter(pk=zhang_san.pk).exists()
     assert (media / "imports" / "名单.csv").exists()
+
+
+@pytest.mark.postgres
+def test_a_dump_that_breaks_halfway_through_the_restore_leaves_the_database_as_it_was(
+    roots: tuple[Path, Path], tmp_path: Path, zhang_san: Person
+) -> None:
+    # Given an archive whose checksums agree but whose dump ends in the middle of its data,
+    # so the schema has been recreated by the time pg_restore fails
+    archive = backup_create(output=tmp_path / "b.tar").path
+    cut: dict[str, bytes] = {}
+
+    def truncate(name: str, data: bytes) -> bytes:
+        if name == "database.dump":
+            cut[name] = data[: len(data) * 2 // 3]
+            return cut[name]
+        if name == MANIFEST:
+            return data  # rewritten below, once the cut dump's checksum is known
+        return data
+
+    first = _rewrite(archive, truncate)
+
+    def reseal(name: str, data: bytes) -> bytes:
+        if name != MANIFEST:
+            return data
+        manifest = json.loads(data)
+        manifest["checksums"]["database.dump"] = hashlib.sha256(cut["database.dump"]).hexdigest()
+        return json.dumps(manifest).encode()
+
+    broken = _rewrite(first, reseal)
+    before = table_digests(_raw(), "postgresql")
+
+    # When it is restored over the live database
+    with pytest.raises(CommandError, match="pg_restore"):
+        call_command("restore", str(broken), "--force")
+
+    # Then every table is as it was, the person included
+    assert table_digests(_raw(), "postgresql") == before
+    assert Person.objects.filter(pk=zhang_san.pk).exists()
