@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+import threading
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +56,41 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_navigation_timeout(60_000)
     yield page
     context.close()
+
+
+def server_thread_stacks() -> str:
+    """Where each of the live server's threads stands: what a page that never came back was
+    waiting on (the server answers from threads of the test's own process)."""
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    stacks = []
+    for ident, frame in sys._current_frames().items():
+        name = names.get(ident, str(ident))
+        if "process_request" in name or "LiveServer" in name:
+            stacks.append(f"--- {name}\n" + "".join(traceback.format_stack(frame)))
+    return "\n".join(stacks) or "(no live server thread)"
+
+
+def navigate_by(page: Any, action: Callable[[], None]) -> None:
+    """Do `action` (a click that submits a form or follows a link) and wait for the page it
+    opens; if none comes, fail with the page's address and the live server's threads rather
+    than a bare timeout (a walkthrough once waited 60 s on CI for a form's answer)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        with page.expect_navigation():
+            action()
+    except PlaywrightTimeout as error:
+        raise AssertionError(
+            f"no page came back from {page.url}: {error}\n{server_thread_stacks()}"
+        ) from error
+
+
+def open_collapsed(page: Any, toggle: Any, target: str) -> Any:
+    """Open a collapsed card (Bootstrap's collapse) and wait until it has finished opening, so
+    nothing is filled or clicked while it is still growing; the card's locator."""
+    toggle.click()
+    page.wait_for_selector(f"{target}.collapse.show")
+    return page.locator(target)
 
 
 def log_in(page: Any, live_server: Any, username: str, password: str) -> None:

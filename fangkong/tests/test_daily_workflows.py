@@ -22,7 +22,7 @@ from fangkong.command.models import Task, TaskStatus
 from fangkong.hospitals.models import Admission
 from fangkong.people.models import Person
 from fangkong.quarantine.models import Placement
-from fangkong.testing.browser import log_in
+from fangkong.testing.browser import log_in, navigate_by, open_collapsed
 from fangkong.venues.models import Venue
 
 pytestmark = [
@@ -43,16 +43,14 @@ def sign_in(page: Any, city: Any, username: str) -> None:
 
 def open_menu(page: Any, label: str) -> None:
     """Click an entry of the sidebar; afterwards it is the one entry highlighted."""
-    with page.expect_navigation():
-        # by its text: the accessible name also holds the icon font's glyph
-        page.locator(".fk-sidebar a.nav-link", has_text=re.compile(f"^{label}$")).click()
+    # by its text: the accessible name also holds the icon font's glyph
+    click_through(page, page.locator(".fk-sidebar a.nav-link", has_text=re.compile(f"^{label}$")))
     active = page.locator(".fk-sidebar a.nav-link.active")
     assert active.all_inner_texts() == [label]
 
 
 def click_through(page: Any, locator: Any) -> None:
-    with page.expect_navigation():
-        locator.click()
+    navigate_by(page, locator.click)
 
 
 def assert_charts_keep_their_labels(page: Any) -> None:
@@ -170,8 +168,7 @@ def test_doctor_opens_a_patient_and_records_the_day_s_note_and_a_test(page, city
     assert admission is not None
     click_through(page, page.locator(f"a[href='/hospitals/admissions/{admission.pk}/']").first)
     walk.step("patient")
-    page.get_by_role("button", name="记录每日病程").click()
-    note = page.locator("#form-note")
+    note = open_collapsed(page, page.get_by_role("button", name="记录每日病程"), "#form-note")
     # the form opens on today's date (it opened empty and saving answered 400)
     assert note.locator("[name=day]").input_value() == timezone.localdate().isoformat()
     note.locator("[name=max_temperature]").fill("36.8")
@@ -179,8 +176,9 @@ def test_doctor_opens_a_patient_and_records_the_day_s_note_and_a_test(page, city
     click_through(page, note.get_by_role("button", name="保存"))
     assert "一般情况可，继续观察。" in page.get_by_test_id("daily-notes").inner_text()
     walk.step("note-recorded")
-    page.get_by_role("button", name="记录核酸 / 影像结果").click()
-    test = page.locator("#form-test")
+    test = open_collapsed(
+        page, page.get_by_role("button", name="记录核酸 / 影像结果"), "#form-test"
+    )
     test.locator("[name=kind]").select_option("nucleic_acid")
     assert (
         test.locator("[name=sampled_at]").input_value().startswith(timezone.localdate().isoformat())
