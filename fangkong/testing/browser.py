@@ -72,16 +72,24 @@ def server_thread_stacks() -> str:
 
 def navigate_by(page: Any, action: Callable[[], None]) -> None:
     """Do `action` (a click that submits a form or follows a link) and wait for the page it
-    opens; if none comes, fail with the page's address and the live server's threads rather
-    than a bare timeout (a walkthrough once waited 60 s on CI for a form's answer)."""
+    opens, in two steps so that a failure says which one never came: the server's answer (the
+    navigation commits), then the page's resources (its load event). Either fails with the
+    page's address and where the live server's threads stand, rather than a bare timeout (a
+    walkthrough once waited 60 s on CI after submitting a form)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        with page.expect_navigation():
+        with page.expect_navigation(wait_until="commit"):
             action()
     except PlaywrightTimeout as error:
         raise AssertionError(
-            f"no page came back from {page.url}: {error}\n{server_thread_stacks()}"
+            f"no answer came to the page {page.url}: {error}\n{server_thread_stacks()}"
+        ) from error
+    try:
+        page.wait_for_load_state("load")  # within the navigation timeout, as the answer
+    except PlaywrightTimeout as error:
+        raise AssertionError(
+            f"{page.url} answered but never finished loading: {error}\n{server_thread_stacks()}"
         ) from error
 
 
