@@ -28,6 +28,7 @@ from fangkong.venues.checkin_table import (
     checkin_table,
     tracing_support_statements,
 )
+from fangkong.venues.occupancy_rollup import events_apply_sql
 
 # pg_advisory_xact_lock's key for changes to the partition set (any constant bigint that no
 # other lock of the platform uses): creating, moving into and dropping partitions take turns.
@@ -121,6 +122,10 @@ def partition_create_statements(
         f"RETURNING *) INSERT INTO {_MOVING} SELECT * FROM gone",
         f'DELETE FROM "{removed_table(t)}" WHERE "{t.revision}" = {stamp} '
         f'AND "{t.key}" IN (SELECT "{t.key}" FROM {_MOVING})',
+        # The DELETE above went to the partition, past the parent's statement triggers that
+        # keep the occupancy count; the INSERT below goes through them and counts the rows
+        # again, so they are taken out of the count first.
+        *events_apply_sql([(_MOVING, -1)], t=t),
         create,
         f'INSERT INTO "{t.table}" SELECT * FROM {_MOVING}',
         f"DROP TABLE {_MOVING}",
@@ -129,11 +134,15 @@ def partition_create_statements(
 
 def partition_drop_statements(day: dt.date, table: CheckinTable = CHECKIN_TABLE) -> list[str]:
     """Drop the day's partition. Its keys go to the removals table first, set-based, since
-    dropping a partition fires no row trigger and the memory engine's copy would otherwise
-    keep the day's stays."""
+    dropping a partition fires no trigger and the memory engine's copy would otherwise keep
+    the day's stays; for the same reason its stays leave the occupancy count here."""
     t = table
     name = partition_name(day, t)
+    # The occupancy count loses the day's stays with an event after the fold mark; the older
+    # ones' +1 and -1 are both in the base, where they cancel (an old day costs nothing).
+    recent = f'(m.folded_to IS NULL OR r."{t.check_in}" >= m.folded_to - m.win)'
     return [
+        *events_apply_sql([(f'"{name}"', -1)], recent, t),
         f'INSERT INTO "{removed_table(t)}" ("{t.key}", "{t.revision}") '
         f'SELECT "{t.key}", pg_current_xact_id()::text::bigint FROM "{name}"',
         f'ALTER TABLE "{t.table}" DETACH PARTITION "{name}"',

@@ -15,6 +15,7 @@ from django.conf import settings
 class VenuesSettings:
     default_tier: str  # FANGKONG_VENUE_DEFAULT_TIER
     occupancy_max_stay_hours: int  # FANGKONG_VENUE_OCCUPANCY_MAX_STAY_HOURS
+    occupancy_fold_lag_minutes: int  # FANGKONG_VENUE_OCCUPANCY_FOLD_LAG_MINUTES
     curve_step_minutes: int  # FANGKONG_VENUE_CURVE_STEP_MINUTES
     checkin_rate_per_minute: int  # FANGKONG_VENUE_CHECKIN_RATE_PER_MINUTE
     visitor_remember_days: int  # FANGKONG_VENUE_VISITOR_REMEMBER_DAYS
@@ -40,6 +41,7 @@ def venues_settings() -> VenuesSettings:
     return VenuesSettings(
         default_tier=settings.FANGKONG_VENUE_DEFAULT_TIER,
         occupancy_max_stay_hours=settings.FANGKONG_VENUE_OCCUPANCY_MAX_STAY_HOURS,
+        occupancy_fold_lag_minutes=settings.FANGKONG_VENUE_OCCUPANCY_FOLD_LAG_MINUTES,
         curve_step_minutes=settings.FANGKONG_VENUE_CURVE_STEP_MINUTES,
         checkin_rate_per_minute=settings.FANGKONG_VENUE_CHECKIN_RATE_PER_MINUTE,
         visitor_remember_days=settings.FANGKONG_VENUE_VISITOR_REMEMBER_DAYS,

@@ -27,6 +27,7 @@ from fangkong.venues.checkin_days import (
 )
 from fangkong.venues.conf import venues_settings
 from fangkong.venues.models import EnforcementAction, EnforcementKind, Venue
+from fangkong.venues.occupancy_rollup import occupancy_rollup_keep
 from fangkong.venues.selectors.occupancy import over_limit_in_scope
 from fangkong.venues.services.checkin_archive import (
     ARCHIVE_UNREAD,
@@ -180,7 +181,15 @@ def run_checkins_archive(now: dt.datetime) -> int:
     return 0
 
 
+def run_checkin_occupancy(now: dt.datetime) -> int:
+    """Keep the running occupancy count (PostgreSQL): fold its older minutes, or rebuild it
+    after the default stay or the window changed."""
+    return occupancy_rollup_keep(now=now)
+
+
 JOBS = [
+    # Before the over-limit scan, which then reads a freshly folded count.
+    ("checkin_occupancy", run_checkin_occupancy),
     ("venues.over_limit", run),
     ("venues.rectification_overdue", run_rectification_overdue),
     ("venues.photo_orphans", run_photo_orphans),
