@@ -37,7 +37,13 @@ ZONE = dt.timezone(dt.timedelta(hours=8))
 HOURLY = [1, 1, 0, 0, 0, 0, 2, 4, 6, 6, 7, 8, 9, 7, 6, 6, 6, 7, 8, 9, 8, 6, 4, 2]
 
 
-def _database(postgres: bool) -> str:
+def _database(postgres: bool, reuse: bool = False) -> str:
+    if reuse:
+        return (
+            POSTGRES_SERVER + POSTGRES_DB
+            if postgres
+            else f"sqlite:///{DATA_DIR / 'venues-bench.sqlite3'}"
+        )
     if not postgres:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         path = DATA_DIR / "venues-bench.sqlite3"
@@ -264,37 +270,16 @@ def _plain_over_capacity(connection: Any, at: dt.datetime) -> list[tuple[int, in
         return list(cursor.fetchall())
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--postgres", action="store_true")
-    parser.add_argument("--venues", type=int, default=20_000)
-    parser.add_argument("--persons", type=int, default=300_000)
-    parser.add_argument("--districts", type=int, default=7)
-    parser.add_argument("--days", type=int, default=2)
-    parser.add_argument("--per-day", type=int, default=1_000_000, help="check-ins per day")
-    parser.add_argument("--batch", type=int, default=100_000, help="records per ingest batch")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=20210728)
-    args = parser.parse_args(argv)
-
-    os.environ["DATABASE_URL"] = _database(args.postgres)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
+def _build_all(
+    args: argparse.Namespace, rng: random.Random
+) -> tuple[Any, list[str], list[str], dt.datetime, int]:
+    """Build the city from an empty database; returns it, its codes, its present, its stays."""
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
 
-    from fangkong.accounts.scope import CITY, Scope
     from fangkong.venues.checkin_days import checkin_partitions_ensure
     from fangkong.venues.models import CheckIn, Venue
-    from fangkong.venues.selectors.occupancy import over_limit_in_scope
-    from fangkong.venues.services.ingest import checkin_ingest
 
-    rng = random.Random(args.seed)
     began = time.perf_counter()
     call_command("migrate", verbosity=0)
     city, venue_codes, id_numbers = build_city(args, rng)
@@ -324,6 +309,74 @@ def main(argv: list[str] | None = None) -> None:
         f"{total:,} check-ins over {args.days} days, built in {built:.0f} s",
         file=sys.stderr,
     )
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_present (peak timestamptz)"
+            if connection.vendor == "postgresql"
+            else "CREATE TABLE bench_present (peak text)"
+        )
+        cursor.execute("INSERT INTO bench_present VALUES (%s)", [peak.isoformat()])
+    return city, venue_codes, id_numbers, peak, total
+
+
+def _city_again() -> tuple[Any, list[str], list[str], dt.datetime]:
+    """The city of the last run, as `_build_all` left it."""
+    from django.db import connection
+
+    from fangkong.jurisdictions.models import Jurisdiction
+    from fangkong.people.models import Person
+    from fangkong.venues.models import Venue
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT peak FROM bench_present")
+        (value,) = cursor.fetchone()
+    peak = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    city = Jurisdiction.objects.get(code="320200")
+    codes = list(Venue.objects.order_by("pk").values_list("code", flat=True))
+    ids = list(Person.objects.order_by("pk").values_list("id_number", flat=True))
+    return city, codes, ids, peak.astimezone(ZONE)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--venues", type=int, default=20_000)
+    parser.add_argument("--persons", type=int, default=300_000)
+    parser.add_argument("--districts", type=int, default=7)
+    parser.add_argument("--days", type=int, default=2)
+    parser.add_argument("--per-day", type=int, default=1_000_000, help="check-ins per day")
+    parser.add_argument("--batch", type=int, default=100_000, help="records per ingest batch")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=20210728)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time again on the city the last run built (its present is the last run's)",
+    )
+    args = parser.parse_args(argv)
+
+    os.environ["DATABASE_URL"] = _database(args.postgres, args.reuse)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from fangkong.accounts.scope import CITY, Scope
+    from fangkong.venues.models import CheckIn
+    from fangkong.venues.selectors.occupancy import over_limit_in_scope
+    from fangkong.venues.services.ingest import checkin_ingest
+
+    rng = random.Random(args.seed)
+    if args.reuse:
+        city, venue_codes, id_numbers, peak = _city_again()
+        total = CheckIn.objects.count()
+    else:
+        city, venue_codes, id_numbers, peak, total = _build_all(args, rng)
 
     # The stays were loaded past the triggers (tables attached as partitions): count them as
     # the migration would, folded as the job leaves it.
@@ -362,9 +415,10 @@ def main(argv: list[str] | None = None) -> None:
     over = len(over_limit_in_scope(CITY, at=peak))
 
     batch_start = peak - dt.timedelta(hours=2)
+    tag = f"{time.time_ns():x}"  # a rerun on the same city sends records never seen
     records = [
         {
-            "record_id": f"HC{n:09d}",
+            "record_id": f"HC{tag}{n:09d}",
             "venue_code": rng.choice(venue_codes),
             "id_type": "other",
             "id_number": rng.choice(id_numbers),

@@ -500,7 +500,7 @@ FANGKONG_VENUE_OCCUPANCY_MAX_STAY_HOURS = env_int("FANGKONG_VENUE_OCCUPANCY_MAX_
 # On PostgreSQL occupancy is also kept as a running count (venues/occupancy_rollup.py); the job
 # venues.checkin_occupancy folds the minutes older than this into one row a venue. A read at
 # an instant before the fold counts the stays instead (slower, same answer).
-FANGKONG_VENUE_OCCUPANCY_FOLD_LAG_MINUTES = env_int("FANGKONG_VENUE_OCCUPANCY_FOLD_LAG_MINUTES", 10)
+FANGKONG_VENUE_OCCUPANCY_FOLD_LAG_MINUTES = env_int("FANGKONG_VENUE_OCCUPANCY_FOLD_LAG_MINUTES", 5)
 # Step of a venue's daily occupancy curve.
 FANGKONG_VENUE_CURVE_STEP_MINUTES = env_int("FANGKONG_VENUE_CURVE_STEP_MINUTES", 15)
 # Public check-in page: requests per client address per minute, and how long a phone keeps

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -43,6 +44,7 @@ from django.db import connection, transaction
 from fangkong.analytics.sql_dialects import CheckinTable
 from fangkong.venues.checkin_table import CHECKIN_TABLE
 from fangkong.venues.conf import venues_settings
+from fangkong.venues.models import Venue
 
 
 def mark_table(t: CheckinTable = CHECKIN_TABLE) -> str:
@@ -126,9 +128,9 @@ def rollup_install_statements(t: CheckinTable = CHECKIN_TABLE) -> list[str]:
         "folded_to timestamptz, default_stay_minutes integer NOT NULL, "
         "window_minutes integer NOT NULL)",
         f'CREATE TABLE IF NOT EXISTS "{base}" (venue_id bigint PRIMARY KEY, '
-        "people bigint NOT NULL)",
+        "people integer NOT NULL)",
         f'CREATE TABLE IF NOT EXISTS "{minute}" (at_minute timestamptz NOT NULL, '
-        "venue_id bigint NOT NULL, delta bigint NOT NULL, PRIMARY KEY (at_minute, venue_id))",
+        "venue_id bigint NOT NULL, delta integer NOT NULL, PRIMARY KEY (at_minute, venue_id))",
         f'CREATE OR REPLACE FUNCTION "{table}_occupancy_count"() RETURNS trigger '
         f"LANGUAGE plpgsql AS $$ {_trigger_body(t)} $$",
         # TRUNCATE (a test database's flush) empties the table: its count is empty too, and
@@ -274,18 +276,33 @@ def occupancy_rollup_keep(*, now: dt.datetime) -> int:
     return 1 if occupancy_rollup_fold(to=to) else 0
 
 
+@dataclass(frozen=True)
+class Screen:
+    """Keep only the venues that may be over their limit: those holding more than
+    floor(approved capacity × `ratios[category]`), and every venue of `checked` (those with
+    a limit of their own, which the caller works out)."""
+
+    ratios: dict[str, Decimal]
+    checked: list[int]
+
+
 def rollup_counts(
-    *, at: dt.datetime, scope_sql: str = "", scope_params: list[Any] | None = None
+    *,
+    at: dt.datetime,
+    scope_sql: str = "",
+    scope_params: list[Any] | None = None,
+    screen: Screen | None = None,
 ) -> dict[int, int] | None:
     """People inside each venue with anyone inside at `at`, from the count; None when the
     count cannot answer for `at` (the caller counts stays). `scope_sql` restricts the venues:
-    a condition on the column `{venue}`, e.g. " AND {venue} IN (SELECT ...)"."""
+    a condition on the column `{venue}`, e.g. " AND {venue} IN (SELECT ...)"; `screen`
+    leaves out the venues that cannot be over their limit."""
     found = rollup_mark()
     if found is None or not found.answers(at):
         return None
     t = CHECKIN_TABLE
     table = f'"{t.table}"'
-    key, venue = f'"{t.key}"', f'"{t.venue_id}"'
+    venue = f'"{t.venue_id}"'
     check_in, check_out = f'"{t.check_in}"', f'"{t.check_out}"'
     start = minute_of(at)
     stay = dt.timedelta(minutes=found.default_stay_minutes)
@@ -296,17 +313,6 @@ def rollup_counts(
             return sql, values
         return sql + scope_sql.replace("{venue}", column), values + list(scope_params or [])
 
-    def stays(where: str, values: list[Any]) -> tuple[str, list[Any]]:
-        """(venue_id, arrive, leave) of the check-ins matching `where`."""
-        end = f"LEAST(COALESCE({check_out}, {check_in} + %s), {check_in} + %s)"
-        sql, values = scoped(
-            f"SELECT {key}, {venue} AS venue_id, {check_in} AS arrive, {end} AS leave "
-            f"FROM {table} WHERE {where}",
-            [stay, window, *values],
-            venue,
-        )
-        return sql, values
-
     base_sql, base_params = scoped(
         f'SELECT venue_id, people AS n FROM "{base_table()}" WHERE TRUE', [], "venue_id"
     )
@@ -316,33 +322,84 @@ def rollup_counts(
         "venue_id",
     )
     # The events of at's own minute, up to at, come from the stays themselves: arrivals in
-    # [start, at], and departures in [start, at], found by check-out, by the default stay
-    # and by the window (each a short range of an index), each stay once.
-    arrive_sql, arrive_params = stays(f"{check_in} >= %s AND {check_in} <= %s", [start, at])
-    leaving = [
-        stays(f"{check_out} >= %s AND {check_out} <= %s", [start, at]),
-        stays(
-            f"{check_out} IS NULL AND {check_in} >= %s AND {check_in} <= %s",
-            [start - stay, at - stay],
+    # [start, at], and departures in [start, at] in three disjoint sets by what ends the stay
+    # (its check-out, the default stay, the window), each one short range of an index that
+    # holds every column read.
+    # A stay without check-out ends after the default stay, or at the window if that is
+    # shorter; with a zero default stay it never began.
+    open_ends_by_stay = dt.timedelta(0) < stay < window
+    open_counts = f"{check_out} IS NULL" if stay > dt.timedelta(0) else "FALSE"
+    open_ends_by_window = f" OR {check_out} IS NULL" if stay >= window else ""
+    events = [
+        scoped(
+            f"SELECT {venue}, 1 FROM {table} WHERE {check_in} >= %s AND {check_in} <= %s "
+            f"AND ({open_counts} OR {check_out} > {check_in})",
+            [start, at],
+            venue,
         ),
-        stays(f"{check_in} >= %s AND {check_in} <= %s", [start - window, at - window]),
+        scoped(
+            f"SELECT {venue}, -1 FROM {table} WHERE {check_out} >= %s AND {check_out} <= %s "
+            f"AND {check_out} > {check_in} AND {check_out} < {check_in} + %s",
+            [start, at, window],
+            venue,
+        ),
+        scoped(
+            f"SELECT {venue}, -1 FROM {table} WHERE {check_in} >= %s AND {check_in} <= %s "
+            f"AND ({check_out} >= {check_in} + %s{open_ends_by_window})",
+            [start - window, at - window, window],
+            venue,
+        ),
     ]
+    if open_ends_by_stay:
+        events.append(
+            scoped(
+                f"SELECT {venue}, -1 FROM {table} WHERE {check_out} IS NULL "
+                f"AND {check_in} >= %s AND {check_in} <= %s",
+                [start - stay, at - stay],
+                venue,
+            )
+        )
     sql = (
-        f"SELECT venue_id, sum(n) FROM ({base_sql} UNION ALL {minute_sql} "
-        f"UNION ALL SELECT venue_id, 1 FROM ({arrive_sql}) a WHERE leave > arrive "
-        "UNION ALL SELECT venue_id, -1 FROM ("
-        + " UNION ".join(part for part, _ in leaving)
-        + ") l WHERE leave >= %s AND leave <= %s AND leave > arrive"
-        ") x GROUP BY venue_id HAVING sum(n) > 0"
+        f"SELECT venue_id, sum(n) FROM ({base_sql} UNION ALL {minute_sql} UNION ALL "
+        + " UNION ALL ".join(part for part, _ in events)
+        + ") x (venue_id, n) GROUP BY venue_id HAVING sum(n) > 0"
     )
     params = [
         *base_params,
         *minute_params,
-        *arrive_params,
-        *(value for _, values in leaving for value in values),
-        start,
-        at,
+        *(value for _, values in events for value in values),
     ]
-    with connection.cursor() as cursor:
+    if screen is not None:
+        sql, params = _screened(sql, params, screen)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The plan is a few index ranges and one hash of some 200,000 rows at a city's
+        # peak: compiling it (JIT) costs more than it saves, and the hash must not spill.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        # Its estimates of the groups are far off (a few hundred for 100,000 venues): a
+        # parallel plan then sorts and merges what one hash does faster, and the screen's
+        # join would look up the venues one by one instead of hashing them.
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute(sql, params)
         return {int(venue_id): int(people) for venue_id, people in cursor.fetchall()}
+
+
+def _screened(sql: str, params: list[Any], screen: Screen) -> tuple[str, list[Any]]:
+    """`sql`'s (venue, people) rows that `screen` keeps: a thousand rows leave the database
+    instead of a city's hundred thousand."""
+    meta = Venue._meta
+    table = f'"{meta.db_table}"'
+    key, category, capacity = (
+        f'v."{meta.get_field(name).column}"'  # type: ignore[union-attr]
+        for name in ("id", "category", "approved_capacity")
+    )
+    ratios = list(screen.ratios.items())
+    values = ", ".join(["(%s, %s::numeric)"] * len(ratios)) or "(NULL, NULL::numeric)"
+    screened = (
+        f"SELECT c.venue_id, c.people FROM ({sql}) c (venue_id, people) "
+        f"JOIN {table} v ON {key} = c.venue_id "
+        f"LEFT JOIN (VALUES {values}) r (category, ratio) ON r.category = {category} "
+        f"WHERE c.venue_id = ANY(%s) OR r.ratio IS NULL OR c.people > floor({capacity} * r.ratio)"
+    )
+    return screened, [*params, *(v for pair in ratios for v in pair), screen.checked]

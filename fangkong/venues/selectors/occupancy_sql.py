@@ -27,17 +27,23 @@ from django.utils import timezone
 from fangkong.venues.checkin_table import CHECKIN_TABLE, checkin_columns
 from fangkong.venues.models import Venue
 from fangkong.venues.models.checkins import default_stay, occupancy_window
-from fangkong.venues.occupancy_rollup import rollup_counts
+from fangkong.venues.occupancy_rollup import Screen, rollup_counts
 
 CHECK_OUT_INDEX = "checkin_out_time"
 CHECK_IN_INDEX = "checkin_time_venue"
 
 
 def occupancy_counts(
-    *, at: dt.datetime, venues: QuerySet[Venue] | None = None, kept: bool = True
+    *,
+    at: dt.datetime,
+    venues: QuerySet[Venue] | None = None,
+    kept: bool = True,
+    screen: Screen | None = None,
 ) -> dict[int, int]:
     """People inside each venue with anyone inside at `at` (restricted to `venues`); from the
-    kept count where it answers for `at`, unless `kept` is False (the benchmark's check)."""
+    kept count where it answers for `at`, unless `kept` is False (the benchmark's check).
+    The kept count applies `screen` in the database; counting stays ignores it (the caller
+    checks every venue's limit anyway)."""
     quote = connection.ops.quote_name
     table = quote(CHECKIN_TABLE.table)
     column = {field: quote(name) for field, name in checkin_columns().items()}
@@ -53,7 +59,11 @@ def occupancy_counts(
         except EmptyResultSet:  # a scope that holds no venue
             return {}
         scope_sql, scope_params = " AND {venue} IN (" + subquery + ")", list(params)
-    found = rollup_counts(at=at, scope_sql=scope_sql, scope_params=scope_params) if kept else None
+    found = (
+        rollup_counts(at=at, scope_sql=scope_sql, scope_params=scope_params, screen=screen)
+        if kept
+        else None
+    )
     if found is not None:
         return found
     scope_sql = scope_sql.replace("{venue}", venue)

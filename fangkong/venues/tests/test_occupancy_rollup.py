@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
+from functools import partial
 
 import pytest
 from django.db import connection, transaction
@@ -214,10 +216,8 @@ def test_writers_and_folds_at_once_lose_no_event_and_count_none_twice(bar, secon
             occupancy_rollup_fold(to=noon + dt.timedelta(minutes=minute))
 
     # When they all run at once
-    outcomes = run_concurrently(
-        [lambda f=first: writer(f) for first in (0, 10, 20, 30)]
-        + [lambda o=offset: folder(o) for offset in (0, 1)]
-    )
+    calls: list[Callable[[], None]] = [partial(writer, first) for first in (0, 10, 20, 30)]
+    outcomes = run_concurrently(calls + [partial(folder, offset) for offset in (0, 1)])
 
     # Then nothing failed, and the count says what the stays say at every instant after the
     # last fold
