@@ -14,7 +14,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: demo test install install-dev assets messages lint typecheck test-sqlite test-postgres \
-        coverage chromium lock bench serve clean upgrade-check
+        coverage chromium java lock bench serve clean upgrade-check
 
 # `fangkong serve`: the web server and the worker (background tasks, periodic jobs) together;
 # Ctrl-C stops both.
@@ -26,7 +26,7 @@ demo: install assets messages ## Set up, load the demo city and serve it
 
 # Lint and types first (a minute, they fail fast), then the two database passes, each on both
 # cores, then one coverage report of both passes (see README, Developing).
-test: install-dev assets messages chromium lint typecheck test-sqlite test-postgres coverage ## Everything CI runs
+test: install-dev assets messages chromium java lint typecheck test-sqlite test-postgres coverage ## Everything CI runs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ messages: install
 
 chromium:
 	@scripts/ensure-chromium
+
+# The Spark engine (pyspark, in the dev extra) runs on a Java runtime.
+java:
+	@scripts/ensure-java
 
 lint: install-dev
 	$(BIN)/ruff format --check .

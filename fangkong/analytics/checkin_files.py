@@ -213,16 +213,26 @@ def _instants(column: pa.ChunkedArray, out: _Collector) -> tuple[np.ndarray, np.
     values = np.asarray(raw, dtype=np.int64)
     if unit_type.tz is None:
         values = naive_local_us_to_instants(values, out.zone)
-        out.offsets.add(None)
-    else:
-        out.offsets.add("Z" if unit_type.tz in ("UTC", "Z", "+00:00") else _fixed(unit_type.tz))
+    out.offsets.add(typed_offset(unit_type.tz))
     return values, np.asarray(valid, dtype=bool)
 
 
-def _fixed(tz: str) -> str | None:
-    # A Parquet column with a named zone has no written offset of its own; write such
-    # instants the way a mixed file is written (local time with the zone's offset).
+def typed_offset(tz: str | None) -> str | None:
+    """The offset form (as the text forms' `offsets`) a typed timestamp column stands for:
+    None (naive), "Z", a fixed "+08:00", or "+zone" for a named zone, which has no written
+    offset of its own: such instants are written the way a mixed file is written (local
+    time with the zone's offset)."""
+    if tz is None:
+        return None
+    if tz in ("UTC", "Z", "+00:00"):
+        return "Z"
     return tz if len(tz) == 6 and tz[0] in "+-" and tz[3] == ":" else "+zone"
+
+
+def style_of_offsets(offsets: set[str | None]) -> TimestampStyle:
+    return (
+        TimestampStyle(mixed=True) if "+zone" in offsets else TimestampStyle.from_offsets(offsets)
+    )
 
 
 def _add_typed_parquet(table: pa.Table, source: str, out: _Collector) -> None:
@@ -297,10 +307,7 @@ def _assemble(out: _Collector, source: Path) -> CheckinRecords:
         *out.arrow_parts,
     ]
     persons, venues, starts, ends, has_ends = zip(*parts, strict=True)
-    offsets = out.offsets
-    style = (
-        TimestampStyle(mixed=True) if "+zone" in offsets else TimestampStyle.from_offsets(offsets)
-    )
+    style = style_of_offsets(out.offsets)
     return CheckinRecords(
         person_ids=pa.concat_arrays(list(persons)),
         venue_ids=pa.concat_arrays(list(venues)),

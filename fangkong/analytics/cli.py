@@ -23,12 +23,14 @@ from fangkong.analytics.contact_csv import write_contacts
 from fangkong.analytics.timestamps import (
     DEFAULT_ZONE,
     TimestampError,
+    TimestampStyle,
     datetime_from_us,
     parse_timestamp,
     zone_named,
 )
 from fangkong.analytics.tracing import (
     CaseQuery,
+    TracingEngine,
     TracingParams,
     file_engine,
     file_engine_names,
@@ -38,6 +40,7 @@ from fangkong.analytics.tracing import (
 EXIT_OK = 0
 EXIT_INVALID_INPUT = 2
 DEFAULT_ENGINE = "duckdb"
+SPARK_ENGINE = "spark"
 
 
 def add_trace_arguments(
@@ -70,6 +73,12 @@ def add_trace_arguments(
     parser.add_argument("--degree", type=int, choices=(1, 2), default=defaults.degree)
     parser.add_argument("--skip-invalid", action="store_true", help="skip and count bad rows")
     parser.add_argument("--engine", default=DEFAULT_ENGINE, help=f"one of {file_engine_names()}")
+    parser.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="with --engine spark: the Spark master (spark://host:7077, yarn, local[4], ...); "
+        "default local[*], or spark-submit's master when run under spark-submit",
+    )
     parser.add_argument("--zone", default=default_zone, help="zone of timestamps without offset")
     parser.add_argument("--out", type=Path, help="write the CSV here instead of stdout")
 
@@ -119,6 +128,34 @@ def _read_cases(path: Path, zone: tzinfo) -> list[CaseQuery]:
     return cases
 
 
+def _start_spark(master: str | None) -> None:
+    """Starts the process's Spark session with the master asked for (the engine then uses
+    it), so that a missing pyspark or Java, or an unreachable master, is a usage error
+    before anything is written."""
+    from fangkong.analytics.spark_engine import SparkUnavailable, spark_session
+
+    try:
+        spark_session(master)
+    except SparkUnavailable as exc:
+        raise _UsageError(str(exc)) from None
+
+
+def _spark_over_archive(
+    path: Path, zone: tzinfo, skip_invalid: bool
+) -> tuple[TracingEngine, TimestampStyle, int] | None:
+    """The Spark engine straight over a check-in archive (its root or `checkins` folder of
+    day files): the cluster reads and validates the days, the driver never holds them (a
+    city's archive would not fit). None for other input, which the validator reads first."""
+    from fangkong.analytics.spark_engine import SparkEngine, day_files_folder, typed_style
+
+    folder = day_files_folder(path)
+    if folder is None or typed_style(sorted(folder.glob("*.parquet"))) is None:
+        return None
+    engine = SparkEngine.from_path(path, zone=zone, skip_invalid=skip_invalid)
+    assert engine.style is not None
+    return engine, engine.style, engine.skipped
+
+
 def run_trace(options: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Run from parsed options; nothing is written to stdout or --out unless all went well."""
     try:
@@ -130,8 +167,19 @@ def run_trace(options: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
             degree=options.degree,
         )
         factory = file_engine(options.engine)
+        spark_master = getattr(options, "spark_master", None)
+        if spark_master is not None and options.engine != SPARK_ENGINE:
+            raise _UsageError(f"--spark-master goes with --engine {SPARK_ENGINE}")
         cases, batch = _cases(options, zone)
-        records = load_checkins(options.events, zone=zone, skip_invalid=options.skip_invalid)
+        archive = None
+        if options.engine == SPARK_ENGINE:
+            _start_spark(spark_master)
+            archive = _spark_over_archive(options.events, zone, options.skip_invalid)
+        if archive is None:
+            records = load_checkins(options.events, zone=zone, skip_invalid=options.skip_invalid)
+            style, skipped = records.style, records.skipped
+        else:
+            engine, style, skipped = archive
     except InvalidCheckinsError as exc:
         stderr.write(f"trace: {exc}\n")
         return EXIT_INVALID_INPUT
@@ -139,12 +187,13 @@ def run_trace(options: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
         message = exc.args[0] if exc.args else exc
         stderr.write(f"trace: {message}\n")
         return EXIT_INVALID_INPUT
-    if records.skipped:
-        stderr.write(f"trace: skipped {records.skipped} invalid check-in rows\n")
-    engine = factory(records, zone)
+    if skipped:
+        stderr.write(f"trace: skipped {skipped} invalid check-in rows\n")
+    if archive is None:
+        engine = factory(records, zone)
     results = trace_batch(engine, cases, params)
     text = io.StringIO()
-    write_contacts(text, results, records.style, batch=batch)
+    write_contacts(text, results, style, batch=batch)
     if options.out is None:
         stdout.write(text.getvalue())
     else:

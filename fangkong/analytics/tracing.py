@@ -1,6 +1,6 @@
 """The tracing interface every engine implements (see docs in fangkong/analytics/README.md).
 
-Nothing here knows where check-ins live: a database table, files, or (later) a Spark cluster.
+Nothing here knows where check-ins live: a database table, files, or a Spark cluster.
 """
 
 from __future__ import annotations
@@ -194,7 +194,8 @@ _FILE_ENGINES: dict[str, FileEngineFactory] = {}
 def register_file_engine(name: str, factory: FileEngineFactory) -> None:
     """Make an engine selectable by name (`trace --engine NAME`) for validated check-in files.
 
-    A future Spark engine registers itself here; the CLI and batch code need no change.
+    The engines of this package register themselves here (the Spark engine too); the CLI
+    and batch code need no change.
     """
     _FILE_ENGINES[name] = factory
 
@@ -214,6 +215,8 @@ def file_engine(name: str) -> FileEngineFactory:
 
 
 def _load_builtin_engines() -> None:
-    # Imported lazily: the engines pull in duckdb and sqlite, the interface must not.
+    # Imported lazily: the engines pull in duckdb and sqlite, the interface must not. The
+    # Spark engine's module imports pyspark only when an engine is built (an optional extra).
     import fangkong.analytics.duckdb_engine
+    import fangkong.analytics.spark_engine
     import fangkong.analytics.sql_engine  # noqa: F401

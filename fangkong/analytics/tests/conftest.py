@@ -1,4 +1,4 @@
-"""Shared fixtures: a throwaway PostgreSQL database per test session."""
+"""Shared fixtures: a throwaway PostgreSQL database per test session, the Spark session."""
 
 from __future__ import annotations
 
@@ -55,3 +55,30 @@ def postgres_connection(postgres_database: str) -> Iterator[Any]:
     finally:
         connection.rollback()
         connection.close()
+
+
+# Tests trace tiny data sets, each query planned anew: a JVM that compiles less (C1 only,
+# no generated code), one shuffle partition and no adaptive re-planning answer them in a
+# third of the time. The answers do not depend on any of these.
+SPARK_TEST_SETTINGS = {
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+    "spark.sql.adaptive.enabled": "false",
+    "spark.sql.shuffle.partitions": "1",
+}
+
+
+@pytest.fixture(scope="session")
+def spark() -> Any:
+    """The process's SparkSession (spark_engine.spark_session: the JVM starts once per test
+    process). Tests of the Spark engine skip when pyspark or Java is missing, and fail
+    instead when CI=true."""
+    from fangkong.analytics.spark_engine import SparkUnavailable, spark_session
+
+    try:
+        return spark_session(config=SPARK_TEST_SETTINGS)
+    except SparkUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the Spark engine is required in CI but unavailable: {exc}")
+        pytest.skip(f"Spark unavailable: {exc}")

@@ -1,6 +1,7 @@
 """The disk engine over the conformance test's stays: some days as archive day files (the
 format of DESIGN16: int64 ids, UTC microsecond timestamps, sorted by venue and check-in,
-the archive's metadata), the rest in a tracked live table read by a MemoryEngine.
+the archive's metadata), the rest in a tracked live table read by a MemoryEngine. The
+Spark engine reads the same day files (`write_archive`).
 
 The platform's ids are integers while the conformance test's are texts, so each text id is
 given an integer whose decimal text sorts where the text does ("10" before "9"): the
@@ -22,7 +23,13 @@ import pyarrow.parquet as pq
 from fangkong.analytics.disk_engine import DiskEngine
 from fangkong.analytics.memory_engine import MemoryEngine
 from fangkong.analytics.timestamps import DEFAULT_ZONE, instant_us, zone_named
-from fangkong.analytics.tracing import CaseQuery, ControlTimes, TraceResult, TracingParams
+from fangkong.analytics.tracing import (
+    CaseQuery,
+    ControlTimes,
+    TraceResult,
+    TracingEngine,
+    TracingParams,
+)
 
 ZONE = zone_named(DEFAULT_ZONE)
 # Decimal texts in increasing text order, deliberately not in numeric order.
@@ -87,10 +94,10 @@ def write_archive_day(
     return path
 
 
-class NamedDiskEngine:
-    """The disk engine asked and answering in the test's text ids."""
+class NamedEngine:
+    """An engine over the archive (disk, Spark) asked and answering in the test's text ids."""
 
-    def __init__(self, engine: DiskEngine, persons: IdNames, venues: IdNames) -> None:
+    def __init__(self, engine: TracingEngine, persons: IdNames, venues: IdNames) -> None:
         self.engine = engine
         self.zone = engine.zone
         self.persons, self.venues = persons, venues
@@ -116,17 +123,11 @@ class NamedDiskEngine:
         )
 
 
-def build_disk_engine(
+def archive_rows_by_day(
     stays: Sequence[Any],
-    folder: Path,
-    *,
-    live: LiveFactory | None,
-) -> NamedDiskEngine:
-    """stays: (person, venue, check_in, check_out) with naive local times. Without `live`
-    every day is an archive file; with it the earlier half of the days are files and the
-    rest live rows, and the live table also holds junk on the archived days (stays of
-    nobody-else at the same venues and times), which the engine must not count: the
-    archive is the truth for its days."""
+) -> tuple[IdNames, IdNames, dict[date, list[tuple[int, int, int, int | None]]]]:
+    """stays: (person, venue, check_in, check_out) with naive local times, as the archive
+    holds them: integer ids, UTC microseconds, one list per local day of check-in."""
     persons = IdNames([s[0] for s in stays])
     venues = IdNames([s[1] for s in stays])
     rows_by_day: dict[date, list[tuple[int, int, int, int | None]]] = {}
@@ -139,6 +140,29 @@ def build_disk_engine(
                 None if check_out is None else instant_us(check_out, ZONE),
             )
         )
+    return persons, venues, rows_by_day
+
+
+def write_archive(root: Path, stays: Sequence[Any]) -> tuple[IdNames, IdNames]:
+    """Every day of `stays` an archive day file under `root`."""
+    persons, venues, rows_by_day = archive_rows_by_day(stays)
+    for day, rows in rows_by_day.items():
+        write_archive_day(root, day, rows)
+    return persons, venues
+
+
+def build_disk_engine(
+    stays: Sequence[Any],
+    folder: Path,
+    *,
+    live: LiveFactory | None,
+) -> NamedEngine:
+    """stays: (person, venue, check_in, check_out) with naive local times. Without `live`
+    every day is an archive file; with it the earlier half of the days are files and the
+    rest live rows, and the live table also holds junk on the archived days (stays of
+    nobody-else at the same venues and times), which the engine must not count: the
+    archive is the truth for its days."""
+    persons, venues, rows_by_day = archive_rows_by_day(stays)
     days = sorted(rows_by_day)
     archived = days if live is None else days[: len(days) // 2]
     root = folder / "archive"
@@ -154,7 +178,7 @@ def build_disk_engine(
                 else:
                     live_rows.append((str(person), str(venue), start, end))
         engine = live(live_rows, folder)
-    return NamedDiskEngine(DiskEngine(root, live=engine, zone=ZONE), persons, venues)
+    return NamedEngine(DiskEngine(root, live=engine, zone=ZONE), persons, venues)
 
 
 def local(moment: datetime) -> int:

@@ -27,11 +27,26 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("engine", ["duckdb", "sql"])
-def test_the_spec_example_prints_exactly_the_example_contacts(engine: str):
-    status, out, err = run([*EXAMPLE_ARGS, "--engine", engine])
+@pytest.mark.parametrize(
+    "engine",
+    ["duckdb", "sql", pytest.param("spark", marks=[pytest.mark.spark, pytest.mark.sqlite_pass])],
+)
+def test_the_spec_example_prints_exactly_the_example_contacts(
+    engine: str, request: pytest.FixtureRequest
+):
+    options = ["--engine", engine]
+    if engine == "spark":
+        running = request.getfixturevalue("spark")  # skips without pyspark and Java
+        options += ["--spark-master", running.sparkContext.master]
+    status, out, err = run([*EXAMPLE_ARGS, *options])
     assert (status, err) == (0, "")
     assert out == (DATA / "example-contacts.csv").read_text()
+
+
+def test_a_spark_master_goes_with_the_spark_engine_only():
+    status, out, err = run([*EXAMPLE_ARGS, "--spark-master", "local[2]"])
+    assert (status, out) == (2, "")
+    assert err == "trace: --spark-master goes with --engine spark\n"
 
 
 def test_degree_one_keeps_only_close_contacts():
