@@ -17,6 +17,7 @@ from fangkong.cases.models import (
     TraceRun,
 )
 from fangkong.cases.selectors.contacts import with_identities
+from fangkong.core.dates import refuse_too_early
 from fangkong.people.masking import Disclosure, person_shown
 from fangkong.people.models import Person
 
@@ -88,11 +89,23 @@ class CaseRegisterSerializer(serializers.Serializer[Any]):
     classification = serializers.ChoiceField(
         choices=CaseClassification.choices, help_text="确诊、无症状或疑似（不能以已排除登记）"
     )
-    detected_at = serializers.DateTimeField()
-    onset_date = serializers.DateField(required=False, allow_null=True, default=None)
-    sampling_date = serializers.DateField(required=False, allow_null=True, default=None)
-    reported_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    isolated_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    # Every date and moment here is an event of the epidemic: one before
+    # FANGKONG_EARLIEST_EVENT_DATE is a typing slip (core.dates), refused as the forms refuse it.
+    # Before 1901 it would not even be shown right: Asia/Shanghai was then local mean time,
+    # +08:05:43, an offset no ISO 8601 / RFC 3339 date-time has.
+    detected_at = serializers.DateTimeField(validators=[refuse_too_early])
+    onset_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[refuse_too_early]
+    )
+    sampling_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[refuse_too_early]
+    )
+    reported_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, validators=[refuse_too_early]
+    )
+    isolated_at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, validators=[refuse_too_early]
+    )
     reporting_hospital = serializers.IntegerField(required=False, allow_null=True, default=None)
     detection_note = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=200
@@ -101,12 +114,12 @@ class CaseRegisterSerializer(serializers.Serializer[Any]):
 
 class ReclassifySerializer(serializers.Serializer[Any]):
     classification = serializers.ChoiceField(choices=CaseClassification.choices)
-    changed_at = serializers.DateTimeField()
+    changed_at = serializers.DateTimeField(validators=[refuse_too_early])
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
 class ReportSerializer(serializers.Serializer[Any]):
-    reported_at = serializers.DateTimeField()
+    reported_at = serializers.DateTimeField(validators=[refuse_too_early])
 
 
 class TraceStartSerializer(serializers.Serializer[Any]):
@@ -156,7 +169,10 @@ class ContactListSerializer(serializers.ListSerializer[Contact]):
 class ContactSerializer(serializers.ModelSerializer[Contact]):
     person = ContactPersonSerializer(source="shown", read_only=True)
     via_name = serializers.CharField(source="via_shown.name", read_only=True)
-    venue_name = serializers.CharField(source="venue.name", read_only=True, default=None)
+    # null for a contact without a venue (named in the interview), as the schema says.
+    venue_name = serializers.CharField(
+        source="venue.name", read_only=True, default=None, allow_null=True
+    )
     control_due_at = serializers.SerializerMethodField()
     control_overdue = serializers.SerializerMethodField()
 
@@ -190,13 +206,19 @@ class ContactAddSerializer(serializers.Serializer[Any]):
     via = serializers.IntegerField(required=False, allow_null=True, default=None)
     category = serializers.ChoiceField(choices=ContactCategory.choices)
     evidence = serializers.CharField(max_length=300)
-    first_exposure = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    last_exposure = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    first_exposure = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, validators=[refuse_too_early]
+    )
+    last_exposure = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, validators=[refuse_too_early]
+    )
 
 
 class NoteSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
-    at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    at = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, validators=[refuse_too_early]
+    )
 
 
 class DismissSerializer(serializers.Serializer[Any]):
@@ -204,7 +226,10 @@ class DismissSerializer(serializers.Serializer[Any]):
 
 
 class ItineraryEntrySerializer(serializers.ModelSerializer[ItineraryEntry]):
-    venue_name = serializers.CharField(source="venue.name", read_only=True, default=None)
+    # null for an entry without a venue (a place given in words), as the schema says.
+    venue_name = serializers.CharField(
+        source="venue.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = ItineraryEntry
@@ -213,6 +238,10 @@ class ItineraryEntrySerializer(serializers.ModelSerializer[ItineraryEntry]):
             "companions", "checkin", "recorded_by", "created_at",
         ]  # fmt: skip
         read_only_fields = ["checkin", "recorded_by", "created_at"]
+        extra_kwargs = {
+            "starts_at": {"validators": [refuse_too_early]},
+            "ends_at": {"validators": [refuse_too_early]},
+        }
 
 
 class InvestigationSerializer(serializers.ModelSerializer[Investigation]):

@@ -38,6 +38,7 @@ from fangkong.cases.services.investigations import (
 )
 from fangkong.cases.services.trace_requests import trace_request_create
 from fangkong.cases.visibility import case_scope_q
+from fangkong.core.api.params import int_param
 from fangkong.core.api.serializers import FigureSerializer
 from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.core.audit import audit_read
@@ -191,10 +192,10 @@ class ContactViewSet(
         contacts = contact_list(
             viewer=self.request.user,
             status=params.get("status", ""),
-            degree=int(params["degree"]) if params.get("degree", "").isdigit() else None,
+            degree=int_param(params.get("degree")),
         )
-        if params.get("case", "").isdigit():
-            contacts = contacts.filter(case_id=int(params["case"]))
+        if (case := int_param(params.get("case"))) is not None:
+            contacts = contacts.filter(case_id=case)
         if params.get("overdue") == "1":
             contacts = contacts.control_overdue(timezone.now())
         return contacts
@@ -298,9 +299,8 @@ class InvestigationViewSet(
         rows = Investigation.objects.filter(
             case__in=Case.objects.filter(case_scope_q(self.request.user))
         )
-        case = self.request.query_params.get("case", "")
-        if case.isdigit():
-            rows = rows.filter(case_id=int(case))
+        if (case := int_param(self.request.query_params.get("case"))) is not None:
+            rows = rows.filter(case_id=case)
         return rows.prefetch_related("itinerary__venue").order_by("-pk")
 
     @extend_schema(
@@ -358,9 +358,8 @@ class _RowsOfVisibleCases(ScopedObjectFirst[Any], viewsets.ReadOnlyModelViewSet[
         rows = self.model._default_manager.filter(
             case__in=Case.objects.filter(case_scope_q(self.request.user))
         )
-        case = self.request.query_params.get("case", "")
-        if case.isdigit():
-            rows = rows.filter(case_id=int(case))
+        if (case := int_param(self.request.query_params.get("case"))) is not None:
+            rows = rows.filter(case_id=case)
         return rows
 
     @extend_schema(parameters=[OpenApiParameter("case", int)])

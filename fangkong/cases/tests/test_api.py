@@ -107,13 +107,14 @@ def test_an_interviewed_contact_and_an_itinerary_entry_are_recorded(api, make_pe
         format="json",
     )
     assert contact.status_code == 201 and contact.json()["status"] == "identified"
+    assert contact.json()["venue_name"] is None  # named in the interview, no venue
     investigation = api.get(f"{BASE}investigations/", {"case": case.pk}).json()["results"][0]
     entry = api.post(
         f"{BASE}investigations/{investigation['id']}/itinerary/",
         {"starts_at": "2021-07-28T18:00:00+08:00", "place": "家中", "activity": "晚餐"},
         format="json",
     )
-    assert entry.status_code == 201
+    assert entry.status_code == 201 and entry.json()["venue_name"] is None
     closed = api.post(
         f"{BASE}investigations/{investigation['id']}/conclude/?complete=1",
         {"summary": "已查清", "likely_source": "家庭聚集"},
@@ -165,3 +166,10 @@ def test_the_schema_documents_the_cases_endpoints(client, hq_admin):
         "/api/v1/cases/trace-runs/",
     ):
         assert path in schema
+
+
+def test_a_venue_name_without_a_venue_is_null_as_the_schema_says(client, hq_admin):
+    client.force_login(hq_admin)
+    schemas = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    for name in ("Contact", "ItineraryEntry"):
+        assert schemas[name]["properties"]["venue_name"].get("nullable") is True, name

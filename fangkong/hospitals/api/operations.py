@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fangkong.accounts.http import acting_user
+from fangkong.core.api.params import int_param
 from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.hospitals.api.permissions import ActionCapability
 from fangkong.hospitals.api.serializers import (
@@ -44,8 +45,8 @@ HOSPITAL = OpenApiParameter("hospital", int, description="医院 id")
 
 
 def _hospital_filter(request: Request, queryset: Any, field: str = "hospital_id") -> Any:
-    raw = request.query_params.get("hospital")
-    return queryset.filter(**{field: int(raw)}) if raw and raw.isdigit() else queryset
+    hospital = int_param(request.query_params.get("hospital"))
+    return queryset if hospital is None else queryset.filter(**{field: hospital})
 
 
 def _own(request: Request, hospital: Hospital) -> Hospital:

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fangkong.accounts.http import acting_user
+from fangkong.core.api.params import int_param
 from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.hospitals.api.permissions import ActionCapability
 from fangkong.hospitals.api.serializers import (
@@ -100,14 +101,14 @@ class AdmissionViewSet(
 
     def get_queryset(self) -> QuerySet[Admission]:
         params = self.request.query_params
-        hospital_id = params.get("hospital")
+        hospital_id = int_param(params.get("hospital"))
         admissions = admission_list(
             viewer=self.request.user,
             active_only=params.get("active") == "1",
             search=params.get("q", ""),
         )
-        if hospital_id and hospital_id.isdigit():
-            admissions = admissions.filter(hospital_id=int(hospital_id))
+        if hospital_id is not None:
+            admissions = admissions.filter(hospital_id=hospital_id)
         return admissions
 
     def get_serializer_class(self) -> type[AdmissionSerializer]:

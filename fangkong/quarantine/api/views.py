@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
 from fangkong.accounts.scope import scope_of
+from fangkong.core.api.params import int_param
 from fangkong.core.api.serializers import FigureSerializer
 from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
@@ -48,7 +49,7 @@ from fangkong.quarantine.services.transfers import transfer_decide
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.lstrip("-").isdigit() else None
+    return int_param(value, signed=True)
 
 
 class SiteViewSet(

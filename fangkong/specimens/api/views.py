@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
+from fangkong.core.api.params import int_param
 from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.core.audit import audit_read_many
 from fangkong.specimens.models import Specimen
@@ -40,7 +41,7 @@ class SpecimenViewSet(
         specimens = specimen_list(viewer=self.request.user)
         person = self.request.query_params.get("person", "")
         if person:
-            specimens = specimens.filter(person_id=int(person) if person.isdigit() else 0)
+            specimens = specimens.filter(person_id=int_param(person) or 0)
         return specimens
 
     @extend_schema(parameters=[OpenApiParameter("person", int, description="人员 id")])
