@@ -146,7 +146,10 @@ def test_the_report_page_prefills_the_figures_and_offers_no_zero_report_where_re
     client, site, site_unit, jiankang
 ):
     now = timezone.now()
-    _place(site, jiankang, "301", 7, starts_at=now - dt.timedelta(minutes=5))
+    # Five minutes ago, but never yesterday: in the first minutes after local midnight the
+    # person would be no new arrival of today.
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    _place(site, jiankang, "301", 7, starts_at=max(now - dt.timedelta(minutes=5), midnight))
     _user("site_reporter", Role.UNIT_REPORTER, jiankang, site_unit)
     client.login(username="site_reporter", password=PASSWORD)
     page = client.get(reverse("command:report_mine")).content.decode()
