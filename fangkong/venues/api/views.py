@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
 from fangkong.accounts.scope import scope_of
+from fangkong.core.api.params import int_param
 from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.core.dates import refuse_too_early
 from fangkong.core.tabular import read_table
@@ -299,8 +300,8 @@ class InspectionViewSet(ScopedObjectFirst[Inspection], viewsets.ReadOnlyModelVie
             day=_day(params.get("day")),
             verdict=params.get("verdict", ""),
         )
-        if params.get("venue", "").isdigit():
-            inspections = inspections.filter(venue_id=int(params["venue"]))
+        if (venue := int_param(params.get("venue"))) is not None:
+            inspections = inspections.filter(venue_id=venue)
         return inspections.prefetch_related("inspectors")
 
     @extend_schema(
