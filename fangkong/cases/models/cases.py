@@ -25,6 +25,14 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def infected(self) -> CaseQuerySet:
         return self.filter(classification__in=INFECTED)
 
+    def new_on(self, start: dt.datetime, end: dt.datetime) -> CaseQuerySet:
+        """A day's new cases (start and end: the day's bounds): reported in it, or found
+        in it and not reported yet."""
+        return self.filter(
+            Q(reported_at__gte=start, reported_at__lt=end)
+            | Q(reported_at__isnull=True, detected_at__gte=start, detected_at__lt=end)
+        )
+
     def report_overdue(self, now: dt.datetime) -> CaseQuerySet:
         """Found more than the report target ago and still not reported."""
         due = now - dt.timedelta(hours=cases_settings().case_report_hours)

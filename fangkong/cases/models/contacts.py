@@ -235,6 +235,7 @@ class Contact(models.Model):
 class TraceTrigger(models.TextChoices):
     MANUAL = "manual", _("人工发起")
     UPGRADE = "upgrade", _("密接转阳自动追踪")
+    BATCH = "batch", _("当日新增批量追踪")
 
 
 class TraceRun(models.Model):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -60,22 +60,39 @@ def _degrees(result: TraceResult) -> dict[int, int]:
     return {int(person): int(degree) for person, degree, *_rest in result.rows()}
 
 
-def _trace(
-    case: Case, params: TracingParams
-) -> tuple[TraceResult, dict[int, dt.datetime], dt.datetime]:
+@dataclass(frozen=True, slots=True)
+class Traced:
+    """What a trace of one case found, before anything is recorded: the contacts, the
+    control moments that ended degree-2 windows, and the start of the case's window."""
+
+    query: CaseQuery
+    result: TraceResult
+    controls: dict[int, dt.datetime]
+    window_start: dt.datetime
+
+
+def case_query(case: Case) -> CaseQuery:
     onset = case.tracing_onset
     assert onset is not None
+    return CaseQuery(str(case.person_id), onset, case.isolated_at)
+
+
+def window_start_of(query: CaseQuery, params: TracingParams, zone: dt.tzinfo) -> dt.datetime:
+    return datetime_from_us(query.window_us(params, zone)[0], zone)
+
+
+def _trace(case: Case, params: TracingParams) -> Traced:
     engine = platform_engine()
-    query = CaseQuery(str(case.person_id), onset, case.isolated_at)
-    window_start = datetime_from_us(query.window_us(params, engine.zone)[0], engine.zone)
+    query = case_query(case)
+    window_start = window_start_of(query, params, engine.zone)
     if params.degree == 1:
-        return engine.trace(query, params), {}, window_start
+        return Traced(query, engine.trace(query, params), {}, window_start)
     close = engine.trace(query, replace(params, degree=1))
     controls = control_times((int(c.person_id), c.first_exposure) for c in close)
     result = engine.trace(
         query, params, control_times={str(person): at for person, at in controls.items()}
     )
-    return result, controls, window_start
+    return Traced(query, result, controls, window_start)
 
 
 @transaction.atomic
@@ -93,10 +110,37 @@ def trace_run_start(
     params = platform_params(degree=degree)
     started_at = timezone.now()
     clock = time.perf_counter()
-    result, controls, window_start = _trace(case, params)
+    return trace_run_record(
+        case=case,
+        params=params,
+        traced=_trace(case, params),
+        by=by,
+        trigger=trigger,
+        started_at=started_at,
+        clock=clock,
+    )
+
+
+@transaction.atomic
+def trace_run_record(
+    *,
+    case: Case,
+    params: TracingParams,
+    traced: Traced,
+    by: User | None,
+    trigger: str,
+    started_at: dt.datetime,
+    clock: float,
+) -> TraceRun:
+    """Record a trace of the case as a run and propose what it found. `clock` is the
+    perf_counter reading when the trace began (the run's duration counts from it)."""
+    case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    result, controls, window_start = traced.result, traced.controls, traced.window_start
     found = _found(result)
     degrees = _degrees(result)
-    windows: dict[int, Window] = {case.person_id: (window_start, case.isolated_at)}
+    # The run records what was traced: the case's dates as the trace read them.
+    isolated_at = traced.query.isolated_at
+    windows: dict[int, Window] = {case.person_id: (window_start, isolated_at)}
     close = [f for f in found if degrees[f.person_id] == ContactDegree.CLOSE]
     for exposure in close:
         windows[exposure.person_id] = (exposure.first_exposure, controls.get(exposure.person_id))
@@ -115,9 +159,9 @@ def trace_run_start(
         case=case,
         engine=configured_engine_name(),
         trigger=trigger,
-        onset=case.tracing_onset,
+        onset=traced.query.onset,
         window_start=window_start,
-        window_end=case.isolated_at,
+        window_end=isolated_at,
         lookback_days=params.lookback_days,
         min_overlap_minutes=int(params.min_overlap.total_seconds() // 60),
         default_stay_minutes=int(params.default_stay.total_seconds() // 60),
