@@ -8,16 +8,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from fangkong.analytics.checkin_columns import local_to_instants, read_csv_columns
 from fangkong.analytics.timestamps import (
     TimestampError,
     TimestampStyle,
-    naive_local_us_to_instants,
     parse_timestamp,
 )
 
@@ -159,6 +160,8 @@ def _read_csv(path: Path, source: str, out: _Collector) -> None:
         if missing:
             raise InvalidCheckinsError(f"{source}: header lacks {', '.join(missing)}")
         at = {name: header.index(name) for name in (*REQUIRED_COLUMNS, CHECK_OUT) if name in header}
+        if _read_csv_at_once(path, header, at, out):
+            return
 
         def field(values: list[str], name: str) -> str | None:
             index = at.get(name)
@@ -175,6 +178,29 @@ def _read_csv(path: Path, source: str, out: _Collector) -> None:
                 field(values, "check_in"),
                 field(values, CHECK_OUT),
             )
+
+
+def _read_csv_at_once(path: Path, header: list[str], at: dict[str, int], out: _Collector) -> bool:
+    """A valid file a column at a time (checkin_columns); False leaves the file to the row
+    loop, which names the invalid rows. Only for a header without quotes: one line, so the
+    column reader skips exactly the header row."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        if '"' in handle.readline():
+            return False
+    found = read_csv_columns(path, header, at, out.zone)
+    if found is None:
+        return False
+    out.offsets |= found.offsets
+    out.arrow_parts.append(
+        (
+            found.person_ids,
+            found.venue_ids,
+            found.check_in_us,
+            found.check_out_us,
+            found.has_check_out,
+        )
+    )
+    return True
 
 
 def _text_column(column: pa.ChunkedArray) -> list[str | None]:
@@ -207,14 +233,19 @@ def _read_parquet(path: Path, source: str, out: _Collector) -> None:
 def _instants(column: pa.ChunkedArray, out: _Collector) -> tuple[np.ndarray, np.ndarray]:
     """Typed timestamps -> (epoch microseconds with 0 for nulls, validity mask)."""
     unit_type = column.type
-    as_us = pc.cast(column, pa.timestamp("us", tz=unit_type.tz))
-    valid = pc.is_valid(as_us).to_numpy(zero_copy_only=False)
-    raw = pc.fill_null(pc.cast(as_us, pa.int64()), 0).to_numpy(zero_copy_only=False)
-    values = np.asarray(raw, dtype=np.int64)
-    if unit_type.tz is None:
-        values = naive_local_us_to_instants(values, out.zone)
+    as_us = pc.cast(pc.cast(column, pa.timestamp("us", tz=unit_type.tz)), pa.int64())
+    if as_us.null_count == 0:
+        valid = np.ones(len(as_us), dtype=bool)
+        values = np.asarray(as_us.to_numpy(), dtype=np.int64)
+    else:
+        valid = np.asarray(pc.is_valid(as_us).to_numpy(zero_copy_only=False), dtype=bool)
+        values = np.array(pc.fill_null(as_us, 0).to_numpy(zero_copy_only=False), np.int64)
+    if unit_type.tz is None and valid.all():
+        values = local_to_instants(values, out.zone)
+    elif unit_type.tz is None:
+        values[valid] = local_to_instants(values[valid], out.zone)
     out.offsets.add(typed_offset(unit_type.tz))
-    return values, np.asarray(valid, dtype=bool)
+    return values, valid
 
 
 def typed_offset(tz: str | None) -> str | None:
@@ -235,6 +266,11 @@ def style_of_offsets(offsets: set[str | None]) -> TimestampStyle:
     )
 
 
+def _non_empty(texts: pa.Array) -> np.ndarray:
+    # Empty is zero bytes long: no need to count characters.
+    return np.asarray(pc.fill_null(pc.greater(pc.binary_length(texts), 0), False), dtype=bool)
+
+
 def _add_typed_parquet(table: pa.Table, source: str, out: _Collector) -> None:
     n = table.num_rows
     persons = pc.cast(table.column("person_id"), pa.string()).combine_chunks()
@@ -244,8 +280,7 @@ def _add_typed_parquet(table: pa.Table, source: str, out: _Collector) -> None:
         end, has_end = _instants(table.column(CHECK_OUT), out)
     else:
         end, has_end = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
-    has_person = np.asarray(pc.fill_null(pc.greater(pc.utf8_length(persons), 0), False), dtype=bool)
-    has_venue = np.asarray(pc.fill_null(pc.greater(pc.utf8_length(venues), 0), False), dtype=bool)
+    has_person, has_venue = _non_empty(persons), _non_empty(venues)
     backwards = has_start & has_end & (end < start)
     bad = ~has_person | ~has_venue | ~has_start | backwards
     for index in np.flatnonzero(bad).tolist():
@@ -260,6 +295,9 @@ def _add_typed_parquet(table: pa.Table, source: str, out: _Collector) -> None:
             if flag
         ]
         out.reject(source, index + 1, reasons)
+    if not bad.any():  # the usual file: no copy of its columns
+        out.arrow_parts.append((persons, venues, start, end, has_end))
+        return
     keep = pa.array(~bad)
     out.arrow_parts.append(
         (
@@ -306,18 +344,32 @@ def _assemble(out: _Collector, source: Path) -> CheckinRecords:
         ),
         *out.arrow_parts,
     ]
+    if len(out.arrow_parts) == 1 and not out.person:
+        parts = out.arrow_parts  # one file read at once: its columns as they are
     persons, venues, starts, ends, has_ends = zip(*parts, strict=True)
     style = style_of_offsets(out.offsets)
     return CheckinRecords(
-        person_ids=pa.concat_arrays(list(persons)),
-        venue_ids=pa.concat_arrays(list(venues)),
-        check_in_us=np.concatenate(starts),
-        check_out_us=np.concatenate(ends),
-        has_check_out=np.concatenate(has_ends),
+        person_ids=_joined(persons),
+        venue_ids=_joined(venues),
+        check_in_us=_joined(starts),
+        check_out_us=_joined(ends),
+        has_check_out=_joined(has_ends),
         style=style,
         skipped=out.invalid_count,
         source=source,
     )
+
+
+@overload
+def _joined(parts: tuple[pa.Array, ...]) -> pa.Array: ...
+@overload
+def _joined(parts: tuple[np.ndarray, ...]) -> np.ndarray: ...
+def _joined(parts: tuple[pa.Array, ...] | tuple[np.ndarray, ...]) -> pa.Array | np.ndarray:
+    if len(parts) == 1:
+        return parts[0]
+    if isinstance(parts[0], np.ndarray):
+        return np.concatenate(parts)
+    return pa.concat_arrays(list(parts))
 
 
 def iter_records(records: CheckinRecords) -> Iterator[tuple[str, str, int, int | None]]:

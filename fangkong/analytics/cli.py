@@ -7,16 +7,19 @@ without a database: `add_trace_arguments` + `run_trace`, or `main` for a whole a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfoNotFoundError
+
+import pyarrow as pa
 
 from fangkong.analytics.checkin_files import InvalidCheckinsError, load_checkins
 from fangkong.analytics.contact_csv import write_contacts
@@ -39,8 +42,15 @@ from fangkong.analytics.tracing import (
 
 EXIT_OK = 0
 EXIT_INVALID_INPUT = 2
-DEFAULT_ENGINE = "duckdb"
 SPARK_ENGINE = "spark"
+# Without --engine a run picks by its number of cases. A few cases run on `one-shot`, which
+# picks out per case the stays the case can reach; more run on `duckdb`, which sorts every
+# stay once and then answers each case in milliseconds. Both give the contract's output
+# (the conformance test checks each); the limit is where they cost about the same on the
+# benchmark city (bench/README.md, one-shot trace). An engine named is always used.
+ONE_SHOT_ENGINE = "one-shot"
+MANY_CASES_ENGINE = "duckdb"
+ONE_SHOT_MAX_CASES = 8
 
 
 def add_trace_arguments(
@@ -72,7 +82,11 @@ def add_trace_arguments(
     )
     parser.add_argument("--degree", type=int, choices=(1, 2), default=defaults.degree)
     parser.add_argument("--skip-invalid", action="store_true", help="skip and count bad rows")
-    parser.add_argument("--engine", default=DEFAULT_ENGINE, help=f"one of {file_engine_names()}")
+    parser.add_argument(
+        "--engine",
+        help=f"one of {file_engine_names()}; default {ONE_SHOT_ENGINE} for up to "
+        f"{ONE_SHOT_MAX_CASES} cases, {MANY_CASES_ENGINE} for more",
+    )
     parser.add_argument(
         "--spark-master",
         metavar="URL",
@@ -83,17 +97,17 @@ def add_trace_arguments(
     parser.add_argument("--out", type=Path, help="write the CSV here instead of stdout")
 
 
-class _UsageError(Exception):
+class UsageError(Exception):
     pass
 
 
 def _cases(options: argparse.Namespace, zone: tzinfo) -> tuple[list[CaseQuery], bool]:
     if options.cases is not None:
         if options.case_id is not None or options.onset is not None:
-            raise _UsageError("use either --cases or --case/--onset, not both")
-        return _read_cases(options.cases, zone), True
+            raise UsageError("use either --cases or --case/--onset, not both")
+        return read_cases(options.cases, zone), True
     if options.case_id is None or options.onset is None:
-        raise _UsageError("--case and --onset are required (or --cases FILE)")
+        raise UsageError("--case and --onset are required (or --cases FILE)")
     return [CaseQuery(options.case_id, options.onset, _moment(options.isolated_at, zone))], False
 
 
@@ -103,15 +117,15 @@ def _moment(text: str | None, zone: tzinfo) -> datetime | None:
     try:
         value, _ = parse_timestamp(text, zone)
     except TimestampError:
-        raise _UsageError(f"unparsable timestamp {text!r}") from None
+        raise UsageError(f"unparsable timestamp {text!r}") from None
     return datetime_from_us(value, zone)
 
 
-def _read_cases(path: Path, zone: tzinfo) -> list[CaseQuery]:
+def read_cases(path: Path, zone: tzinfo) -> list[CaseQuery]:
     try:
         handle = path.open(newline="", encoding="utf-8-sig")
     except OSError as exc:
-        raise _UsageError(f"{path}: {exc.strerror}") from None
+        raise UsageError(f"{path}: {exc.strerror}") from None
     cases, problems = [], []
     with handle:
         for row, record in enumerate(csv.DictReader(handle), start=1):
@@ -121,10 +135,10 @@ def _read_cases(path: Path, zone: tzinfo) -> list[CaseQuery]:
                     raise ValueError("missing case_id or onset")
                 day = date.fromisoformat(onset)
                 cases.append(CaseQuery(case_id, day, _moment(record.get("isolated_at"), zone)))
-            except (ValueError, _UsageError) as exc:
+            except (ValueError, UsageError) as exc:
                 problems.append(f"  row {row}: {exc}")
     if problems:
-        raise _UsageError(f"{path}: invalid case rows:\n" + "\n".join(problems[:10]))
+        raise UsageError(f"{path}: invalid case rows:\n" + "\n".join(problems[:10]))
     return cases
 
 
@@ -137,7 +151,7 @@ def _start_spark(master: str | None) -> None:
     try:
         spark_session(master)
     except SparkUnavailable as exc:
-        raise _UsageError(str(exc)) from None
+        raise UsageError(str(exc)) from None
 
 
 def _spark_over_archive(
@@ -158,6 +172,25 @@ def _spark_over_archive(
 
 def run_trace(options: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Run from parsed options; nothing is written to stdout or --out unless all went well."""
+    with _system_allocator():
+        return _run_trace(options, stdout, stderr)
+
+
+@contextlib.contextmanager
+def _system_allocator() -> Iterator[None]:
+    """Arrow's columns from the C library's allocator while tracing: with Arrow's default
+    (mimalloc) a trace of a 5 M-stay file spent 1.1-1.5 s in the kernel, with this one
+    0.4-0.5 s (2 cores; bench/README.md, one-shot trace). A trace allocates a few big
+    columns and ends, so a pool that keeps memory for reuse has little to gain."""
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
+
+
+def _run_trace(options: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         zone = zone_named(options.zone)
         params = TracingParams(
@@ -166,10 +199,11 @@ def run_trace(options: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
             default_stay=timedelta(minutes=options.default_stay),
             degree=options.degree,
         )
-        factory = file_engine(options.engine)
+        if options.engine is not None:
+            file_engine(options.engine)  # an unknown name is a usage error before reading
         spark_master = getattr(options, "spark_master", None)
         if spark_master is not None and options.engine != SPARK_ENGINE:
-            raise _UsageError(f"--spark-master goes with --engine {SPARK_ENGINE}")
+            raise UsageError(f"--spark-master goes with --engine {SPARK_ENGINE}")
         cases, batch = _cases(options, zone)
         archive = None
         if options.engine == SPARK_ENGINE:
@@ -183,25 +217,31 @@ def run_trace(options: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> in
     except InvalidCheckinsError as exc:
         stderr.write(f"trace: {exc}\n")
         return EXIT_INVALID_INPUT
-    except (_UsageError, ValueError, KeyError, ZoneInfoNotFoundError) as exc:
+    except (UsageError, ValueError, KeyError, ZoneInfoNotFoundError) as exc:
         message = exc.args[0] if exc.args else exc
         stderr.write(f"trace: {message}\n")
         return EXIT_INVALID_INPUT
     if skipped:
         stderr.write(f"trace: skipped {skipped} invalid check-in rows\n")
     if archive is None:
-        engine = factory(records, zone)
+        engine = file_engine(_engine_name(options.engine, len(cases)))(records, zone)
     results = trace_batch(engine, cases, params)
     text = io.StringIO()
     write_contacts(text, results, style, batch=batch)
     if options.out is None:
         stdout.write(text.getvalue())
     else:
-        _write_whole(options.out, text.getvalue())
+        write_whole(options.out, text.getvalue())
     return EXIT_OK
 
 
-def _write_whole(path: Path, text: str) -> None:
+def _engine_name(named: str | None, case_count: int) -> str:
+    if named is not None:
+        return named
+    return ONE_SHOT_ENGINE if case_count <= ONE_SHOT_MAX_CASES else MANY_CASES_ENGINE
+
+
+def write_whole(path: Path, text: str) -> None:
     # Readers of --out never see a half-written file: write beside it, then rename.
     handle, temporary = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
     try:

@@ -4,6 +4,7 @@ traces are then answered from the sorted arrays (fangkong.analytics.stay_index).
 from __future__ import annotations
 
 from datetime import tzinfo
+from importlib import import_module
 from pathlib import Path
 
 import duckdb
@@ -108,3 +109,6 @@ def _from_records(records: CheckinRecords, zone: tzinfo) -> DuckDBEngine:
 
 
 register_file_engine("duckdb", _from_records)
+# The one-shot engine registers itself; imported here so that `trace --engine
+# one-shot` finds it wherever the built-in engines are loaded.
+import_module("fangkong.analytics.one_shot")

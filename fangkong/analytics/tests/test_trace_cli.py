@@ -7,9 +7,18 @@ import io
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 import pytest
 
-from fangkong.analytics.cli import add_trace_arguments, main, run_trace
+from fangkong.analytics.cli import (
+    ONE_SHOT_MAX_CASES,
+    _engine_name,
+    add_trace_arguments,
+    main,
+    run_trace,
+)
 
 DATA = Path(__file__).parent / "data"
 EVENTS = DATA / "example-events.csv"
@@ -29,7 +38,12 @@ def write(path: Path, text: str) -> Path:
 
 @pytest.mark.parametrize(
     "engine",
-    ["duckdb", "sql", pytest.param("spark", marks=[pytest.mark.spark, pytest.mark.sqlite_pass])],
+    [
+        "duckdb",
+        "one-shot",
+        "sql",
+        pytest.param("spark", marks=[pytest.mark.spark, pytest.mark.sqlite_pass]),
+    ],
 )
 def test_the_spec_example_prints_exactly_the_example_contacts(
     engine: str, request: pytest.FixtureRequest
@@ -231,3 +245,38 @@ def test_the_parser_pieces_work_inside_another_parser(tmp_path: Path):
     out, err = io.StringIO(), io.StringIO()
     assert run_trace(options, out, err) == 0
     assert out.getvalue() == (DATA / "example-contacts.csv").read_text()
+
+
+def test_without_an_engine_a_few_cases_run_one_shot_and_more_on_the_duckdb_index():
+    assert _engine_name(None, 1) == _engine_name(None, ONE_SHOT_MAX_CASES) == "one-shot"
+    assert _engine_name(None, ONE_SHOT_MAX_CASES + 1) == "duckdb"
+    assert _engine_name("sql", 1) == "sql"
+    assert _engine_name("one-shot", ONE_SHOT_MAX_CASES + 1) == "one-shot"
+
+
+def test_a_batch_gives_the_same_contacts_on_both_plans(tmp_path: Path):
+    onsets = ["2021-07-30", "2021-07-29", "2021-07-31"]
+    rows = [f"{c},{d}," for c in ("case1", "p2", "p5", "p6") for d in onsets[: 1 + len(c) % 3]]
+    assert len(rows) > ONE_SHOT_MAX_CASES
+    cases = write(tmp_path / "cases.csv", "case_id,onset,isolated_at\n" + "\n".join(rows) + "\n")
+    outputs = []
+    for engine in ([], ["--engine", "one-shot"]):
+        status, out, err = run(["trace", "--events", str(EVENTS), "--cases", str(cases), *engine])
+        assert (status, err) == (0, "")
+        outputs.append(out)
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0].splitlines()) > 8
+
+
+def test_a_typed_parquet_file_gives_the_example_contacts(tmp_path: Path):
+    table = pa_csv.read_csv(
+        EVENTS,
+        convert_options=pa_csv.ConvertOptions(
+            column_types={"check_in": pa.timestamp("s"), "check_out": pa.timestamp("s")}
+        ),
+    )
+    events = tmp_path / "events.parquet"
+    pq.write_table(table, events)
+    status, out, err = run(["trace", "--events", str(events), *EXAMPLE_ARGS[3:]])
+    assert (status, err) == (0, "")
+    assert out == (DATA / "example-contacts.csv").read_text()

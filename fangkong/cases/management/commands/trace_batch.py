@@ -23,7 +23,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from fangkong.analytics.cli import _read_cases, _UsageError, _write_whole
+from fangkong.analytics.cli import UsageError, read_cases, write_whole
 from fangkong.analytics.contact_csv import write_contacts
 from fangkong.analytics.timestamps import TimestampStyle
 from fangkong.analytics.tracing import TraceResult
@@ -64,7 +64,7 @@ class Command(BaseCommand):
         if options["out"] is None:
             getattr(self.stdout, "_out", sys.stdout).write(text.getvalue())
         else:
-            _write_whole(options["out"], text.getvalue())
+            write_whole(options["out"], text.getvalue())
 
     def _day(self, options: dict[str, Any]) -> list[TraceResult]:
         def progress(message: str) -> None:
@@ -94,8 +94,8 @@ class Command(BaseCommand):
     def _listed(self, options: dict[str, Any]) -> list[TraceResult]:
         engine = platform_engine()
         try:
-            cases = _read_cases(options["cases"], engine.zone)
-        except _UsageError as exc:
+            cases = read_cases(options["cases"], engine.zone)
+        except UsageError as exc:
             raise CommandError(str(exc)) from None
         batch = traces_together(cases, platform_params(degree=options["degree"]), engine)
         return [batch.results[case_id] for case_id in sorted(batch.results)]
