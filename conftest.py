@@ -42,6 +42,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if str(item.path).removeprefix(root).lstrip("/").startswith(DATABASE_FREE):
             item.add_marker(pytest.mark.sqlite_pass)
+        # A browser test's subject is what the page does in the browser (scripts, htmx,
+        # forms), the same on either database; what the server stores and answers is the
+        # subject of the view, API and service tests, which run in both passes.
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.sqlite_pass)
     if connection.vendor == "postgresql":
         once = pytest.mark.skip(reason="runs in the SQLite pass only (see README, Developing)")
         for item in items:
