@@ -38,6 +38,7 @@ from fangkong.analytics.tests.memory_tables import (
 )
 from fangkong.analytics.timestamps import DEFAULT_ZONE, instant_us, zone_named
 from fangkong.analytics.tracing import (
+    BatchTracingEngine,
     CaseQuery,
     TracingEngine,
     TracingParams,
@@ -174,6 +175,9 @@ ENGINE_KINDS = [
     pytest.param("sql-postgresql-other-way", marks=pytest.mark.postgres),
     "duckdb-csv",
     "duckdb-parquet",
+    # The one-shot trace of the CLI (one_shot.py), over the CSV and Parquet readers.
+    "one-shot-csv",
+    "one-shot-parquet",
     "memory-sqlite",
     "memory-sqlite-caught-up",
     "memory-sqlite-compacting",
@@ -262,6 +266,12 @@ def build_engine(request: pytest.FixtureRequest, engine_kind: str) -> Callable[.
             return table.engine(csv_path)
         if engine_kind == "sql-postgresql-other-way":
             return _other_way(table.engine(csv_path))
+        if engine_kind == "one-shot-csv":
+            return file_engine("one-shot")(load_checkins(csv_path, zone=ZONE), ZONE)
+        if engine_kind == "one-shot-parquet":
+            parquet_path = folder / "events.parquet"
+            write_parquet(stays, parquet_path)
+            return file_engine("one-shot")(load_checkins(parquet_path, zone=ZONE), ZONE)
         if engine_kind == "duckdb-parquet":
             parquet_path = folder / "events.parquet"
             write_parquet(stays, parquet_path)
@@ -472,10 +482,11 @@ def test_every_engine_on_a_busy_venue_and_stays_over_days(
     assert "early" not in found
 
 
-# Bounded for CI on 2 cores; FANGKONG_HYPOTHESIS_EXAMPLES=2000 for a longer hunt. Set on
-# this test only, so other apps' hypothesis settings stay theirs.
+# Bounded for CI on 2 cores (about twenty engine setups share the suite's time budget);
+# FANGKONG_HYPOTHESIS_EXAMPLES=2000 for a longer hunt. Set on this test only, so other
+# apps' hypothesis settings stay theirs.
 RANDOM_RUNS = settings(
-    max_examples=int(os.environ.get("FANGKONG_HYPOTHESIS_EXAMPLES", "150")),
+    max_examples=int(os.environ.get("FANGKONG_HYPOTHESIS_EXAMPLES", "100")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -525,6 +536,92 @@ def test_every_engine_matches_the_reference_on_random_check_ins(
     controls: dict[str, datetime] | None,
 ):
     check_against_the_reference(build_engine, stays, cases, params, controls)
+
+
+def check_the_batch_against_the_reference(
+    build_engine: Callable[..., TracingEngine],
+    stays: list[Stay],
+    cases: list[CaseQuery],
+    params: TracingParams,
+    controls: dict[str, datetime] | None,
+) -> list[list[Row]]:
+    """The engine's `trace_many` of all cases against the reference, case by case; returns
+    the reference's rows in batch order."""
+    with tempfile.TemporaryDirectory() as folder:
+        engine = build_engine(stays, Path(folder))
+        assert isinstance(engine, BatchTracingEngine)
+        results = engine.trace_many(cases, params, control_times=controls)
+    ordered = sorted(cases, key=lambda case: case.case_id)  # stable: repeated ids keep order
+    expected = [reference_trace(stays, case, params, controls) for case in ordered]
+    assert [r.case_id for r in results] == [case.case_id for case in ordered]
+    assert [list(r.rows()) for r in results] == expected
+    return expected
+
+
+@pytest.mark.parametrize("engine_kind", [_spark("spark-csv")])
+def test_a_spark_batch_gives_each_case_its_own_trace(build_engine: Callable[..., TracingEngine]):
+    """The spec example's cases traced together: cases that are each other's contacts,
+    contacts shared by cases, a case without stays, a case id twice with other windows."""
+    stays = [
+        Stay(
+            r["person_id"],
+            r["venue_id"],
+            datetime.fromisoformat(r["check_in"]),
+            datetime.fromisoformat(r["check_out"]) if r["check_out"] else None,
+        )
+        for r in csv.DictReader((DATA / "example-events.csv").open())
+    ]
+    cases = [
+        CaseQuery("p2", date(2021, 7, 30)),
+        CaseQuery("case1", date(2021, 7, 30)),
+        CaseQuery("nobody", date(2021, 7, 30)),
+        CaseQuery("p5", date(2021, 7, 31), isolated_at=datetime(2021, 7, 29, 10, 25)),
+        # 21:40-21:50 with case1 at most: 10 minutes, no contact.
+        CaseQuery("p2", date(2021, 7, 20), isolated_at=datetime(2021, 7, 28, 21, 50)),
+        CaseQuery("p6", date(2021, 7, 21)),
+    ]
+    # p2 under control at 10:20 on the 29th: 10 minutes with p5 at shopB, not 20.
+    controls = {"p2": datetime(2021, 7, 29, 10, 20)}
+    expected = check_the_batch_against_the_reference(
+        build_engine, stays, cases, TracingParams(), controls
+    )
+    # In batch order: case1, nobody, p2 (onset 30th), p2 (onset 20th), p5, p6.
+    found = [{row[0]: row[1] for row in rows} for rows in expected]
+    assert found[0] == {"p2": 1, "p3": 2, "p4": 2}
+    assert found[2] == {"case1": 1, "p3": 1, "p4": 1, "p5": 1}
+    # p2's degree-2 window from 10:10 to its control at 10:20: too short for anyone.
+    assert found[4] == {"p2": 1}
+    assert found[1] == found[3] == found[5] == {}
+
+
+batch_cases = st.lists(
+    st.sampled_from(PERSONS).flatmap(lambda person: case_strategy(person)), min_size=2, max_size=6
+)
+
+
+@pytest.mark.parametrize("engine_kind", [_spark("spark-csv")])
+@settings(
+    SPARK_RANDOM_RUNS,
+    max_examples=int(os.environ.get("FANGKONG_SPARK_HYPOTHESIS_EXAMPLES", "3")),
+)
+@given(
+    stays=stays_strategy(),
+    cases=batch_cases,
+    params=params_strategy,
+    controls=st.none() | controls_strategy,
+)
+def test_a_spark_batch_matches_the_reference_on_random_check_ins(
+    build_engine: Callable[..., TracingEngine],
+    stays: list[Stay],
+    cases: list[CaseQuery],
+    params: TracingParams,
+    controls: dict[str, datetime] | None,
+):
+    expected = check_the_batch_against_the_reference(build_engine, stays, cases, params, controls)
+    ids = {case.case_id for case in cases}
+    event(
+        f"cases found by other cases: {min(sum(r[0] in ids for rows in expected for r in rows), 2)}"
+    )
 
 
 @pytest.mark.parametrize("engine_kind", SPARK_MAIN_KINDS)
