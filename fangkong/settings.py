@@ -607,6 +607,9 @@ FANGKONG_CASE_INVESTIGATION_HOURS = env_int("FANGKONG_CASE_INVESTIGATION_HOURS",
 # "sql" reads them at each trace; "memory" keeps a copy per process, current to the last
 # commit, for outbreak-sized traces. And how far it goes: 2 finds secondary contacts too.
 FANGKONG_TRACE_ENGINE = env_str("FANGKONG_TRACE_ENGINE", "sql")
+# With FANGKONG_TRACE_ENGINE=spark: the Spark master (spark://host:7077, yarn, local[4], ...);
+# empty: local[*], or spark-submit's master when the platform runs under spark-submit.
+FANGKONG_SPARK_MASTER = env_str("FANGKONG_SPARK_MASTER", "")
 FANGKONG_TRACE_DEGREE = env_int("FANGKONG_TRACE_DEGREE", 2)
 # A trace asked for from a page or the API is queued as a task run by `fangkong worker`
 # (the periodic jobs take up any the queue lost), never in the web request. A request a worker

@@ -19,6 +19,7 @@ class CasesSettings:
     case_report_hours: int  # FANGKONG_CASE_REPORT_HOURS
     case_investigation_hours: int  # FANGKONG_CASE_INVESTIGATION_HOURS
     trace_engine: str  # FANGKONG_TRACE_ENGINE
+    spark_master: str  # FANGKONG_SPARK_MASTER
     trace_degree: int  # FANGKONG_TRACE_DEGREE
     trace_stale_minutes: int  # FANGKONG_TRACE_STALE_MINUTES
     trace_max_attempts: int  # FANGKONG_TRACE_MAX_ATTEMPTS
@@ -38,6 +39,7 @@ def cases_settings() -> CasesSettings:
         case_report_hours=settings.FANGKONG_CASE_REPORT_HOURS,
         case_investigation_hours=settings.FANGKONG_CASE_INVESTIGATION_HOURS,
         trace_engine=settings.FANGKONG_TRACE_ENGINE,
+        spark_master=settings.FANGKONG_SPARK_MASTER,
         trace_degree=settings.FANGKONG_TRACE_DEGREE,
         trace_stale_minutes=settings.FANGKONG_TRACE_STALE_MINUTES,
         trace_max_attempts=settings.FANGKONG_TRACE_MAX_ATTEMPTS,

@@ -141,6 +141,27 @@ register_platform_engine("disk", _disk_engine_factory)
 archive_reader_register("disk", lambda: configured_engine_name() == "disk")
 
 
+def _spark_engine_factory(zone: tzinfo) -> TracingEngine:
+    """Spark (FANGKONG_SPARK_MASTER) over the archive's day files on storage the cluster
+    reads, and over the table's rows a pass can meet, read through this request's connection
+    (so, like `sql`, it sees the transaction's own rows). The process's Spark session is
+    started on first use and kept."""
+    from fangkong.analytics.spark_engine import SparkEngine
+
+    connection.ensure_connection()
+    return SparkEngine.over_platform(
+        archive_dir(),
+        connection.connection,
+        table=CHECKIN_TABLE,
+        zone=zone,
+        master=cases_settings().spark_master or None,
+    )
+
+
+register_platform_engine("spark", _spark_engine_factory)
+archive_reader_register("spark", lambda: configured_engine_name() == "spark")
+
+
 def disk_index_root() -> Path:
     """Where the disk engine keeps its day indexes (DiskEngine's default)."""
     return archive_dir() / "tracing_index"

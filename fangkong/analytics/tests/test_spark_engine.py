@@ -6,8 +6,10 @@ Whether it traces as the contract says is test_engine_conformance.py's (the `spa
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,7 +64,7 @@ TEXT_FORMS = (
 def read_on_the_cluster(spark: Any, path: Path) -> tuple[list[Stay], int]:
     """(valid stays, number of invalid rows) as the Spark engine reads `path`."""
     from fangkong.analytics.checkin_files import checkin_files
-    from fangkong.analytics.spark_engine import read_checkins
+    from fangkong.analytics.spark_checkin_reading import read_checkins
 
     frame = read_checkins(spark, checkin_files(path), path, ZONE)
     rows = frame.collect()
@@ -247,3 +249,53 @@ def test_the_session_keeps_its_master(spark: Any):
     assert spark_session(running) is spark
     with pytest.raises(SparkUnavailable, match="already runs with master"):
         spark_session("spark://elsewhere:7077")
+
+
+@contextlib.contextmanager
+def queries_run(spark: Any) -> Iterator[list[int]]:
+    """Counts the SQL queries that ran Spark jobs meanwhile (a query runs several jobs:
+    its broadcasts, its stages), from the session's own record of its executions."""
+    store = spark._jsparkSession.sharedState().statusStore()
+    bus = spark.sparkContext._jsc.sc().listenerBus()
+
+    def executions() -> list[Any]:
+        bus.waitUntilEmpty()  # the record is kept by a listener, asynchronously
+        count = store.executionsCount()
+        listed = store.executionsList(max(0, count - 200), 200)
+        return [listed.apply(i) for i in range(listed.size())]
+
+    known = max((e.executionId() for e in executions()), default=-1)
+    counted: list[int] = []
+    try:
+        yield counted
+    finally:
+        ran = [e for e in executions() if e.executionId() > known and e.jobs().size() > 0]
+        counted.append(len(ran))
+
+
+def test_a_batch_is_one_spark_query_per_degree_whatever_its_size(spark: Any, tmp_path: Path):
+    from fangkong.analytics.spark_engine import SparkEngine
+
+    data = Path(__file__).parent / "data" / "example-events.csv"
+    engine = SparkEngine(load_checkins(data, zone=ZONE), zone=ZONE)
+    onset = date(2021, 7, 30)
+    cases = [CaseQuery(person, onset) for person in ("case1", "p2", "p3", "p4", "p5", "nobody")]
+    with queries_run(spark) as single:
+        alone = engine.trace(cases[0], TracingParams())
+    with queries_run(spark) as batch:
+        together = engine.trace_many(cases, TracingParams())
+    assert (single, batch) == ([2], [2])
+    assert list(together[0].rows()) == list(alone.rows())
+    assert [(r.case_id, len(r)) for r in together] == [
+        ("case1", 4),
+        ("nobody", 0),
+        ("p2", 4),
+        ("p3", 3),
+        ("p4", 3),
+        ("p5", 1),
+    ]
+    # Nothing to find: degree 2 is not asked for, an empty batch asks nothing.
+    with queries_run(spark) as idle:
+        assert engine.trace_many([], TracingParams()) == []
+        assert len(engine.trace(cases[-1], TracingParams())[:]) == 0
+    assert idle == [1]

@@ -48,8 +48,8 @@ Progress = Callable[[int, int], None]  # (rows written so far, rows of the day)
 # Rows fetched per round trip on SQLite (PostgreSQL streams COPY in blocks of this many bytes).
 SQLITE_CHUNK_ROWS = 50_000
 ARCHIVE_UNREAD = (
-    "no tracing engine reads the archive (FANGKONG_TRACE_ENGINE=disk does): a day moved out of "
-    "the database would leave every trace, so nothing was archived"
+    "no tracing engine reads the archive (FANGKONG_TRACE_ENGINE=disk or spark does): a day moved "
+    "out of the database would leave every trace, so nothing was archived"
 )
 COPY_BLOCK_BYTES = 8 << 20
 
