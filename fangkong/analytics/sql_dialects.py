@@ -43,6 +43,16 @@ OPEN_STAY_CLASS = 0
 _CLASS_SLACK_US = MICROS_PER_SECOND
 
 
+def fetch_all(connection: Any, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Every row of a read through a raw DB-API connection, its cursor closed."""
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 @dataclass(frozen=True, slots=True)
 class CheckinTable:
     """Where check-ins live: a table and the columns every SQL text here names.

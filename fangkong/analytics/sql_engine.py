@@ -18,6 +18,7 @@ from fangkong.analytics.sql_dialects import (
     Probe,
     SqlDialect,
     SqliteDialect,
+    fetch_all,
 )
 from fangkong.analytics.timestamps import DEFAULT_ZONE, zone_named
 from fangkong.analytics.tracing import (
@@ -65,12 +66,7 @@ class SqlEngine:
             self.dialect.learn_types(connection)
 
     def _fetch(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-        cursor = self.connection.cursor()
-        try:
-            cursor.execute(sql, params)
-            return list(cursor.fetchall())
-        finally:
-            cursor.close()
+        return fetch_all(self.connection, sql, params)
 
     def trace(
         self,

@@ -10,7 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from fangkong.analytics.sql_dialects import PostgresDialect, SqlDialect
+from fangkong.analytics.sql_dialects import PostgresDialect, SqlDialect, fetch_all
 
 STAYS_SCHEMA = pa.schema(
     [
@@ -67,7 +67,7 @@ class WindowReader:
         venue = self.d.as_text(f'"{t.venue_id}"')
         sql = f'SELECT DISTINCT {venue} FROM "{t.table}" WHERE {test} AND {self._window()}'
         params = {"persons": value, **self._params(low, high, default_stay_us)}
-        return {str(row[0]) for row in self._fetch(sql, params)}
+        return {str(row[0]) for row in fetch_all(self.connection, sql, params)}
 
     def stays_at(
         self, venues: Collection[str], low: int, high: int | None, default_stay_us: int
@@ -82,7 +82,9 @@ class WindowReader:
             f"SELECT {person}, {venue}, {self.d.micros(t.check_in)}, "
             f'{self.d.micros(t.check_out)} FROM "{t.table}" WHERE {test} AND {self._window()}'
         )
-        rows = self._fetch(sql, {"venues": value, **self._params(low, high, default_stay_us)})
+        rows = fetch_all(
+            self.connection, sql, {"venues": value, **self._params(low, high, default_stay_us)}
+        )
         columns: list[Sequence[Any]] = [[], [], [], []]
         if rows:
             columns = list(zip(*rows, strict=True))
@@ -91,11 +93,3 @@ class WindowReader:
                 columns, STAYS_SCHEMA, strict=True)],
             schema=STAYS_SCHEMA,
         )  # fmt: skip
-
-    def _fetch(self, sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-        cursor = self.connection.cursor()
-        try:
-            cursor.execute(sql, params)
-            return list(cursor.fetchall())
-        finally:
-            cursor.close()
