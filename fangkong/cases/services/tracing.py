@@ -175,10 +175,18 @@ def trace_run_record(
         updated=0,
         by=by,
     )
+    # The cases this one was found through (a contact who turned positive) are infected and
+    # isolated already: the trace finds them again, but listing them as this case's contacts
+    # would put a case under control twice and turn the transmission chain back on itself.
+    index_persons = set(
+        Contact.objects.filter(person_id=case.person_id).values_list("case__person_id", flat=True)
+    )
     new: list[Proposal] = []
     updated: list[Contact] = []
     upgraded: list[Contact] = []
     for exposure in found:
+        if exposure.person_id in index_persons:
+            continue
         proof = evidence.get(exposure.person_id)
         contact = existing.get(exposure.person_id)
         if contact is None:

@@ -78,8 +78,10 @@ def test_a_close_contact_who_becomes_a_case_takes_over_and_upgrades_their_second
     run = TraceRun.objects.get(case=p2_case)
     assert run.trigger == TraceTrigger.UPGRADE
     assert run.window_start == at("2021-07-27T00:00")
-    # The trace finds case1 (with p2 at the bar) as a close contact of p2, too.
-    assert ("case1", 1, "p2", ContactStatus.PROPOSED) in _rows(p2_case)
+    # Its trace finds case1 (with p2 at the bar) again, but case1 is the case p2 was found
+    # through, infected already: it is not proposed as p2's contact.
+    assert run.close_found == 4  # case1, p3, p4 and p5
+    assert "case1" not in {row[0] for row in _rows(p2_case)}
 
 
 def test_upgrading_twice_announces_nothing_new(confirmed, spec_city, make_case, heard):
