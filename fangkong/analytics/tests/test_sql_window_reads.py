@@ -19,6 +19,7 @@ from fangkong.analytics.sql_window_reads import WindowReader
 from fangkong.analytics.tests.test_sql_index_use import MINUTE, platform_rows
 
 Row = tuple[int, int, int, int | None]
+TABLE = CheckinTable(table="window_reads_checkin")
 STAY = 60 * MINUTE
 
 
@@ -59,16 +60,18 @@ def _read(reader: WindowReader, rows: list[Row]) -> None:
 def test_the_table_gives_the_stays_a_pass_can_meet_on_sqlite():
     rows = platform_rows(5_000)
     connection = sqlite3.connect(":memory:")
-    create_checkin_table(connection, "sqlite")
-    insert_checkins(connection, "sqlite", rows)
-    create_tracing_indexes(connection, "sqlite")
-    _read(WindowReader(connection, SqliteDialect(CheckinTable())), rows)
+    create_checkin_table(connection, "sqlite", TABLE)
+    insert_checkins(connection, "sqlite", rows, TABLE)
+    create_tracing_indexes(connection, "sqlite", TABLE)
+    _read(WindowReader(connection, SqliteDialect(TABLE)), rows)
 
 
 @pytest.mark.postgres
 def test_the_table_gives_the_stays_a_pass_can_meet_on_postgresql(postgres_connection):
     rows = platform_rows(5_000)
-    create_checkin_table(postgres_connection, "postgresql")
-    insert_checkins(postgres_connection, "postgresql", rows)
-    create_tracing_indexes(postgres_connection, "postgresql")
-    _read(WindowReader(postgres_connection, PostgresDialect(CheckinTable())), rows)
+    # The session's database is shared with other modules' tables: this one has its own.
+    postgres_connection.execute(f'DROP TABLE IF EXISTS "{TABLE.table}"')
+    create_checkin_table(postgres_connection, "postgresql", TABLE)
+    insert_checkins(postgres_connection, "postgresql", rows, TABLE)
+    create_tracing_indexes(postgres_connection, "postgresql", TABLE)
+    _read(WindowReader(postgres_connection, PostgresDialect(TABLE)), rows)

@@ -125,15 +125,25 @@ def test_the_command_writes_one_table_with_each_row_s_case(spec_city, two_cases)
     assert "2 cases traced" in err.getvalue()
 
 
-def test_the_command_is_spelt_with_a_hyphen_and_traces_a_list_without_recording(
-    spec_city, tmp_path, capsys
-):
+def test_a_list_of_index_persons_is_traced_without_recording_anything(spec_city, tmp_path):
     listed = tmp_path / "index-persons.csv"
     listed.write_text(
         f"case_id,onset,isolated_at\n{spec_city.persons['case1'].pk},2021-07-30,\n",
         encoding="utf-8",
     )
-    fangkong_main(["trace-batch", "--cases", str(listed), "--degree", "1"])
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    out = io.StringIO()
+    call_command("trace_batch", "--cases", str(listed), "--degree", "1", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert [(r["person_id"], r["degree"]) for r in rows] == [(str(spec_city.persons["p2"].pk), "1")]
     assert not TraceRun.objects.exists()
+
+
+def test_commands_are_spelt_with_hyphens_on_the_command_line(monkeypatch):
+    # Through Django's own entry point the command would close the test's connections.
+    given: list[list[str]] = []
+    monkeypatch.setattr(
+        "django.core.management.execute_from_command_line", lambda argv: given.append(argv)
+    )
+    fangkong_main(["trace-batch", "--day", "2021-07-30"])
+    fangkong_main(["--help"])
+    assert given == [["fangkong", "trace_batch", "--day", "2021-07-30"], ["fangkong", "--help"]]
