@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
         from django.conf import settings
 
         from fangkong.core.api.schema import enum_name_overrides
+        from fangkong.core.idempotency import register as register_idempotency_jobs
+
+        register_idempotency_jobs()
 
         # Models are all imported by now, so every enumeration is known.
         configured: dict[str, object] = settings.SPECTACULAR_SETTINGS.get(  # type: ignore[assignment]

@@ -22,6 +22,7 @@ class CoreSettings:
     earliest_birth_date: str  # FANGKONG_EARLIEST_BIRTH_DATE
     earliest_event_date: str  # FANGKONG_EARLIEST_EVENT_DATE
     list_page_size: int  # FANGKONG_LIST_PAGE_SIZE
+    idempotency_ttl_hours: int  # FANGKONG_IDEMPOTENCY_TTL_HOURS
     # the backup copies the venues' photo tree; core sits below venues.
     venue_photo_root: Path  # FANGKONG_VENUE_PHOTO_ROOT
 
@@ -36,5 +37,6 @@ def core_settings() -> CoreSettings:
         earliest_birth_date=settings.FANGKONG_EARLIEST_BIRTH_DATE,
         earliest_event_date=settings.FANGKONG_EARLIEST_EVENT_DATE,
         list_page_size=settings.FANGKONG_LIST_PAGE_SIZE,
+        idempotency_ttl_hours=settings.FANGKONG_IDEMPOTENCY_TTL_HOURS,
         venue_photo_root=settings.FANGKONG_VENUE_PHOTO_ROOT,
     )

@@ -95,3 +95,49 @@ class DataImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename}"
+
+
+class IdempotencyRecord(models.Model):
+    """One `Idempotency-Key` of one caller on one operation (fangkong/core/idempotency.py).
+
+    Claimed (status empty) in its own transaction before the view runs, so the unique
+    constraint decides which of two concurrent requests with the key runs; completed with the
+    view's answer, which a retry is given back instead of running the view again.
+    """
+
+    # "user:<pk>" or "token:<pk>": two integrations of one account (two tokens) keep apart.
+    owner = models.CharField(_("调用方"), max_length=40)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    key = models.CharField(_("幂等键"), max_length=255)
+    method = models.CharField(_("方法"), max_length=10)
+    path = models.CharField(_("路径"), max_length=500)
+    # sha256 of what was sent; the same key with other content is refused, never replayed.
+    fingerprint = models.CharField(_("请求摘要"), max_length=64)
+    status = models.PositiveSmallIntegerField(_("响应状态"), null=True, blank=True)
+    content_type = models.CharField(_("响应类型"), max_length=100, blank=True)
+    headers = models.JSONField(_("响应头"), default=dict, blank=True)
+    body = models.BinaryField(_("响应内容"), default=b"", blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("幂等记录")
+        verbose_name_plural = _("幂等记录")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "key", "method", "path"], name="idempotency_one_per_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created_at")]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.method} {self.path} {self.key}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status is None

@@ -37,17 +37,25 @@ def site_create(
         raise ValidationError({"name": _("请填写隔离点名称")})
     if status not in SiteStatus.values:
         raise ValidationError({"status": _("未知状态：%s") % status})
+    # A site's name is its natural key, unique in the whole city (not only in its district:
+    # the commands and imports name a site by its name alone). A second registration of it
+    # is a conflict with the first, also when both race past the check (the constraint).
+    taken = Conflict(_("已有名为「%s」的隔离点") % name)
     if Site.objects.filter(name=name).exists():
-        raise ValidationError({"name": _("已有名为「%s」的隔离点") % name})
-    site = Site.objects.create(
-        name=name,
-        jurisdiction=jurisdiction,
-        address=address.strip(),
-        operating_unit=operating_unit,
-        status=status,
-        contact_name=contact_name.strip(),
-        contact_phone=contact_phone.strip(),
-    )
+        raise taken
+    try:
+        with transaction.atomic():
+            site = Site.objects.create(
+                name=name,
+                jurisdiction=jurisdiction,
+                address=address.strip(),
+                operating_unit=operating_unit,
+                status=status,
+                contact_name=contact_name.strip(),
+                contact_phone=contact_phone.strip(),
+            )
+    except IntegrityError as error:
+        raise taken from error
     audit_write(by=by, action="site.create", obj=site, after=snapshot(site))
     return site
 
@@ -129,8 +137,11 @@ def rooms_create(
         )
     )
     if taken:
-        raise ValidationError(
-            {"floors": _("房号已存在：%s") % "、".join(sorted(taken, key=lambda n: (len(n), n)))}
+        # A room's number is its natural key within the site: a second layout of a floor
+        # (a retried request) conflicts with the first rather than being invalid input.
+        raise Conflict(
+            _("房号已存在：%s") % "、".join(sorted(taken, key=lambda n: (len(n), n))),
+            code="room_number_taken",
         )
     try:
         with transaction.atomic():

@@ -100,6 +100,8 @@ def site_create_page(request: AuthenticatedRequest) -> HttpResponse:
             site = site_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
+        except Conflict as conflict:
+            form.add_error("name", conflict.message)
         else:
             messages.success(request, _("隔离点已登记，请添加房间。"))
             return redirect("quarantine:rooms_create", pk=site.pk)

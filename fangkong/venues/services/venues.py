@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.capabilities import user_can
 from fangkong.core.audit import audit_write, changed, snapshot
+from fangkong.core.errors import Conflict
 from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
 from fangkong.venues.models import (
     CapacityTier,
@@ -31,6 +33,9 @@ NATIONAL_PLAN_TIERS = [
     ("tightened", "收紧限流", Decimal("0.500"), "疫情期间收紧：不超过核定容量的 50%"),
     ("closed", "暂停营业", Decimal("0.000"), "暂停营业：不得接待顾客"),
 ]
+
+# The alphabet of new_venue_code (URL-safe base64), so that a code fits the check-in URL.
+VENUE_CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{4,32}")
 
 _VENUE_FIELDS = [
     "name",
@@ -81,18 +86,33 @@ def venue_create(
     address: str = "",
     operator_unit: ResponsibleUnit | None = None,
     manager: User | None = None,
+    code: str = "",
     by: User | None,
 ) -> Venue:
+    """`code`: the venue code (场所码) another system already printed on the poster; a new
+    unguessable one when empty. The code is the venue's natural key: registering a second
+    venue with it is a conflict (409), never a second venue."""
     fields = venue_fields_clean(
         name=name, category=category, approved_capacity=approved_capacity, manager=manager
     )
-    venue = Venue.objects.create(
-        **fields,
-        address=address.strip(),
-        jurisdiction=jurisdiction,
-        operator_unit=operator_unit,
-        manager=manager,
-    )
+    code = code.strip() or new_venue_code()
+    if not VENUE_CODE_PATTERN.fullmatch(code):
+        raise ValidationError({"code": _("场所码须为 4 至 32 位字母、数字、“-”或“_”")})
+    taken = Conflict(_("场所码「%s」已被其他场所使用") % code)
+    if Venue.objects.filter(code=code).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            venue = Venue.objects.create(
+                **fields,
+                address=address.strip(),
+                jurisdiction=jurisdiction,
+                operator_unit=operator_unit,
+                manager=manager,
+                code=code,
+            )
+    except IntegrityError as error:  # the same code registered concurrently
+        raise taken from error
     audit_write(by=by, action="venue.create", obj=venue, after=snapshot(venue, _VENUE_FIELDS))
     return venue
 

@@ -1,0 +1,86 @@
+"""Retrying any creating POST of the API with the same Idempotency-Key creates one row.
+
+The creating operations are read from the schema (every POST that answers 201), so a new one
+without a case in idempotency_cases.py fails `test_every_creating_post_has_a_case`. Each case
+picks what it needs from the demo miniature (built once for the module) and sends a minimal
+valid body; the test sends it twice with one key and checks that the first created rows,
+the retry got the same answer back, and no table gained a row from the retry. The mechanism
+itself is tested in core/tests/test_idempotency.py; this shows that no creating operation
+escapes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.apps import apps
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from fangkong.accounts.models import User
+from fangkong.core.models import IdempotencyRecord
+from fangkong.tests.idempotency_cases import CASES, Attempt
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_miniature")]
+
+
+@pytest.fixture(scope="module")
+def creating_operations(django_db_blocker: Any) -> list[str]:
+    GENERATOR_STATS.reset()
+    with django_db_blocker.unblock(), GENERATOR_STATS.silence():
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    GENERATOR_STATS.reset()
+    return sorted(
+        path
+        for path, item in schema["paths"].items()
+        if "post" in item and "201" in item["post"].get("responses", {})
+    )
+
+
+def test_every_creating_post_has_a_case(creating_operations):
+    assert [path for path in creating_operations if path not in CASES] == []
+    assert [path for path in CASES if path not in creating_operations] == []
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows of every table the application writes (the key's own record aside)."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy and model is not IdempotencyRecord
+    }
+
+
+def _grown(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    return {label: after[label] - n for label, n in before.items() if after[label] != n}
+
+
+def _send(attempt: Attempt, client: APIClient) -> Any:
+    body: dict[str, Any] = dict(attempt.body)
+    if attempt.format == "multipart":
+        body.update({name: make() for name, make in attempt.files.items()})
+    return client.post(
+        attempt.path, body, format=attempt.format, headers={"Idempotency-Key": "retry-me-1"}
+    )
+
+
+@pytest.mark.parametrize("operation", sorted(CASES))
+def test_retrying_a_creating_post_with_the_same_key_creates_one_row(operation):
+    attempt = CASES[operation]()
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username=attempt.user))
+
+    before = _row_counts()
+    first = _send(attempt, client)
+    after_first = _row_counts()
+    retry = _send(attempt, client)
+    after_retry = _row_counts()
+
+    assert first.status_code == 201, first.content.decode()
+    assert _grown(before, after_first), "the first request created nothing"
+    assert retry.status_code == 201
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.content == first.content
+    assert _grown(after_first, after_retry) == {}
