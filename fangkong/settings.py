@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "fangkong.people",
     "fangkong.policy",
     "fangkong.alerts",
+    "fangkong.webhooks",
     "fangkong.facilities",
     "fangkong.operations",
     "fangkong.specimens",
@@ -145,6 +146,9 @@ MIDDLEWARE = [
     "fangkong.accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication: an API POST's Idempotency-Key is claimed before its view runs and
+    # its answer kept after (fangkong/core/idempotency_middleware.py).
+    "fangkong.core.idempotency_middleware.IdempotencyMiddleware",
     # A view that meets a restarting database answers 503, not a 500 traceback.
     "fangkong.core.database_outage.DatabaseUnavailableMiddleware",
     # Turns a lockout found while authenticating into the lockout page (last: it reads the flag
@@ -434,13 +438,21 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": 0,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "fangkong.core.api.pagination.KeysetPagination",
+    "DEFAULT_FILTER_BACKENDS": ["fangkong.core.api.filters.FilterBackend"],
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "fangkong.core.api.schema.FangkongAutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "public": env_str("FANGKONG_PUBLIC_RATE", "30/minute"),
         "token": env_str("FANGKONG_TOKEN_RATE", "10/minute"),
+        # Live scans a gateway account may post (POST /api/v1/venues/checkins/live/).
+        "checkin_live": env_str("FANGKONG_CHECKIN_LIVE_RATE", "600/minute"),
     },
     "EXCEPTION_HANDLER": "fangkong.core.api.errors.exception_handler",
+    # Every time in the API in the city's zone with its offset (+08:00), never UTC "Z".
+    "DEFAULT_RENDERER_CLASSES": [
+        "fangkong.core.api.rendering.LocalTimeJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "fangkong API",
@@ -480,6 +492,9 @@ FANGKONG_IMPORT_MAX_ROWS = env_int("FANGKONG_IMPORT_MAX_ROWS", 200_000)
 FANGKONG_EARLIEST_BIRTH_DATE = env_str("FANGKONG_EARLIEST_BIRTH_DATE", "1900-01-01")
 FANGKONG_EARLIEST_EVENT_DATE = env_str("FANGKONG_EARLIEST_EVENT_DATE", "2019-12-01")
 FANGKONG_LIST_PAGE_SIZE = env_int("FANGKONG_LIST_PAGE_SIZE", 50)
+# An API caller's Idempotency-Key is remembered (with the first answer, replayed to a retry)
+# this many hours; the job core.idempotency_expire then removes it and the key may be reused.
+FANGKONG_IDEMPOTENCY_TTL_HOURS = env_int("FANGKONG_IDEMPOTENCY_TTL_HOURS", 24)
 # Opening a person's full ID number and phone on their page takes a reason of at least this
 # many characters ("电话核实密接" is 6): enough to say why, recorded in the read audit row.
 FANGKONG_PERSON_REVEAL_REASON_MIN_LENGTH = env_int("FANGKONG_PERSON_REVEAL_REASON_MIN_LENGTH", 4)
@@ -658,3 +673,21 @@ FANGKONG_DASHBOARD_TREND_DAYS = env_int("FANGKONG_DASHBOARD_TREND_DAYS", 14)
 FANGKONG_DASHBOARD_REFRESH_SECONDS = env_int("FANGKONG_DASHBOARD_REFRESH_SECONDS", 60)
 # The public notice pages (no login) answer each client address this many times a minute.
 FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE = env_int("FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE", 120)
+
+# --- Webhooks (README: Webhooks) ---
+# A delivery is a POST with this timeout; a failed one is retried after BASE, 2×BASE, 4×BASE...
+# seconds (at most BACKOFF_MAX apart) and given up (dead) after MAX_ATTEMPTS; each run of the
+# delivery job sends at most BATCH. After ALERT_AFTER_FAILURES failures in a row a subscription
+# raises an alert (resolved by its next success). A rotated secret keeps signing beside the
+# new one for SECRET_GRACE_HOURS. Receivers' URLs must be https:// in production (http:// is
+# allowed elsewhere, for a receiver on the same machine); PROXY: the proxy deliveries go through
+# (empty: direct; the environment's proxy variables are never used).
+FANGKONG_WEBHOOK_TIMEOUT_SECONDS = env_int("FANGKONG_WEBHOOK_TIMEOUT_SECONDS", 5)
+FANGKONG_WEBHOOK_MAX_ATTEMPTS = env_int("FANGKONG_WEBHOOK_MAX_ATTEMPTS", 8)
+FANGKONG_WEBHOOK_BACKOFF_BASE_SECONDS = env_int("FANGKONG_WEBHOOK_BACKOFF_BASE_SECONDS", 60)
+FANGKONG_WEBHOOK_BACKOFF_MAX_SECONDS = env_int("FANGKONG_WEBHOOK_BACKOFF_MAX_SECONDS", 6 * 3600)
+FANGKONG_WEBHOOK_BATCH = env_int("FANGKONG_WEBHOOK_BATCH", 50)
+FANGKONG_WEBHOOK_ALERT_AFTER_FAILURES = env_int("FANGKONG_WEBHOOK_ALERT_AFTER_FAILURES", 5)
+FANGKONG_WEBHOOK_SECRET_GRACE_HOURS = env_int("FANGKONG_WEBHOOK_SECRET_GRACE_HOURS", 24)
+FANGKONG_WEBHOOK_ALLOW_HTTP = env_bool("FANGKONG_WEBHOOK_ALLOW_HTTP", not FANGKONG_PRODUCTION)
+FANGKONG_WEBHOOK_PROXY = env_str("FANGKONG_WEBHOOK_PROXY", "")

@@ -41,3 +41,6 @@ if settings.DEBUG:
 # is an outage too: 503 with Retry-After rather than a 500 or a 400.
 handler500 = "fangkong.core.database_outage.server_error"
 handler400 = "fangkong.core.database_outage.bad_request"
+# Under /api/ an unknown path or a refusal outside any view answers problem JSON, not a page.
+handler403 = "fangkong.core.api.handlers.permission_denied"
+handler404 = "fangkong.core.api.handlers.not_found"

@@ -8,12 +8,13 @@ from typing import Any
 
 from axes.models import AccessAttempt
 from django.db.models import Max, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.conf import accounts_settings
+from fangkong.core.api.problems import problem_body, problem_response
 from fangkong.core.request_context import client_ip
 
 
@@ -45,7 +46,8 @@ def lockout_response(
     }
     response: HttpResponse
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message, "retry_at": local.isoformat()}, status=429)
+        problem = problem_body(status=429, code="locked_out", detail=message, instance=request.path)
+        response = problem_response(problem, extensions={"retry_at": local.isoformat()})
     else:
         response = render(
             request,

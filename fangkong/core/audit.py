@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from fangkong.core.models import AuditEvent, AuditKind
 from fangkong.core.request_context import current_origin
@@ -29,6 +30,9 @@ class AuditOutsideTransaction(RuntimeError):
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        # The city's time with its offset, as the API writes every time (not UTC).
+        return timezone.localtime(value).isoformat()
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):

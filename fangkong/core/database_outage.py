@@ -25,6 +25,10 @@ from django.utils.translation import gettext as _
 from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import server_error as django_server_error
 
+from fangkong.core.api.handlers import api_problem, is_api_request
+from fangkong.core.api.handlers import bad_request as api_bad_request
+from fangkong.core.api.handlers import server_error as api_server_error
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
@@ -51,15 +55,15 @@ def _drop_broken_connections() -> None:
 
 
 def _wants_json(request: HttpRequest) -> bool:
-    return request.path.startswith("/api/") or "application/json" in request.headers.get(
-        "Accept", ""
-    )
+    return "application/json" in request.headers.get("Accept", "")
 
 
 def outage_response(request: HttpRequest) -> HttpResponse:
     message = _("数据库暂时不可用，请稍后重试")
     response: HttpResponse
-    if _wants_json(request):
+    if is_api_request(request):
+        response = api_problem(request, status=503, code="database_unavailable", detail=message)
+    elif _wants_json(request):
         response = JsonResponse({"detail": message, "code": "database_unavailable"}, status=503)
     else:
         text = escape(message)
@@ -97,6 +101,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if is_outage(error):
         _drop_broken_connections()
         return outage_response(request)
+    if is_api_request(request):
+        return api_server_error(request)
     return django_server_error(request)
 
 
@@ -105,4 +111,6 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_outage(exception):
         _drop_broken_connections()
         return outage_response(request)
+    if is_api_request(request):
+        return api_bad_request(request, exception)
     return django_bad_request(request, exception)

@@ -4,7 +4,7 @@ PostgreSQL text cannot contain the NUL character (U+0000): a search for `?q=%00`
 query and failed with a server error, on every list page and API search alike. Forms and
 serializers already refuse NUL in their own fields, but list filters, search boxes and a few
 buttons read `request.GET` / `request.POST` directly, so the one place that sees every
-parameter is a middleware. It answers 400 naming the parameter: in the DRF error shape on
+parameter is a middleware. It answers 400 naming the parameter: as problem details on
 the API, on a short page elsewhere. NUL is the only character PostgreSQL refuses in text;
 other control characters are stored as given, and URL decoding already replaces invalid
 UTF-8 (so no lone surrogate reaches here).
@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from fangkong.core.api.problems import field_error, problem_body, problem_response
 from fangkong.core.language import API_PREFIX
 
 UNSTORABLE = "\x00"
@@ -46,5 +47,13 @@ class UnstorableInputMiddleware:
             return self.get_response(request)
         message = _("参数「%(name)s」包含空字符（NUL），无法处理，请删除后重试") % {"name": name}
         if request.path_info.startswith(API_PREFIX):
-            return JsonResponse({name: [message]}, status=400)
+            return problem_response(
+                problem_body(
+                    status=400,
+                    code="invalid",
+                    detail=message,
+                    instance=request.path,
+                    errors=[field_error(name, "invalid", message)],
+                )
+            )
         return render(request, "core/bad_input.html", {"message": message}, status=400)

@@ -43,8 +43,9 @@ class TableRow:
 @dataclass(frozen=True)
 class RowError:
     row: int
-    column: str
+    column: str  # the column's title as the user's file names it ("" for the row or file)
     message: str
+    key: str = ""  # the column's key, which the API names (the JSON key of a record)
 
     def __str__(self) -> str:
         column = f"「{self.column}」" if self.column else ""
@@ -188,7 +189,7 @@ def read_table(file: IO[bytes], filename: str, columns: Sequence[Column]) -> lis
         if found is not None:
             positions[column.key] = found
         elif column.required:
-            missing.append(RowError(1, column.title, _("缺少此列")))
+            missing.append(RowError(1, column.title, _("缺少此列"), key=column.key))
     if missing:
         raise TableRejected(missing)
 
@@ -203,7 +204,10 @@ def read_table(file: IO[bytes], filename: str, columns: Sequence[Column]) -> lis
         unstorable = [c for c in columns if "\x00" in values.get(c.key, "")]
         if unstorable:  # PostgreSQL text cannot hold NUL
             raise TableRejected(
-                [RowError(number, c.title, _("包含空字符（NUL），无法保存")) for c in unstorable]
+                [
+                    RowError(number, c.title, _("包含空字符（NUL），无法保存"), key=c.key)
+                    for c in unstorable
+                ]
             )
         result.append(TableRow(number=number, values=values))
     if not result:

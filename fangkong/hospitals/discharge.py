@@ -58,7 +58,7 @@ class DischargeAssessment:
     def as_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
-            "at": self.at.isoformat(),
+            "at": timezone.localtime(self.at).isoformat(),  # the API's times are +08:00
             "met": self.met,
             "criteria": [
                 {"key": c.key, "label": c.label, "met": c.met, "detail": c.detail}

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
+from fangkong.alerts.api.filters import AlertFilterSet
 from fangkong.alerts.models import Alert
 from fangkong.alerts.selectors import alert_list
 from fangkong.alerts.services import alert_resolve
@@ -32,20 +33,18 @@ class AlertViewSet(ScopedObjectFirst[Alert], viewsets.ReadOnlyModelViewSet[Alert
 
     serializer_class = AlertSerializer
     permission_classes = [HasCapability("alert.view", write="alert.resolve")]
+    filterset_class = AlertFilterSet
 
     def get_queryset(self) -> QuerySet[Alert]:
-        params = self.request.query_params
-        return alert_list(
-            viewer=self.request.user,
-            open_only=params.get("show") != "all" and self.action == "list",
-            kind_prefix=params.get("kind", ""),
-        )
+        # Resolved ones too: the list's `show` filter hides them unless asked for.
+        return alert_list(viewer=self.request.user, open_only=False)
 
     @extend_schema(
         request=inline_serializer("AlertResolve", {"note": serializers.CharField(required=False)})
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Resolve the alert, with an optional note (409 when it is resolved already)."""
         alert = alert_resolve(
             alert=self.get_object(),
             note=str(request.data.get("note", "")) if isinstance(request.data, dict) else "",

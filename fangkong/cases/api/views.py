@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -18,6 +17,12 @@ from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.http import acting_user
 from fangkong.cases.api import serializers as s
+from fangkong.cases.api.filters import (
+    CaseFilterSet,
+    CaseRowsFilterSet,
+    ContactFilterSet,
+    InvestigationFilterSet,
+)
 from fangkong.cases.models import Case, Contact, Investigation, TraceRequest, TraceRun
 from fangkong.cases.selectors.cases import case_list
 from fangkong.cases.selectors.contacts import contact_list
@@ -38,7 +43,6 @@ from fangkong.cases.services.investigations import (
 )
 from fangkong.cases.services.trace_requests import trace_request_create
 from fangkong.cases.visibility import case_scope_q
-from fangkong.core.api.params import int_param
 from fangkong.core.api.serializers import FigureSerializer
 from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.core.audit import audit_read
@@ -79,31 +83,13 @@ class CaseViewSet(
 
     serializer_class = s.CaseSerializer
     permission_classes = [HasCapability("cases.view", write="cases.register")]
+    filterset_class = CaseFilterSet
 
     def get_queryset(self) -> QuerySet[Case]:
-        params = self.request.query_params
-        return case_list(
-            viewer=self.request.user,
-            search=params.get("q", ""),
-            classification=params.get("classification", ""),
-            flag=params.get("flag", ""),
-            now=timezone.now(),
-        )
+        return case_list(viewer=self.request.user)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return _identifiers_context(self)
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="病例编号、姓名或证件号码"),
-            OpenApiParameter("classification", str),
-            OpenApiParameter(
-                "flag", str, enum=["unreported", "report_overdue", "investigation_overdue"]
-            ),
-        ]
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_object()
@@ -112,6 +98,7 @@ class CaseViewSet(
 
     @extend_schema(request=s.CaseRegisterSerializer, responses={201: s.CaseSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Register a case of a person (the person's id)."""
         incoming = s.CaseRegisterSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
@@ -129,6 +116,7 @@ class CaseViewSet(
     @extend_schema(request=s.ReclassifySerializer, responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
     def reclassify(self, request: Request, pk: str | None = None) -> Response:
+        """Change the classification as of a time (e.g. suspected to confirmed)."""
         incoming = s.ReclassifySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         case = case_reclassify(
@@ -139,6 +127,7 @@ class CaseViewSet(
     @extend_schema(request=s.ReportSerializer, responses=s.CaseSerializer)
     @action(detail=True, methods=["post"])
     def report(self, request: Request, pk: str | None = None) -> Response:
+        """Record the direct network report (网络直报) of the case, once."""
         incoming = s.ReportSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         case = case_report(
@@ -168,7 +157,7 @@ class CaseViewSet(
         return Response(s.TraceRequestSerializer(queued).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses=FigureSerializer(many=True))
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def figures(self, request: Request) -> Response:
         """New cases by classification, contacts identified and under control, overdue."""
         return Response([f.as_dict() for f in case_numbers(viewer=request.user).figures()])
@@ -186,36 +175,17 @@ class ContactViewSet(
 
     serializer_class = s.ContactSerializer
     permission_classes = [HasCapability("cases.view", write="cases.investigate")]
+    filterset_class = ContactFilterSet
 
     def get_queryset(self) -> QuerySet[Contact]:
-        params = self.request.query_params
-        contacts = contact_list(
-            viewer=self.request.user,
-            status=params.get("status", ""),
-            degree=int_param(params.get("degree")),
-        )
-        if (case := int_param(params.get("case"))) is not None:
-            contacts = contacts.filter(case_id=case)
-        if params.get("overdue") == "1":
-            contacts = contacts.control_overdue(timezone.now())
-        return contacts
+        return contact_list(viewer=self.request.user)
 
     def get_serializer_context(self) -> dict[str, Any]:
         return _identifiers_context(self)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("case", int),
-            OpenApiParameter("status", str),
-            OpenApiParameter("degree", int, enum=[1, 2]),
-            OpenApiParameter("overdue", str, enum=["1"]),
-        ]
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
-
     @extend_schema(request=s.ContactAddSerializer, responses={201: s.ContactSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Record a contact of a case, named in the interview."""
         incoming = s.ContactAddSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
@@ -238,11 +208,13 @@ class ContactViewSet(
     @extend_schema(request=None, responses=s.ContactSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
+        """Confirm a proposed contact (or take back a dismissal)."""
         return self._answer(contact_confirm(contact=self.get_object(), by=acting_user(request)))
 
     @extend_schema(request=s.DismissSerializer, responses=s.ContactSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request: Request, pk: str | None = None) -> Response:
+        """Not a contact after all; `reason` says why."""
         incoming = s.DismissSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         contact = contact_dismiss(
@@ -255,6 +227,7 @@ class ContactViewSet(
     @extend_schema(request=s.NoteSerializer, responses=s.ContactSerializer)
     @action(detail=True, methods=["post"])
     def notify(self, request: Request, pk: str | None = None) -> Response:
+        """The contact has been told to stay put (phone, community worker at the door)."""
         _require(request, "cases.control")
         incoming = s.NoteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -278,6 +251,7 @@ class ContactViewSet(
     @extend_schema(request=s.NoteSerializer, responses=s.ContactSerializer)
     @action(detail=True, methods=["post"])
     def release(self, request: Request, pk: str | None = None) -> Response:
+        """Release a contact under control outside the platform's sites."""
         _require(request, "cases.control")
         incoming = s.NoteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -294,22 +268,23 @@ class InvestigationViewSet(
 
     serializer_class = s.InvestigationSerializer
     permission_classes = [HasCapability("cases.view", write="cases.investigate")]
+    filterset_class = InvestigationFilterSet
 
     def get_queryset(self) -> QuerySet[Investigation]:
         rows = Investigation.objects.filter(
             case__in=Case.objects.filter(case_scope_q(self.request.user))
         )
-        if (case := int_param(self.request.query_params.get("case"))) is not None:
-            rows = rows.filter(case_id=case)
         return rows.prefetch_related("itinerary__venue").order_by("-pk")
 
     @extend_schema(
-        parameters=[OpenApiParameter("case", int)],
+        request=s.InvestigationSerializer,
+        responses=s.InvestigationSerializer,
+        parameters=[
+            OpenApiParameter(
+                "complete", str, enum=["1"], description="1：同时完成（关闭）流调；省略则只保存"
+            )
+        ],
     )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
-
-    @extend_schema(request=s.InvestigationSerializer, responses=s.InvestigationSerializer)
     @action(detail=True, methods=["post"])
     def conclude(self, request: Request, pk: str | None = None) -> Response:
         """Set investigator, likely source and summary; `?complete=1` also closes it."""
@@ -332,6 +307,7 @@ class InvestigationViewSet(
     @extend_schema(request=s.ItineraryEntrySerializer, responses={201: s.ItineraryEntrySerializer})
     @action(detail=True, methods=["post"])
     def itinerary(self, request: Request, pk: str | None = None) -> Response:
+        """Add a place and time to the case's itinerary."""
         incoming = s.ItineraryEntrySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -352,19 +328,13 @@ class _RowsOfVisibleCases(ScopedObjectFirst[Any], viewsets.ReadOnlyModelViewSet[
     """Rows of the cases the caller may see; `?case=` narrows them to one case."""
 
     permission_classes = [HasCapability("cases.view")]
+    filterset_class = CaseRowsFilterSet
     model: type[TraceRun] | type[TraceRequest]
 
     def get_queryset(self) -> QuerySet[Any]:
-        rows = self.model._default_manager.filter(
+        return self.model._default_manager.filter(
             case__in=Case.objects.filter(case_scope_q(self.request.user))
         )
-        if (case := int_param(self.request.query_params.get("case"))) is not None:
-            rows = rows.filter(case_id=case)
-        return rows
-
-    @extend_schema(parameters=[OpenApiParameter("case", int)])
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
 
 
 class TraceRunViewSet(_RowsOfVisibleCases):

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from fangkong.cases.models import Contact, ContactStatus
 from fangkong.cases.services.trace_requests import trace_queue_sweep
+from fangkong.testing.problems import field_errors
 from fangkong.testing.worker import work_off_queue
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,7 @@ def test_refusals_answer_409_and_bad_input_400_naming_the_field(api, make_person
         },
         format="json",
     )
-    assert wrong.status_code == 400 and "onset_date" in wrong.json()
+    assert wrong.status_code == 400 and "onset_date" in field_errors(wrong)
 
 
 def test_an_interviewed_contact_and_an_itinerary_entry_are_recorded(api, make_person, make_case):

@@ -22,6 +22,7 @@ from fangkong.cases.services.trace_requests import (
 )
 from fangkong.cases.services.tracing import trace_run_start
 from fangkong.core.models import AuditEvent
+from fangkong.testing.problems import field_errors
 from fangkong.testing.worker import work_off_queue
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +167,7 @@ def test_a_case_without_an_onset_is_refused_before_anything_is_queued(
     api = APIClient()
     api.force_authenticate(investigator)
     answer = api.post(f"/api/v1/cases/{case.pk}/trace/", {}, format="json")
-    assert answer.status_code == 400 and "onset_date" in answer.json()
+    assert answer.status_code == 400 and "onset_date" in field_errors(answer)
     assert not TraceRequest.objects.exists()
 
 

@@ -9,6 +9,8 @@ from django.views import View
 from rest_framework.test import APIClient
 from rest_framework.viewsets import ViewSetMixin
 
+from fangkong.testing.problems import field_errors
+
 pytestmark = pytest.mark.django_db
 
 
@@ -19,8 +21,9 @@ def test_a_nul_character_in_an_api_search_is_a_400_naming_the_parameter(hq_admin
     answer = client.get("/api/v1/persons/", {"q": "张\x00"})
 
     assert answer.status_code == 400
-    assert list(answer.json()) == ["q"]
-    assert "NUL" in answer.json()["q"][0]
+    assert answer["Content-Type"] == "application/problem+json"
+    assert list(field_errors(answer)) == ["q"]
+    assert "NUL" in field_errors(answer)["q"][0]
 
 
 def test_a_nul_character_in_a_page_search_is_a_400_page_naming_the_parameter(hq_admin):

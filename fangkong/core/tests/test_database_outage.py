@@ -56,7 +56,8 @@ def test_an_api_call_that_meets_a_database_outage_answers_503_json(
         response = client.get("/api/v1/persons/", HTTP_ACCEPT="application/json")
 
     assert response.status_code == 503
-    assert response.json() == {"detail": OUTAGE, "code": "database_unavailable"}
+    assert response["Content-Type"] == "application/problem+json"
+    assert (response.json()["detail"], response.json()["code"]) == (OUTAGE, "database_unavailable")
 
 
 def test_an_outage_met_outside_a_view_also_answers_503() -> None:

@@ -57,7 +57,6 @@ class HospitalViewSet(ScopedObjectFirst[Hospital], viewsets.ReadOnlyModelViewSet
 
     serializer_class = HospitalSerializer
     permission_classes = [ActionCapability]
-    pagination_class = None  # a city has tens of hospitals, not thousands
     lookup_value_regex = r"\d+"
     capabilities = {
         "overview": "hospitals.overview",
@@ -71,19 +70,24 @@ class HospitalViewSet(ScopedObjectFirst[Hospital], viewsets.ReadOnlyModelViewSet
 
     @extend_schema(responses=HospitalRowSerializer(many=True))
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rows = hospital_rows(hospitals=self.get_queryset())
-        return Response(HospitalRowSerializer(rows, many=True).data)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert page is not None  # the API always paginates (cursor)
+        rows = hospital_rows(hospitals=page)
+        return self.get_paginated_response(HospitalRowSerializer(rows, many=True).data)
 
     @extend_schema(parameters=[DAY], responses=FiguresSerializer)
     @action(detail=True)
     def figures(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Beds by kind (total, occupied, free), admissions and discharges of the day, patients
+        """The hospital's figures of a day.
+
+        Beds by kind (total, occupied, free), admissions and discharges of the day, patients
         by classification, supplies below safety stock, staff tests overdue."""
         figures = hospital_figures(hospitals=[self.get_object()], day=_day(request))
         return Response(figures.as_dict())
 
     @extend_schema(responses=WardBoardSerializer(many=True))
-    @action(detail=True)
+    # The hospital's board, ward by ward: one picture of one hospital, not a list to page.
+    @action(detail=True, pagination_class=None, filter_backends=[])
     def beds(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The bed board of every ward; patients are named only to those who may see them."""
         wards = Ward.objects.filter(hospital=self.get_object(), active=True).order_by("pk")

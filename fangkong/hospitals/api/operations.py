@@ -6,16 +6,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fangkong.accounts.http import acting_user
-from fangkong.core.api.params import int_param
 from fangkong.core.api.viewsets import ScopedObjectFirst
+from fangkong.hospitals.api import filters as f
 from fangkong.hospitals.api.permissions import ActionCapability
 from fangkong.hospitals.api.serializers import (
     ClosedLoopSerializer,
@@ -32,7 +31,6 @@ from fangkong.hospitals.api.serializers import (
 )
 from fangkong.hospitals.models import ExposureIncident, Hospital, StaffMember, Stock, SupplyItem
 from fangkong.hospitals.selectors.hospitals import hospital_list
-from fangkong.hospitals.selectors.staff import overdue_q
 from fangkong.hospitals.services.staff import (
     exposure_incident_close,
     exposure_incident_report,
@@ -40,13 +38,6 @@ from fangkong.hospitals.services.staff import (
     staff_test_record,
 )
 from fangkong.hospitals.services.supplies import stock_issue, stock_receive, stock_set_safety
-
-HOSPITAL = OpenApiParameter("hospital", int, description="医院 id")
-
-
-def _hospital_filter(request: Request, queryset: Any, field: str = "hospital_id") -> Any:
-    hospital = int_param(request.query_params.get("hospital"))
-    return queryset if hospital is None else queryset.filter(**{field: hospital})
 
 
 def _own(request: Request, hospital: Hospital) -> Hospital:
@@ -68,6 +59,7 @@ class StockViewSet(ScopedObjectFirst[Stock], viewsets.ReadOnlyModelViewSet[Stock
 
     serializer_class = StockSerializer
     permission_classes = [ActionCapability]
+    filterset_class = f.StockFilterSet
     capabilities = {
         "receipts": "hospitals.supplies",
         "issues": "hospitals.supplies",
@@ -76,19 +68,7 @@ class StockViewSet(ScopedObjectFirst[Stock], viewsets.ReadOnlyModelViewSet[Stock
 
     def get_queryset(self) -> QuerySet[Stock]:
         stocks = Stock.objects.filter(hospital__in=hospital_list(viewer=self.request.user))
-        stocks = _hospital_filter(self.request, stocks)
-        if self.request.query_params.get("below_safety") == "1":
-            stocks = stocks.below_safety()
         return stocks.select_related("item")
-
-    @extend_schema(
-        parameters=[
-            HOSPITAL,
-            OpenApiParameter("below_safety", int, description="1：仅低于安全库存"),
-        ]
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
 
     def _movement(self, request: Request, *, receipt: bool) -> Response:
         incoming = StockMovementWriteSerializer(data=request.data)
@@ -137,20 +117,14 @@ class StaffViewSet(ScopedObjectFirst[StaffMember], viewsets.ReadOnlyModelViewSet
 
     serializer_class = StaffMemberSerializer
     permission_classes = [ActionCapability]
+    filterset_class = f.StaffFilterSet
     capabilities = {"tests": "hospitals.staff", "closed_loop": "hospitals.staff"}
 
     def get_queryset(self) -> QuerySet[StaffMember]:
         staff = StaffMember.objects.active().filter(
             hospital__in=hospital_list(viewer=self.request.user)
         )
-        staff = _hospital_filter(self.request, staff)
-        if self.request.query_params.get("overdue") == "1":
-            staff = staff.filter(overdue_q(timezone.localdate()))
         return staff.select_related("person", "ward")
-
-    @extend_schema(parameters=[HOSPITAL, OpenApiParameter("overdue", int, description="1：仅逾期")])
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=StaffTestWriteSerializer, responses={201: StaffMemberSerializer})
     @action(detail=True, methods=["post"])
@@ -186,20 +160,15 @@ class IncidentViewSet(
 
     serializer_class = IncidentSerializer
     permission_classes = [ActionCapability]
+    filterset_class = f.IncidentFilterSet
     capabilities = {"create": "hospitals.incident", "close": "hospitals.incident"}
 
     def get_queryset(self) -> QuerySet[ExposureIncident]:
-        incidents = ExposureIncident.objects.filter(
-            hospital__in=hospital_list(viewer=self.request.user)
-        )
-        return _hospital_filter(self.request, incidents)
-
-    @extend_schema(parameters=[HOSPITAL])
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        return ExposureIncident.objects.filter(hospital__in=hospital_list(viewer=self.request.user))
 
     @extend_schema(request=IncidentWriteSerializer, responses={201: IncidentSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Report an infection-control incident (院感事件) at the caller's hospital."""
         incoming = IncidentWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
@@ -210,6 +179,7 @@ class IncidentViewSet(
     @extend_schema(request=IncidentCloseSerializer, responses={200: IncidentSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Close the incident with its conclusion, as of a time."""
         incoming = IncidentCloseSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         incident = exposure_incident_close(

@@ -6,15 +6,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fangkong.accounts.http import acting_user
-from fangkong.core.api.params import int_param
 from fangkong.core.api.viewsets import ScopedObjectFirst
+from fangkong.core.errors import Conflict
+from fangkong.hospitals.api import filters as f
 from fangkong.hospitals.api.permissions import ActionCapability
 from fangkong.hospitals.api.serializers import (
     AdmissionCreateSerializer,
@@ -67,16 +68,13 @@ def _visible_hospital(request: Request, hospital: Hospital) -> Hospital:
     return hospital
 
 
-def _no_free_bed(refusal: NoFreeBed) -> Response:
-    body = {
-        "detail": refusal.message,
-        "code": refusal.code,
-        "alternatives": [
-            {"hospital": a.hospital.pk, "name": a.hospital.name, "free": a.free}
-            for a in refusal.alternatives
-        ],
-    }
-    return Response(body, status=status.HTTP_409_CONFLICT)
+def _no_free_bed(refusal: NoFreeBed) -> Conflict:
+    """The refusal as the API says it: a 409 problem naming the hospitals with a free bed."""
+    alternatives = [
+        {"hospital": a.hospital.pk, "name": a.hospital.name, "free": a.free}
+        for a in refusal.alternatives
+    ]
+    return Conflict(refusal.message, code=refusal.code, extensions={"alternatives": alternatives})
 
 
 class AdmissionViewSet(
@@ -86,9 +84,10 @@ class AdmissionViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet[Admission],
 ):
-    """Admissions of the persons the viewer may see (`?hospital=`, `?active=1`, `?q=`)."""
+    """Admissions of the persons the viewer may see (`?hospital=`, `?active=true`, `?q=`)."""
 
     permission_classes = [ActionCapability]
+    filterset_class = f.AdmissionFilterSet
     capabilities = {
         "create": "hospitals.admit",
         "move": "hospitals.admit",
@@ -100,29 +99,10 @@ class AdmissionViewSet(
     }
 
     def get_queryset(self) -> QuerySet[Admission]:
-        params = self.request.query_params
-        hospital_id = int_param(params.get("hospital"))
-        admissions = admission_list(
-            viewer=self.request.user,
-            active_only=params.get("active") == "1",
-            search=params.get("q", ""),
-        )
-        if hospital_id is not None:
-            admissions = admissions.filter(hospital_id=hospital_id)
-        return admissions
+        return admission_list(viewer=self.request.user)
 
     def get_serializer_class(self) -> type[AdmissionSerializer]:
         return AdmissionDetailSerializer if self.action == "retrieve" else AdmissionSerializer
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("hospital", int),
-            OpenApiParameter("active", int, description="1：仅在院"),
-            OpenApiParameter("q", str, description="姓名、证件号码或手机号"),
-        ]
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(
         request=AdmissionCreateSerializer,
@@ -134,6 +114,7 @@ class AdmissionViewSet(
         },
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Admit a patient: a closed-loop transfer, a case, a person or an identity document."""
         incoming = AdmissionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = dict(incoming.validated_data)
@@ -176,7 +157,7 @@ class AdmissionViewSet(
                     **common,
                 )
         except NoFreeBed as refusal:
-            return _no_free_bed(refusal)
+            raise _no_free_bed(refusal) from refusal
         return Response(AdmissionSerializer(admission).data, status=status.HTTP_201_CREATED)
 
     def _write(self, request: Request, incoming_class: Any, write: Any, output: Any) -> Response:
@@ -230,7 +211,7 @@ class AdmissionViewSet(
                 AdmissionDetailSerializer,
             )
         except NoFreeBed as refusal:
-            return _no_free_bed(refusal)
+            raise _no_free_bed(refusal) from refusal
 
     @extend_schema(
         request=TransferSerializer,
@@ -247,7 +228,7 @@ class AdmissionViewSet(
                 AdmissionSerializer,
             )
         except NoFreeBed as refusal:
-            return _no_free_bed(refusal)
+            raise _no_free_bed(refusal) from refusal
 
     @extend_schema(responses=AssessmentSerializer)
     @action(detail=True)
@@ -272,19 +253,16 @@ class MonitoringViewSet(
     ScopedObjectFirst[PostDischargeMonitoring],
     viewsets.ReadOnlyModelViewSet[PostDischargeMonitoring],
 ):
-    """Health monitoring after discharge (`?all=1` includes completed ones)."""
+    """Health monitoring after discharge (`?all=true` includes completed ones)."""
 
     serializer_class = MonitoringSerializer
     permission_classes = [ActionCapability]
+    filterset_class = f.MonitoringFilterSet
     capabilities = {"checks": "hospitals.monitoring"}
 
     def get_queryset(self) -> QuerySet[PostDischargeMonitoring]:
-        active_only = self.request.query_params.get("all") != "1" and self.action == "list"
-        return monitoring_list(viewer=self.request.user, active_only=active_only)
-
-    @extend_schema(parameters=[OpenApiParameter("all", int, description="1：含已结束")])
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        # Completed monitorings too: the list's `all` filter hides them unless asked for.
+        return monitoring_list(viewer=self.request.user, active_only=False)
 
     @extend_schema(request=MonitoringCheckWriteSerializer, responses={201: MonitoringSerializer})
     @action(detail=True, methods=["post"])

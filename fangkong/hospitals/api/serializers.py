@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from fangkong.core.api.problems import ProblemSerializer
 from fangkong.core.api.serializers import FigureSerializer
 from fangkong.hospitals.models import (
     Admission,
@@ -218,9 +219,9 @@ class AlternativeSerializer(serializers.Serializer[Any]):
     free = serializers.IntegerField()
 
 
-class NoFreeBedSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-    code = serializers.CharField()
+class NoFreeBedSerializer(ProblemSerializer):
+    """The 409 problem of a hospital without a free bed, naming those with one."""
+
     alternatives = AlternativeSerializer(many=True)
 
 

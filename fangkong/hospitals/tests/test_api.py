@@ -33,15 +33,14 @@ def test_the_hospital_list_shows_beds_by_kind_and_follows_the_viewer(
     hq_admin, hospital_staff, no5, no5_isolation, no5_icu, peoples, zhang_san
 ):
     _admit(zhang_san, no5)
-    rows = _api(hq_admin).get("/api/v1/hospitals/").json()
+    rows = _api(hq_admin).get("/api/v1/hospitals/").json()["results"]
     assert {r["hospital"]["name"] for r in rows} == {"无锡市第五人民医院", "无锡市人民医院"}
     no5_row = next(r for r in rows if r["hospital"]["id"] == no5.pk)
     isolation = next(b for b in no5_row["beds"] if b["kind"] == "isolation")
     assert (isolation["total"], isolation["occupied"], isolation["free"]) == (3, 1, 2)
     assert no5_row["patients"] == 1
-    assert [r["hospital"]["id"] for r in _api(hospital_staff).get("/api/v1/hospitals/").json()] == [
-        no5.pk
-    ]
+    own = _api(hospital_staff).get("/api/v1/hospitals/").json()["results"]
+    assert [r["hospital"]["id"] for r in own] == [no5.pk]
     assert _api(hospital_staff).get(f"/api/v1/hospitals/{peoples.pk}/").status_code == 404
 
 

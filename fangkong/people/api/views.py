@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -15,6 +15,7 @@ from fangkong.accounts.http import acting_user
 from fangkong.accounts.scope import scope_of
 from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.core.audit import audit_read, audit_read_many
+from fangkong.people.api.filters import PersonFilterSet
 from fangkong.people.api.serializers import PersonSerializer, PersonWriteSerializer
 from fangkong.people.models import Person
 from fangkong.people.selectors import disclosure_for, person_list
@@ -33,9 +34,10 @@ class PersonViewSet(
 
     serializer_class = PersonSerializer
     permission_classes = [HasCapability("person.view", write="person.edit")]
+    filterset_class = PersonFilterSet
 
     def get_queryset(self) -> QuerySet[Person]:
-        return person_list(viewer=self.request.user, search=self.request.query_params.get("q", ""))
+        return person_list(viewer=self.request.user)
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = dict(super().get_serializer_context())
@@ -43,9 +45,10 @@ class PersonViewSet(
         context["disclosure"] = disclosure_for(self.request.user, full=True)
         return context
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="姓名、证件号码或手机号")])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """One read audit row per page listed: the ids returned and the search term."""
+        """Persons in the viewer's jurisdiction, found by `q`.
+
+        One read audit row per page listed: the ids returned and the search term."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None  # the API always paginates (cursor)
         audit_read_many(
@@ -71,6 +74,7 @@ class PersonViewSet(
         },
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Register a person, or find the one already registered with the ID document."""
         incoming = PersonWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         jurisdiction = incoming.validated_data.get("home_jurisdiction")

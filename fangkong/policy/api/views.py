@@ -2,14 +2,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fangkong.accounts.api.permissions import HasCapability
-from fangkong.policy.selectors import measure_board
+from fangkong.policy.selectors import MeasureInForce, measure_board
+
+
+class MeasureInForceSerializer(serializers.Serializer[Any]):
+    # A serializer, not a hand-built dict: its DateTimeField writes the city's time (+08:00)
+    # like every other time of the API, where a bare datetime would be written in UTC (Z).
+    kind = serializers.CharField(source="kind.key")
+    subject = serializers.CharField()
+    value = serializers.JSONField()
+    # null for a default: in force since always
+    effective_at = serializers.DateTimeField(source="measure.effective_at", allow_null=True)
+    source = serializers.SerializerMethodField()  # type: ignore[assignment]  # named like Field.source
+
+    def get_source(self, row: MeasureInForce) -> str:
+        return row.measure.source if row.measure is not None else ""
 
 
 class MeasuresInForceView(APIView):
@@ -17,28 +31,6 @@ class MeasuresInForceView(APIView):
 
     permission_classes = [HasCapability("policy.view")]
 
-    @extend_schema(
-        responses=inline_serializer(
-            "MeasureInForce",
-            {
-                "kind": serializers.CharField(),
-                "subject": serializers.CharField(),
-                "value": serializers.JSONField(),
-                "effective_at": serializers.DateTimeField(allow_null=True),
-                "source": serializers.CharField(),
-            },
-            many=True,
-        )
-    )
+    @extend_schema(responses=MeasureInForceSerializer(many=True))
     def get(self, request: Request) -> Response:
-        rows: list[dict[str, Any]] = [
-            {
-                "kind": row.kind.key,
-                "subject": row.subject,
-                "value": row.value,
-                "effective_at": row.measure.effective_at if row.measure else None,
-                "source": row.measure.source if row.measure else "",
-            }
-            for row in measure_board()
-        ]
-        return Response(rows)
+        return Response(MeasureInForceSerializer(measure_board(), many=True).data)

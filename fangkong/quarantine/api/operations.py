@@ -19,6 +19,7 @@ from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
 from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.core.tabular import read_table
+from fangkong.quarantine.api import filters as f
 from fangkong.quarantine.api import serializers as s
 from fangkong.quarantine.api.lookups import person_by_id, resolve_person, visible_site
 from fangkong.quarantine.models import Batch, Finding, ReviewFlag, Site, StaffMember, Transfer
@@ -68,6 +69,7 @@ class BatchViewSet(
 
     serializer_class = s.BatchSerializer
     permission_classes = [HasCapability("quarantine.view", write="quarantine.intake")]
+    filterset_class = f.BatchFilterSet
 
     def get_queryset(self) -> QuerySet[Batch]:
         return Batch.objects.filter(site__in=_visible_sites(self.request).values("pk"))
@@ -78,6 +80,7 @@ class BatchViewSet(
 
     @extend_schema(request=s.BatchCreateSerializer, responses={201: s.BatchDetailSerializer})
     def create(self, request: Request) -> Response:
+        """Register a batch of arrivals and place everyone listed."""
         incoming = s.BatchCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -113,6 +116,7 @@ class BatchViewSet(
         parser_classes=[MultiPartParser, FormParser, JSONParser],
     )
     def import_file(self, request: Request) -> Response:
+        """Create a batch from an XLSX or CSV file (errors name the row)."""
         incoming = s.BatchImportSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -137,6 +141,7 @@ class TransferViewSet(ScopedObjectFirst[Transfer], viewsets.ReadOnlyModelViewSet
 
     serializer_class = s.TransferSerializer
     permission_classes = [HasCapability("quarantine.view", write="quarantine.operate")]
+    filterset_class = f.TransferFilterSet
 
     def get_queryset(self) -> QuerySet[Transfer]:
         sites = _visible_sites(self.request).values("pk")
@@ -155,13 +160,15 @@ class TransferViewSet(ScopedObjectFirst[Transfer], viewsets.ReadOnlyModelViewSet
 
 
 class ReviewFlagViewSet(ScopedObjectFirst[ReviewFlag], viewsets.ReadOnlyModelViewSet[ReviewFlag]):
-    """Open review flags (a positive on the floors around, or a linked close contact):
+    """Open review flags (a positive on the floors around, or a linked close contact).
+
     `restart` restarts the period of everyone flagged around one positive at a site,
     `upgrade` manages a flagged secondary contact as a close contact, `dismiss` closes a
     flag with a reason."""
 
     serializer_class = s.ReviewFlagSerializer
     permission_classes = [HasCapability("quarantine.view", write="quarantine.operate")]
+    filterset_class = f.ReviewFlagFilterSet
 
     def get_queryset(self) -> QuerySet[ReviewFlag]:
         sites = _visible_sites(self.request).values("pk")
@@ -173,6 +180,7 @@ class ReviewFlagViewSet(ScopedObjectFirst[ReviewFlag], viewsets.ReadOnlyModelVie
     )
     @action(detail=False, methods=["post"])
     def restart(self, request: Request) -> Response:
+        """Restart the observation of everyone flagged around a positive person at a site."""
         incoming = s.ReviewRestartSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         user = acting_user(request)
@@ -187,12 +195,14 @@ class ReviewFlagViewSet(ScopedObjectFirst[ReviewFlag], viewsets.ReadOnlyModelVie
     @extend_schema(request=None, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])
     def upgrade(self, request: Request, pk: str | None = None) -> Response:
+        """Manage the flagged secondary contact as a close contact."""
         placement = review_flag_upgrade(flag=self.get_object(), by=acting_user(request))
         return Response(s.PlacementSerializer(placement).data)
 
     @extend_schema(request=s.FixSerializer, responses=s.ReviewFlagSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request: Request, pk: str | None = None) -> Response:
+        """Close the flag: review found no exposure; `note` says why."""
         incoming = s.FixSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         flag = review_flag_dismiss(
@@ -211,6 +221,7 @@ class StaffViewSet(
 
     serializer_class = s.StaffSerializer
     permission_classes = [HasCapability("quarantine.view", write="quarantine.operate")]
+    filterset_class = f.StaffFilterSet
 
     def get_queryset(self) -> QuerySet[StaffMember]:
         sites = _visible_sites(self.request).values("pk")
@@ -218,6 +229,7 @@ class StaffViewSet(
 
     @extend_schema(request=s.StaffCreateSerializer, responses={201: s.StaffSerializer})
     def create(self, request: Request) -> Response:
+        """A staff member enters the closed loop of a site."""
         incoming = s.StaffCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -237,6 +249,7 @@ class StaffViewSet(
     @extend_schema(request=s.RotateOutSerializer, responses=s.StaffSerializer)
     @action(detail=True, methods=["post"], url_path="rotate-out")
     def rotate_out(self, request: Request, pk: str | None = None) -> Response:
+        """Leave the closed loop; health monitoring follows for the configured days."""
         incoming = s.RotateOutSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         member = staff_rotate_out(
@@ -247,6 +260,7 @@ class StaffViewSet(
     @extend_schema(request=s.SampleCreateSerializer, responses={201: s.StaffTestSerializer})
     @action(detail=True, methods=["post"])
     def tests(self, request: Request, pk: str | None = None) -> Response:
+        """Record a staff member's nucleic-acid sample (and its result if known)."""
         incoming = s.SampleCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         test = staff_test_record(
@@ -260,6 +274,7 @@ class FindingViewSet(ScopedObjectFirst[Finding], viewsets.ReadOnlyModelViewSet[F
 
     serializer_class = s.FindingSerializer
     permission_classes = [HasCapability("quarantine.view", write="quarantine.fix")]
+    filterset_class = f.FindingFilterSet
 
     def get_queryset(self) -> QuerySet[Finding]:
         return Finding.objects.filter(site__in=_visible_sites(self.request).values("pk"))
@@ -267,6 +282,7 @@ class FindingViewSet(ScopedObjectFirst[Finding], viewsets.ReadOnlyModelViewSet[F
     @extend_schema(request=s.FixSerializer, responses=s.FindingSerializer)
     @action(detail=True, methods=["post"])
     def fix(self, request: Request, pk: str | None = None) -> Response:
+        """Mark the finding fixed; `note` says how."""
         incoming = s.FixSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         finding = finding_fix(
@@ -283,6 +299,7 @@ class FindingViewSet(ScopedObjectFirst[Finding], viewsets.ReadOnlyModelViewSet[F
         permission_classes=[HasCapability("quarantine.view", write="quarantine.inspect")],
     )
     def inspect(self, request: Request) -> Response:
+        """Record a pass through the site checklist; failed items become findings."""
         incoming = s.InspectionCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data

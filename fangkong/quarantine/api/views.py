@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -19,11 +16,13 @@ from rest_framework.response import Response
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
 from fangkong.accounts.scope import scope_of
-from fangkong.core.api.params import int_param
+from fangkong.core.api.pagination import page_parameters, paginated
 from fangkong.core.api.serializers import FigureSerializer
 from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
+from fangkong.quarantine.api import filters as f
 from fangkong.quarantine.api import serializers as s
+from fangkong.quarantine.api.filters import MissingQuerySerializer
 from fangkong.quarantine.api.lookups import person_by_id, resolve_person, visible_room
 from fangkong.quarantine.models import (
     NucleicAcidTest,
@@ -48,10 +47,6 @@ from fangkong.quarantine.services.sites import rooms_create, site_create
 from fangkong.quarantine.services.transfers import transfer_decide
 
 
-def _int(value: str | None) -> int | None:
-    return int_param(value, signed=True)
-
-
 class SiteViewSet(
     ScopedObjectFirst[Site],
     mixins.ListModelMixin,
@@ -66,6 +61,7 @@ class SiteViewSet(
 
     @extend_schema(request=s.SiteCreateSerializer, responses={201: s.SiteSerializer})
     def create(self, request: Request) -> Response:
+        """Register a quarantine site."""
         incoming = s.SiteCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -114,7 +110,7 @@ class SiteViewSet(
         return site_list(viewer=self.request.user)
 
     @extend_schema(responses=FigureSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def figures(self, request: Request, pk: str | None = None) -> Response:
         """Batches and people served, people now, free rooms, tests due, reports missing,
         alerts open."""
@@ -127,7 +123,13 @@ class SiteViewSet(
         operation_id="v1_quarantine_sites_total_figures",
         responses=FigureSerializer(many=True),
     )
-    @action(detail=False, methods=["get"], url_path="figures", pagination_class=None)
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="figures",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def total_figures(self, request: Request) -> Response:
         """The same figures summed over every site the caller may see."""
         now = timezone.now()
@@ -135,51 +137,36 @@ class SiteViewSet(
         return Response([f.as_dict() for f in total_figures(numbers, now=now)])
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("day", str, description="日期（默认最近一次截止时间）"),
-            OpenApiParameter("slot", str, enum=["morning", "evening"]),
-        ],
-        responses=s.PlacementSerializer(many=True),
+        parameters=[MissingQuerySerializer, *page_parameters()],
+        responses=paginated(s.PlacementSerializer, name="MissingPlacement"),
     )
     @action(detail=True, methods=["get"])
     def missing(self, request: Request, pk: str | None = None) -> Response:
-        """Who has not reported their temperature by a cut-off."""
+        """Who has not reported their temperature by a cut-off (`day` and `slot` together;
+        neither: the most recent cut-off that has passed)."""
         site = self.get_object()
+        asked = MissingQuerySerializer(data=request.query_params)
+        asked.is_valid(raise_exception=True)
         cutoff = latest_cutoff(timezone.now())
-        day, slot = request.query_params.get("day"), request.query_params.get("slot")
-        if day and slot in ("morning", "evening"):
-            cutoff = Cutoff(dt.date.fromisoformat(day), slot)
-        rows = missing_reports(site, cutoff)
-        return Response(s.PlacementSerializer(rows, many=True).data)
+        if "day" in asked.validated_data:
+            cutoff = Cutoff(asked.validated_data["day"], asked.validated_data["slot"])
+        paginator = self.paginator
+        assert paginator is not None  # the API always paginates (cursor)
+        page = paginator.paginate_queryset(missing_reports(site, cutoff), request, view=self)
+        assert page is not None
+        return self.get_paginated_response(s.PlacementSerializer(page, many=True).data)
 
 
 class RoomViewSet(ScopedObjectFirst[Room], viewsets.ReadOnlyModelViewSet[Room]):
-    """Rooms of visible sites; `?site=`, `?floor=`, `?free=1`."""
+    """Rooms of visible sites; `?site=`, `?floor=`, `?free=true`."""
 
     serializer_class = s.RoomSerializer
     permission_classes = [HasCapability("quarantine.view")]
+    filterset_class = f.RoomFilterSet
 
     def get_queryset(self) -> QuerySet[Room]:
         sites = Site.objects.filter(site_visibility_q(self.request.user)).values("pk")
-        rooms = Room.objects.filter(site__in=sites)
-        params = self.request.query_params
-        if (site := _int(params.get("site"))) is not None:
-            rooms = rooms.filter(site_id=site)
-        if (floor := _int(params.get("floor"))) is not None:
-            rooms = rooms.filter(floor=floor)
-        if params.get("free") == "1":
-            rooms = rooms.free()
-        return rooms
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("site", int),
-            OpenApiParameter("floor", int),
-            OpenApiParameter("free", str, enum=["1"]),
-        ]
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        return Room.objects.filter(site__in=sites)
 
 
 class PlacementViewSet(
@@ -188,29 +175,19 @@ class PlacementViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Placement],
 ):
-    """Placements at visible sites; `?site=`, `?active=1`. Creating one places a person
+    """Placements at visible sites; `?site=`, `?active=true`. Creating one places a person
     alone in a free room: 409 `room_occupied` or `person_already_placed` when refused."""
 
     serializer_class = s.PlacementSerializer
     permission_classes = [HasCapability("quarantine.view", write="quarantine.operate")]
+    filterset_class = f.PlacementFilterSet
 
     def get_queryset(self) -> QuerySet[Placement]:
-        placements = placement_list(viewer=self.request.user)
-        params = self.request.query_params
-        if (site := _int(params.get("site"))) is not None:
-            placements = placements.filter(room__site_id=site)
-        if params.get("active") == "1":
-            placements = placements.filter(ended_at__isnull=True)
-        return placements
-
-    @extend_schema(
-        parameters=[OpenApiParameter("site", int), OpenApiParameter("active", str, enum=["1"])]
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        return placement_list(viewer=self.request.user)
 
     @extend_schema(request=s.PlacementCreateSerializer, responses={201: s.PlacementSerializer})
     def create(self, request: Request) -> Response:
+        """Place a person alone in a free room."""
         incoming = s.PlacementCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -247,6 +224,7 @@ class PlacementViewSet(
     @extend_schema(request=s.RoomMoveSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"])
     def move(self, request: Request, pk: str | None = None) -> Response:
+        """Move the person (and their companion) to another room, keeping the history."""
         incoming = s.RoomMoveSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         user = acting_user(request)
@@ -319,33 +297,12 @@ class NucleicAcidTestViewSet(
 
     serializer_class = s.NucleicAcidTestSerializer
     permission_classes = [HasCapability("quarantine.view", write="quarantine.operate")]
+    filterset_class = f.NucleicAcidTestFilterSet
 
     def get_queryset(self) -> QuerySet[NucleicAcidTest]:
         sites = Site.objects.filter(site_visibility_q(self.request.user)).values("pk")
-        tests = NucleicAcidTest.objects.filter(placement__room__site__in=sites).prefetch_related(
-            "samples"
-        )
-        params = self.request.query_params
-        if (site := _int(params.get("site"))) is not None:
-            tests = tests.filter(placement__room__site_id=site)
-        if (placement := _int(params.get("placement"))) is not None:
-            tests = tests.filter(placement_id=placement)
-        today = timezone.localdate()
-        if params.get("due") == "today":
-            tests = tests.open().filter(due_on=today, placement__ended_at__isnull=True)
-        elif params.get("due") == "overdue":
-            tests = tests.open().filter(due_on__lt=today, placement__ended_at__isnull=True)
-        return tests.select_related("placement")
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("site", int),
-            OpenApiParameter("placement", int),
-            OpenApiParameter("due", str, enum=["today", "overdue"]),
-        ]
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        tests = NucleicAcidTest.objects.filter(placement__room__site__in=sites)
+        return tests.prefetch_related("samples").select_related("placement")
 
     @extend_schema(request=s.SampleCreateSerializer, responses={201: s.SampleSerializer})
     @action(detail=True, methods=["post"])
@@ -362,6 +319,8 @@ class NucleicAcidTestViewSet(
 class SampleViewSet(
     ScopedObjectFirst[Sample], mixins.RetrieveModelMixin, viewsets.GenericViewSet[Sample]
 ):
+    """Samples (swabs) of the scheduled tests at visible sites, with their results."""
+
     serializer_class = s.SampleSerializer
     permission_classes = [HasCapability("quarantine.view", write="quarantine.operate")]
 

@@ -121,14 +121,18 @@ class _Row:
     via_key: str
 
 
+def _row_error(number: int, key: str, message: str) -> RowError:
+    return RowError(number, str(_TITLES.get(key, key)), message, key=key)
+
+
 def _errors_of(row: TableRow, column: str, error: ValidationError) -> Iterator[RowError]:
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():
             for message in messages:
-                yield RowError(row.number, str(_TITLES.get(field, field)), message)
+                yield _row_error(row.number, field, message)
     else:
         for message in error.messages:
-            yield RowError(row.number, str(_TITLES.get(column, column)), message)
+            yield _row_error(row.number, column, message)
 
 
 def _time(
@@ -143,7 +147,7 @@ def _time(
         errors.extend(_errors_of(row, key, error))
         return None
     if value > latest:
-        errors.append(RowError(row.number, _TITLES[key], _("不能晚于本批到达时间")))
+        errors.append(_row_error(row.number, key, _("不能晚于本批到达时间")))
     return value
 
 
@@ -169,10 +173,10 @@ def _parse(row: TableRow, errors: list[RowError], arrived_at: dt.datetime) -> _R
     arrival = _time(row, "arrival_at", errors, arrived_at)
     traveller = category == ObservationCategory.INBOUND_TRAVELLER
     if traveller and not row.get("arrival_at"):
-        errors.append(RowError(row.number, _TITLES["arrival_at"], _("入境人员须填写抵达时间")))
+        errors.append(_row_error(row.number, "arrival_at", _("入境人员须填写抵达时间")))
     if category and not traveller and not row.get("last_exposure_at"):
         errors.append(
-            RowError(row.number, _TITLES["last_exposure_at"], _("密接、次密接须填写末次暴露时间"))
+            _row_error(row.number, "last_exposure_at", _("密接、次密接须填写末次暴露时间"))
         )
     if len(errors) > count or person is None:
         return None
@@ -201,9 +205,9 @@ def batch_rows_validate(
         key = item.person.id_number
         if key in first_row:
             errors.append(
-                RowError(
+                _row_error(
                     item.row.number,
-                    _TITLES["id_number"],
+                    "id_number",
                     _("与第 %(row)s 行是同一人") % {"row": first_row[key]},
                 )
             )
@@ -220,15 +224,15 @@ def batch_rows_validate(
     nameable = sites_to_name(active.values(), viewer=by)
     for item in parsed:
         if item.row.number in mismatched:
-            errors.append(RowError(item.row.number, _TITLES["name"], str(NAME_MISMATCH)))
+            errors.append(_row_error(item.row.number, "name", str(NAME_MISMATCH)))
         current = active.get(item.person.id_number)
         # Where someone is isolated is said only to a file that names them rightly: a wrong
         # name must not turn an ID number into a site and a room.
         if current is not None and item.row.number not in mismatched:
             errors.append(
-                RowError(
+                _row_error(
                     item.row.number,
-                    _TITLES["id_number"],
+                    "id_number",
                     _("已在 %(site)s %(room)s 隔离")
                     % {"site": current.room.site.name, "room": current.room.number}
                     if current.room.site_id in nameable
@@ -236,11 +240,9 @@ def batch_rows_validate(
                 )
             )
         if item.via_key and item.via_key not in registry and item.via_key not in first_row:
-            errors.append(
-                RowError(item.row.number, _TITLES["exposed_via"], _("找不到该证件号码的人员"))
-            )
+            errors.append(_row_error(item.row.number, "exposed_via", _("找不到该证件号码的人员")))
         elif item.via_key == item.person.id_number:
-            errors.append(RowError(item.row.number, _TITLES["exposed_via"], _("不能是本人")))
+            errors.append(_row_error(item.row.number, "exposed_via", _("不能是本人")))
     if errors:
         raise TableRejected(sorted(errors, key=lambda e: e.row))
     return parsed

@@ -11,6 +11,7 @@ from fangkong.people.models import Person
 from fangkong.quarantine.models import Placement, StaffMember
 from fangkong.quarantine.tests.support import T0, at, room
 from fangkong.testing.identities import resident_id
+from fangkong.testing.problems import field_errors
 
 API = "/api/v1/quarantine"
 
@@ -95,7 +96,7 @@ def test_a_placement_under_another_name_is_refused_without_naming_the_registered
         f"{API}/placements/", _placement(room(site, "302").pk, "别人", li_si.id_number)
     )
     assert response.status_code == 400
-    assert "姓名与登记信息不符" in response.json()["name"][0]
+    assert "姓名与登记信息不符" in field_errors(response)["name"][0]
     assert "李四" not in response.content.decode()
     client.force_login(worker)
     page = client.post(
@@ -117,7 +118,7 @@ def test_the_batch_import_api_names_the_row_but_never_the_registered_person(api,
         f"{API}/batches/import/", {"site": site.pk, "file": data}, format="multipart"
     )
     assert response.status_code == 400
-    assert [(e["row"], e["column"]) for e in response.json()["errors"]] == [(2, "姓名")]
+    assert [(e["row"], e["field"]) for e in response.json()["errors"]] == [(2, "name")]
     assert "李四" not in response.content.decode()
     assert not Placement.objects.exists()
 
@@ -153,6 +154,6 @@ def test_a_wrong_name_does_not_learn_where_the_id_number_is_isolated(api, site, 
         f"{API}/batches/import/", {"site": site.pk, "file": data}, format="multipart"
     )
     assert response.status_code == 400
-    assert [(e["row"], e["column"]) for e in response.json()["errors"]] == [(2, "姓名")]
+    assert [(e["row"], e["field"]) for e in response.json()["errors"]] == [(2, "name")]
     assert "301" not in response.content.decode()
     assert site.name not in response.content.decode()

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
-from fangkong.core.api.params import int_param
 from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.core.audit import audit_read_many
+from fangkong.specimens.api.filters import SpecimenFilterSet
 from fangkong.specimens.models import Specimen
 from fangkong.specimens.selectors import specimen_list
 
@@ -36,17 +35,15 @@ class SpecimenViewSet(
 
     serializer_class = SpecimenSerializer
     permission_classes = [HasCapability("specimen.view")]
+    filterset_class = SpecimenFilterSet
 
     def get_queryset(self) -> QuerySet[Specimen]:
-        specimens = specimen_list(viewer=self.request.user)
-        person = self.request.query_params.get("person", "")
-        if person:
-            specimens = specimens.filter(person_id=int_param(person) or 0)
-        return specimens
+        return specimen_list(viewer=self.request.user)
 
-    @extend_schema(parameters=[OpenApiParameter("person", int, description="人员 id")])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """One read audit row per page listed: the ids returned and the person asked for."""
+        """Specimens and results of the people the viewer may see, or of one `person`.
+
+        One read audit row per page listed: the ids returned and the person asked for."""
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         assert page is not None  # the API always paginates (cursor)
         audit_read_many(
