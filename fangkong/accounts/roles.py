@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     UNIT_REPORTER = "unit_reporter", _("单位填报员")
     VENUE_MANAGER = "venue_manager", _("场所负责人")
     LEADER = "leader", _("领导（只读）")
+    # A device account, not a person: a scanning gateway at venues' doors that posts live
+    # check-ins with its API token (venues grant it `checkin.live`, and nothing else of theirs).
+    CHECKIN_GATEWAY = "checkin_gateway", _("扫码网关（设备）")
 
 
 # Roles that see the whole city whatever their home jurisdiction; every other role sees the

@@ -29,6 +29,7 @@ DEMO_USERS: list[tuple[str, Role, str]] = [
     ("reporter", Role.UNIT_REPORTER, "冯填报"),
     ("venue", Role.VENUE_MANAGER, "陈店长"),
     ("leader", Role.LEADER, "蒋书记"),
+    ("gateway", Role.CHECKIN_GATEWAY, "场所码网关"),
 ]
 
 
@@ -120,6 +121,7 @@ def build_users(ctx: DemoContext) -> None:
         Role.UNIT_REPORTER: (ctx.communities[0], first_community_unit),
         Role.VENUE_MANAGER: (first_district, None),  # the venues demo gives them a venue
         Role.LEADER: (ctx.city, ctx.hq_unit),
+        Role.CHECKIN_GATEWAY: (ctx.city, None),  # the provincial platform's gateway: every venue
     }
     for username, role, full_name in DEMO_USERS:
         jurisdiction, unit = homes[role]

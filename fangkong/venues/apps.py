@@ -42,6 +42,8 @@ class VenuesConfig(AppConfig):
         grant("venue.tiers", [Role.HQ_ADMIN])
         grant("checkin.view", [Role.HQ_ADMIN, Role.DISTRICT_OFFICER, Role.INVESTIGATOR])
         grant("checkin.ingest", [Role.HQ_ADMIN, Role.INVESTIGATOR])
+        # A scanning gateway's device account posts live scans, and does nothing else here.
+        grant("checkin.live", [Role.CHECKIN_GATEWAY])
         measures.register()
         personal_data.register()
         jobs.register()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from fangkong.core.api.serializers import FigureSerializer
@@ -37,13 +38,20 @@ class VenueSerializer(serializers.ModelSerializer[Venue]):
     limit = serializers.SerializerMethodField()
     tier = serializers.SerializerMethodField()
     rooms = VenueRoomSerializer(many=True, read_only=True)
+    checkin_path = serializers.CharField(
+        read_only=True, help_text="公众扫码登记页面的路径（场所码张贴的二维码即指向此处）"
+    )
 
     class Meta:
         model = Venue
         fields = [
-            "id", "name", "category", "address", "jurisdiction", "operator_unit", "manager",
-            "approved_capacity", "status", "occupancy", "limit", "tier", "rooms", "created_at",
+            "id", "code", "checkin_path", "name", "category", "address", "jurisdiction",
+            "operator_unit", "manager", "approved_capacity", "status", "occupancy", "limit",
+            "tier", "rooms", "created_at",
         ]  # fmt: skip
+        extra_kwargs = {
+            "code": {"help_text": "场所码：二维码中的登记地址，也是扫码记录指明场所的方式"}
+        }
 
     def _live(self, venue: Venue) -> Any:
         return self.context["live"][venue.pk]
@@ -67,6 +75,16 @@ class VenueWriteSerializer(serializers.Serializer[Any]):
     operator_unit = serializers.PrimaryKeyRelatedField(
         queryset=ResponsibleUnit.objects.all(), required=False, allow_null=True, default=None
     )
+    code = serializers.CharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "场所码：另一系统已印在海报上的码（4 至 32 位字母、数字、“-”或“_”）；"
+            "留空则生成。同一场所码再次登记答 409。"
+        ),
+    )
 
 
 class OccupancyRowSerializer(serializers.Serializer[Any]):
@@ -78,6 +96,9 @@ class OccupancyRowSerializer(serializers.Serializer[Any]):
     limit = serializers.IntegerField()
     ratio = serializers.DecimalField(source="basis.ratio", max_digits=4, decimal_places=3)
     tier = serializers.CharField(source="basis.category_tier.code")
+    closed = serializers.BooleanField(
+        help_text="true：场所已关停，关停后仍有人扫码进场（限流人数为 0）"
+    )
 
 
 class CurveSerializer(serializers.Serializer[Any]):
@@ -175,8 +196,20 @@ class IngestRequestSerializer(serializers.Serializer[Any]):
 
 class IngestErrorSerializer(serializers.Serializer[Any]):
     row = serializers.IntegerField(help_text="记录序号（从 1 起；CSV 为表格行号）")
-    column = serializers.CharField()
+    field = serializers.CharField(source="key", help_text="记录的 JSON 键（如 venue_code）")
+    column = serializers.CharField(help_text="文件中的列名")
     message = serializers.CharField()
+
+
+class ClosedVenueLeadSerializer(serializers.Serializer[Any]):
+    venue = serializers.IntegerField(source="venue.pk")
+    venue_code = serializers.CharField(source="venue.code")
+    day = serializers.DateField(help_text="本地日期")
+    scans = serializers.IntegerField(help_text="本批次在关停期间的扫码条数")
+    first = serializers.DateTimeField()
+    last = serializers.DateTimeField()
+    alert = serializers.IntegerField(source="alert.pk", help_text="督查线索（预警）id")
+    created = serializers.BooleanField(help_text="false：该场所当日已有线索")
 
 
 class IngestResultSerializer(serializers.Serializer[Any]):
@@ -187,10 +220,7 @@ class IngestResultSerializer(serializers.Serializer[Any]):
     completed = serializers.IntegerField()
     persons_created = serializers.IntegerField()
     skipped = IngestErrorSerializer(many=True)
-
-
-class IngestRejectedSerializer(serializers.Serializer[Any]):
-    # A refused batch has both; a body that is no batch at all has only `detail`, and an
-    # unknown `source` is named as a field (`{"source": [...]}`).
-    detail = serializers.CharField(required=False)
-    errors = IngestErrorSerializer(many=True, required=False)  # type: ignore[assignment]
+    leads = ClosedVenueLeadSerializer(
+        many=True,
+        help_text="关停场所的扫码：每个场所每天一条督查线索（预警 venues.closed_venue_scans）",
+    )

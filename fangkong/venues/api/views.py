@@ -1,19 +1,21 @@
+"""The venues themselves, their occupancy and limits, figures, tiers and campaigns.
+
+Inspections and enforcement: `api/enforcement.py`; check-ins (batch and live):
+`api/checkins.py`.
+"""
+
 from __future__ import annotations
 
-import datetime as dt
-import io
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, PermissionDenied
-from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import Cursor
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,65 +23,37 @@ from rest_framework.views import APIView
 from fangkong.accounts.api.permissions import HasCapability
 from fangkong.accounts.http import acting_user
 from fangkong.accounts.scope import scope_of
+from fangkong.core.api.pagination import KeysetPagination
 from fangkong.core.api.params import int_param
 from fangkong.core.api.viewsets import ScopedObjectFirst
-from fangkong.core.dates import refuse_too_early
-from fangkong.core.tabular import read_table
+from fangkong.venues.api.docs import problems
+from fangkong.venues.api.filters import AT, DAY, DayQuery, InstantQuery, VenueFilterSet
+from fangkong.venues.api.permissions import ActionCapability
 from fangkong.venues.api.serializers import (
     CampaignSerializer,
     CapacityTierSerializer,
     CurveSerializer,
     EnforcementActionSerializer,
-    IngestRejectedSerializer,
-    IngestRequestSerializer,
-    IngestResultSerializer,
-    InspectionSerializer,
     OccupancyRowSerializer,
     VenueFiguresSerializer,
     VenueSerializer,
     VenueWriteSerializer,
 )
+from fangkong.venues.api.write_serializers import ReopenSerializer
 from fangkong.venues.limits import Limits, category_tiers
-from fangkong.venues.models import (
-    Campaign,
-    CapacityTier,
-    CheckInSource,
-    EnforcementAction,
-    Inspection,
-    Venue,
-)
+from fangkong.venues.models import Campaign, CapacityTier, Venue
 from fangkong.venues.selectors.campaigns import campaign_list
 from fangkong.venues.selectors.figures import venue_figures
-from fangkong.venues.selectors.inspections import action_list, inspection_list
 from fangkong.venues.selectors.occupancy import occupancy_by_venue, occupancy_curve, over_limit_list
 from fangkong.venues.selectors.venues import venue_list
-from fangkong.venues.services.checkin_bulk import checkin_batch_ingest
-from fangkong.venues.services.ingest import INGEST_COLUMNS
+from fangkong.venues.services.enforcement import venue_reopen
 from fangkong.venues.services.venues import venue_create
 
 
-def _instant(raw: str | None) -> dt.datetime | None:
-    if not raw:
-        return None
-    value = parse_datetime(raw)
-    if value is None:
-        raise ParseError(f"cannot read the instant {raw!r} (ISO 8601 expected)")
-    value = value if timezone.is_aware(value) else timezone.make_aware(value)
-    refuse_too_early(value)
-    # In UTC: PostgreSQL refuses an offset such as +20:56, which ISO 8601 allows.
-    return value.astimezone(dt.UTC)
-
-
-def _day(raw: str | None) -> dt.date | None:
-    if not raw:
-        return None
-    try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError as error:
-        raise ParseError(f"cannot read the day {raw!r} (YYYY-MM-DD expected)") from error
-    # Before 1901 Asia/Shanghai is local mean time (+08:05:43), no valid ISO offset.
-    refuse_too_early(day)
-    return day
+def _query(serializer_class: Any, request: Request) -> dict[str, Any]:
+    query = serializer_class(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return dict(query.validated_data)
 
 
 class VenueViewSet(
@@ -89,21 +63,17 @@ class VenueViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet[Venue],
 ):
-    """Venues the viewer sees, each with its live occupancy and its limit now. Filters:
-    `q` (name prefix), `category`, `status`."""
+    """Venues the viewer sees, each with its code (场所码), its live occupancy and its limit now.
+    Filters: `q` (name prefix), `category`, `status`, `code`."""
 
     serializer_class = VenueSerializer
-    permission_classes = [HasCapability("venue.view", write="venue.manage")]
+    permission_classes = [ActionCapability]
+    capabilities = {"create": "venue.manage", "reopen": "venue.reopen"}
+    filterset_class = VenueFilterSet
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Venue]:
-        params = self.request.query_params
-        return venue_list(
-            viewer=self.request.user,
-            search=params.get("q", ""),
-            category=params.get("category", ""),
-            status=params.get("status", ""),
-        ).prefetch_related("rooms")
+        return venue_list(viewer=self.request.user).prefetch_related("rooms")
 
     def _context_for(self, venues: list[Venue]) -> dict[str, Any]:
         now = timezone.now()
@@ -116,25 +86,23 @@ class VenueViewSet(
             "live": {v.pk: (counts.get(v.pk, 0), limits.basis(v)) for v in venues},
         }
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="名称开头"),
-            OpenApiParameter("category", str),
-            OpenApiParameter("status", str),
-        ]
-    )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         venues = list(page or [])
         data = VenueSerializer(venues, many=True, context=self._context_for(venues)).data
         return self.get_paginated_response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """One venue with its code, occupancy, limit and tier."""
         venue = self.get_object()
         return Response(VenueSerializer(venue, context=self._context_for([venue])).data)
 
-    @extend_schema(request=VenueWriteSerializer, responses={201: VenueSerializer})
+    @extend_schema(
+        request=VenueWriteSerializer,
+        responses={201: VenueSerializer, **problems(400, 401, 403, 409)},
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Register a venue; it gets its code (场所码) at once."""
         incoming = VenueWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         if not scope_of(request.user).covers(incoming.validated_data["jurisdiction"]):
@@ -146,28 +114,71 @@ class VenueViewSet(
         )
 
     @extend_schema(
-        parameters=[OpenApiParameter("day", OpenApiTypes.DATE, description="默认今天")],
-        responses=CurveSerializer,
+        parameters=[DAY],
+        responses={200: CurveSerializer, **problems(400, 401, 403, 404)},
     )
     @action(detail=True, methods=["get"])
     def occupancy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """The venue's occupancy and limit through a day, every few minutes."""
-        day = _day(request.query_params.get("day")) or timezone.localdate()
-        return Response(occupancy_curve(self.get_object(), day=day).as_dict())
-
-
-class OverLimitView(APIView):
-    """Venues above their limit at an instant (`at`, ISO 8601; now by default)."""
-
-    permission_classes = [HasCapability("venue.view")]
+        venue = self.get_object()
+        day = _query(DayQuery, request).get("day") or timezone.localdate()
+        return Response(occupancy_curve(venue, day=day).as_dict())
 
     @extend_schema(
-        parameters=[OpenApiParameter("at", OpenApiTypes.DATETIME)],
-        responses=OccupancyRowSerializer(many=True),
+        summary="Reopen a closed venue",
+        request=ReopenSerializer,
+        responses={200: EnforcementActionSerializer, **problems(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Approve the reopening (复业) of a closed venue: only on its latest re-inspection
+        since the closure, and only if that passed.
+
+        The caller is recorded as the approver; `then_limit_tier` reopens it under a limit.
+        Answers the closure, now lifted. 409 `venue_not_closed` for an open venue,
+        `reinspection_required` without a passed re-inspection.
+        """
+        venue = self.get_object()
+        incoming = ReopenSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        closure = venue_reopen(venue=venue, by=acting_user(request), **incoming.validated_data)
+        return Response(EnforcementActionSerializer(closure).data)
+
+
+class OverLimitPagination(KeysetPagination):
+    """The over-limit list by cursor, as every list: the venues furthest above first."""
+
+    ordering = ("-excess", "pk")  # type: ignore[assignment]
+
+    def _position_ok(self, cursor: Cursor) -> bool:
+        return int_param(str(cursor.position), signed=True) is not None
+
+
+class OverLimitView(generics.GenericAPIView[Venue]):
+    """Venues above their limit at an instant (`at`, ISO 8601; now by default), the furthest
+    above first; a closed venue is listed when someone checked in after its closure."""
+
+    permission_classes = [HasCapability("venue.view")]
+    pagination_class = OverLimitPagination
+    serializer_class = OccupancyRowSerializer
+
+    @extend_schema(
+        parameters=[AT],
+        responses={200: OccupancyRowSerializer(many=True), **problems(400, 401, 403)},
     )
     def get(self, request: Request) -> Response:
-        rows = over_limit_list(viewer=request.user, at=_instant(request.query_params.get("at")))
-        return Response(OccupancyRowSerializer(rows, many=True).data)
+        at = _query(InstantQuery, request).get("at")
+        rows = {row.venue.pk: row for row in over_limit_list(viewer=request.user, at=at)}
+        # The rows are computed; the cursor pages the venues they name, by how far above.
+        excess = Case(
+            *[When(pk=pk, then=Value(row.excess)) for pk, row in rows.items()],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        venues = Venue.objects.filter(pk__in=list(rows)).annotate(excess=excess)
+        page = self.paginate_queryset(venues) or []
+        data = OccupancyRowSerializer([rows[v.pk] for v in page], many=True).data
+        return self.get_paginated_response(data)
 
 
 class FiguresView(APIView):
@@ -177,10 +188,11 @@ class FiguresView(APIView):
     permission_classes = [HasCapability("venue.view")]
 
     @extend_schema(
-        parameters=[OpenApiParameter("day", OpenApiTypes.DATE)], responses=VenueFiguresSerializer
+        parameters=[DAY],
+        responses={200: VenueFiguresSerializer, **problems(400, 401, 403)},
     )
     def get(self, request: Request) -> Response:
-        figures = venue_figures(viewer=request.user, day=_day(request.query_params.get("day")))
+        figures = venue_figures(viewer=request.user, day=_query(DayQuery, request).get("day"))
         return Response(
             {
                 "day": figures.day,
@@ -200,7 +212,8 @@ class TiersView(APIView):
         responses={
             200: OpenApiResponse(
                 description="tiers: the capacity tiers; categories: category → tier code"
-            )
+            ),
+            **problems(401, 403),
         }
     )
     def get(self, request: Request) -> Response:
@@ -212,136 +225,13 @@ class TiersView(APIView):
         )
 
 
-class CSVParser(BaseParser):
-    media_type = "text/csv"
-
-    def parse(  # type: ignore[override]  # the view reads the raw CSV bytes itself
-        self, stream: Any, media_type: str | None = None, parser_context: Any = None
-    ) -> bytes:
-        return bytes(stream.read())
-
-
-class CheckInIngestView(APIView):
-    """Ingest a batch of check-ins (provincial health-code platform, files).
-
-    Send JSON `{"records": [...]}`, a CSV body (`text/csv`, header row with the column names
-    below) or a multipart upload (`file`: CSV or XLSX). Idempotent by (`source`, record id):
-    resending changes nothing. A batch with a bad record is refused whole (400, every bad
-    record named) unless `skip_invalid=true`, which stores the valid ones and lists the rest.
-    """
-
-    permission_classes = [HasCapability("checkin.ingest")]
-    parser_classes = [JSONParser, CSVParser, MultiPartParser]
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "source", str, enum=CheckInSource.values, description="默认 health_code"
-            ),
-            OpenApiParameter("skip_invalid", bool, description="跳过错误记录，写入其余记录"),
-            OpenApiParameter("filename", str, description="批次名称（审计用）"),
-        ],
-        request={
-            "application/json": IngestRequestSerializer,
-            "text/csv": OpenApiTypes.STR,
-            "multipart/form-data": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-            },
-        },
-        responses={
-            200: IngestResultSerializer,
-            201: IngestResultSerializer,
-            400: IngestRejectedSerializer,
-        },
-    )
-    def post(self, request: Request) -> Response:
-        params = request.query_params
-        source = params.get("source", CheckInSource.HEALTH_CODE)
-        filename = params.get("filename", "")
-        data = request.data
-        records: list[Any]
-        if isinstance(data, bytes):
-            records = list(read_table(io.BytesIO(data), "batch.csv", INGEST_COLUMNS))
-        elif "file" in request.FILES:
-            upload = request.FILES["file"]
-            filename = filename or str(upload.name)
-            records = list(read_table(upload, str(upload.name), INGEST_COLUMNS))
-        else:
-            raw = data.get("records") if isinstance(data, dict) else data
-            if not isinstance(raw, list) or not all(isinstance(r, dict) for r in raw):
-                raise ParseError('expected {"records": [ {...}, ... ]}')
-            records = raw
-        # The bulk path of issue 16 (column checks, COPY to staging, one insert); the
-        # record-by-record `checkin_ingest` tests pass against it too, so answers are the same.
-        result = checkin_batch_ingest(
-            records=records,
-            source=source,
-            by=acting_user(request),
-            skip_invalid=params.get("skip_invalid", "").lower() in ("1", "true", "yes"),
-            filename=filename or f"api:{source}",
-        )
-        return Response(
-            IngestResultSerializer(result).data,
-            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
-        )
-
-
-class InspectionViewSet(ScopedObjectFirst[Inspection], viewsets.ReadOnlyModelViewSet[Inspection]):
-    """Inspections (四不两直) of venues the viewer sees; `day`, `venue`, `verdict` filter."""
-
-    serializer_class = InspectionSerializer
-    permission_classes = [HasCapability("venue.view")]
-
-    def get_queryset(self) -> QuerySet[Inspection]:
-        params = self.request.query_params
-        inspections = inspection_list(
-            viewer=self.request.user,
-            day=_day(params.get("day")),
-            verdict=params.get("verdict", ""),
-        )
-        if (venue := int_param(params.get("venue"))) is not None:
-            inspections = inspections.filter(venue_id=venue)
-        return inspections.prefetch_related("inspectors")
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("day", OpenApiTypes.DATE),
-            OpenApiParameter("venue", int),
-            OpenApiParameter("verdict", str),
-        ]
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
-
-
-class EnforcementActionViewSet(
-    ScopedObjectFirst[EnforcementAction], viewsets.ReadOnlyModelViewSet[EnforcementAction]
-):
-    """Enforcement actions (warning, rectification, limit, closure); `in_force=true` keeps
-    the restrictions still in force."""
-
-    serializer_class = EnforcementActionSerializer
-    permission_classes = [HasCapability("venue.view")]
-
-    def get_queryset(self) -> QuerySet[EnforcementAction]:
-        params = self.request.query_params
-        return action_list(
-            viewer=self.request.user,
-            kind=params.get("kind", ""),
-            in_force_only=params.get("in_force", "").lower() in ("1", "true"),
-        )
-
-    @extend_schema(parameters=[OpenApiParameter("kind", str), OpenApiParameter("in_force", bool)])
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
-
-
+@extend_schema_view(retrieve=extend_schema(summary="One inspection campaign with its progress"))
 class CampaignViewSet(ScopedObjectFirst[Campaign], viewsets.ReadOnlyModelViewSet[Campaign]):
     """Inspection campaigns with their live progress (overall and per team)."""
 
     serializer_class = CampaignSerializer
     permission_classes = [HasCapability("venue.view")]
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[Campaign]:
         return campaign_list(viewer=self.request.user).prefetch_related("districts")

@@ -11,10 +11,12 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from fangkong.accounts.capabilities import user_can
@@ -57,6 +59,11 @@ class OccupancyRow:
     def over(self) -> bool:
         return self.occupancy > self.limit
 
+    @property
+    def closed(self) -> bool:
+        """Listed while closed: people checked in after the closure took effect."""
+        return self.basis.closed
+
 
 # Up to this many venues counted, their limits are read by key; more (stays counted, not
 # screened), all the venues of the scope are read in one pass.
@@ -75,6 +82,7 @@ def _over_limit(venues: QuerySet[Venue], at: dt.datetime, *, city: bool) -> list
     if not counts:
         return []
     over: list[int] = []
+    closed: dict[int, dt.datetime] = {}  # closed venues with people inside: since when
     # A city's venues share a few hundred capacities and a few ratios: each limit is worked
     # out once (Decimal arithmetic, 100,000 times, is a tenth of a second).
     limit_of: dict[tuple[int, Decimal], int] = {}
@@ -95,17 +103,33 @@ def _over_limit(venues: QuerySet[Venue], at: dt.datetime, *, city: bool) -> list
         limit = limit_of.get((capacity, ratio))
         if limit is None:
             limit = limit_of[capacity, ratio] = capacity_limit(capacity, ratio)
-        # A closed venue's people are the closure's business (it has its own record), not a
-        # capacity breach: the list is of venues trading above what they may hold.
-        if people > limit and not (
-            restriction is not None and restriction.kind == EnforcementKind.CLOSURE
-        ):
+        # The people inside when a venue was closed are the closure's business (it has its
+        # own record); anyone who checked in after it is a venue trading while closed.
+        if restriction is not None and restriction.kind == EnforcementKind.CLOSURE:
+            closed[pk] = restriction.issued_at
+        elif people > limit:
             over.append(pk)
+    over += _entered_after_closure(closed, at)
     loaded = Venue.objects.filter(pk__in=over).select_related(
         "jurisdiction", "operator_unit", "manager__unit"
     )
     rows = [OccupancyRow(v, counts[v.pk], limits.basis(v)) for v in loaded]
     return sorted(rows, key=lambda r: (-r.excess, r.venue.name, r.venue.pk))
+
+
+def _entered_after_closure(closed: dict[int, dt.datetime], at: dt.datetime) -> list[int]:
+    """Closed venues with someone inside at `at` who checked in after the closure: one read
+    over the (few) venues closed with people inside."""
+    if not closed:
+        return []
+    since = reduce(or_, (Q(venue_id=pk, check_in__gte=t) for pk, t in closed.items()))
+    return list(
+        CheckIn.objects.filter(since)
+        .present_at(at)
+        .order_by()
+        .values_list("venue_id", flat=True)
+        .distinct()
+    )
 
 
 def over_limit_list(*, viewer: Any, at: dt.datetime | None = None) -> list[OccupancyRow]:

@@ -59,3 +59,14 @@ def venue_get(*, viewer: Any, pk: int) -> Venue:
 
 def may_manage_venue(viewer: Any, venue: Venue) -> bool:
     return user_can(viewer, "venue.manage") and scope_of(viewer).covers(venue.jurisdiction)
+
+
+def venue_for_scan(*, viewer: Any, code: str = "", pk: int | None = None) -> Venue | None:
+    """The venue a scanning gateway names by code or id, within the gateway's jurisdiction
+    (a gateway sees no venue list: it only scans into the venues of its part of the city)."""
+    venues = Venue.objects.filter(scope_of(viewer).jurisdiction_q("jurisdiction"))
+    if code:
+        venues = venues.filter(code=code)
+    if pk is not None:
+        venues = venues.filter(pk=pk)
+    return venues.first() if code or pk is not None else None

@@ -45,6 +45,7 @@ from fangkong.venues.services.checkin_bulk_read import (
     records_table,
 )
 from fangkong.venues.services.checkin_bulk_stage import Resolver, Staging
+from fangkong.venues.services.checkin_leads import closed_venue_leads_record
 from fangkong.venues.services.ingest import IngestResult
 from fangkong.venues.services.ingest_records import RecordErrors
 
@@ -112,6 +113,7 @@ def checkin_bulk_ingest(
     record.created = created
     record.existing = existing
     record.save(update_fields=["created", "existing"])
+    leads = closed_venue_leads_record(data_import=record, by=by) if created else []
     audit_write(
         by=by,
         action="checkin.ingest",
@@ -120,6 +122,7 @@ def checkin_bulk_ingest(
             "source": source,
             "filename": filename,
             "path": "bulk",
+            "closed_venue_leads": [lead.alert.pk for lead in leads],
             "received": received,
             "created": created,
             "existing": existing,
@@ -137,6 +140,7 @@ def checkin_bulk_ingest(
         completed=len(completed),
         persons_created=resolver.persons_created,
         skipped=skipped,
+        leads=leads,
     )
 
 

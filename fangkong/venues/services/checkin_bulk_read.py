@@ -27,7 +27,16 @@ from django.utils.translation import gettext as _
 from fangkong.core.dates import earliest_event_date
 from fangkong.core.tabular import RowError, TableRow
 from fangkong.venues.conf import venues_settings
-from fangkong.venues.services.ingest_records import INGEST_COLUMNS, RecordErrors, _id_type, _moment
+from fangkong.venues.services.ingest_records import (
+    INGEST_COLUMNS,
+    NO_VENUE,
+    NOT_AN_ID,
+    VENUE_KEYS,
+    RecordErrors,
+    _id_type,
+    _moment,
+    is_venue_id,
+)
 
 CHUNK_ROWS = 250_000  # Arrow rows per chunk: big enough for vectorised work, small in memory
 SUFFIXES = (".csv", ".parquet")
@@ -43,6 +52,7 @@ class CheckedChunk:
     number: np.ndarray
     record_id: list[str]
     venue_code: list[str]
+    venue_ref: list[str]  # `venue` (an id) as sent, "" where the record gave none
     check_in: np.ndarray
     check_out: np.ndarray  # int64 with `has_out` False where the record has no check-out
     has_out: np.ndarray
@@ -71,6 +81,8 @@ def _rename(names: Sequence[str]) -> dict[str, str]:
             if cleaned in column.headers and column.key not in found.values():
                 found[name] = column.key
     missing = [c.title for c in _REQUIRED if c.key not in found.values()]
+    if not any(key in found.values() for key in VENUE_KEYS):
+        missing.append(_("场所码（或场所编号）"))
     if missing:
         raise ValidationError(_("缺少必填列：%s") % "、".join(missing))
     return found
@@ -206,6 +218,7 @@ def check_chunk(number: np.ndarray, table: pa.Table, errors: RecordErrors) -> Ch
     col = {key: table.column(key) for key in _KEYS}
     record_id = pc.fill_null(col["record_id"], "")
     venue_code = pc.fill_null(col["venue_code"], "")
+    venue_ref = pc.fill_null(col["venue"], "").to_pylist()
     bad = np.zeros(size, bool)
 
     def refuse(mask: np.ndarray, key: str, message: Any, shown: Any = None) -> None:
@@ -219,7 +232,11 @@ def check_chunk(number: np.ndarray, table: pa.Table, errors: RecordErrors) -> Ch
     refuse(pc.equal(record_id, "").to_numpy(zero_copy_only=False), "record_id", _("缺少记录号"))
     long_ids = pc.greater(pc.utf8_length(record_id), 64).to_numpy(zero_copy_only=False)
     refuse(long_ids, "record_id", _("记录号超过 64 个字符"))
-    refuse(pc.equal(venue_code, "").to_numpy(zero_copy_only=False), "venue_code", _("缺少场所码"))
+    no_ref = np.fromiter((not r for r in venue_ref), bool, size)
+    no_code = pc.equal(venue_code, "").to_numpy(zero_copy_only=False)
+    refuse(no_code & no_ref, "venue_code", NO_VENUE)
+    not_id = np.fromiter((bool(r) and not is_venue_id(r) for r in venue_ref), bool, size)
+    refuse(not_id, "venue", NOT_AN_ID, lambda i: venue_ref[i][:20])
     check_in, unreadable = _times(col["check_in"])
     refuse(unreadable, "check_in", _("无法识别的时间「%s」"), lambda i: col["check_in"][i])
     earliest = dt.datetime.combine(
@@ -271,6 +288,7 @@ def check_chunk(number: np.ndarray, table: pa.Table, errors: RecordErrors) -> Ch
         number=number[keep],
         record_id=strings(record_id),
         venue_code=strings(venue_code),
+        venue_ref=[str(int(r)) if r else "" for r, k in zip(venue_ref, keep, strict=True) if k],
         check_in=check_in[keep],
         check_out=check_out[keep],
         has_out=has_out[keep],

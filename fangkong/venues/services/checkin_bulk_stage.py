@@ -21,15 +21,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.venues.checkin_table import CHECKIN_TABLE, checkin_columns
-from fangkong.venues.models import Venue
 from fangkong.venues.services.checkin_bulk_read import CheckedChunk
 from fangkong.venues.services.ingest import _register
 from fangkong.venues.services.ingest_records import (
-    INGEST_COLUMNS,
+    KEY_OF_TITLE,
     ParsedRecord,
     RecordErrors,
     chunks,
     resolve_persons,
+    venue_ids_known,
+    venue_of,
+    venues_by_code,
 )
 
 if TYPE_CHECKING:
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
 
 STAGE = "fk_checkin_stage"
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_KEY_OF_TITLE = {c.title: c.key for c in INGEST_COLUMNS}
 Person4 = tuple[str, str, str, str]  # (id type, id number, name, phone) as a record gives them
 
 
@@ -48,16 +49,21 @@ class Resolver:
     def __init__(self, *, filename: str, by: User | None) -> None:
         self.filename = filename
         self.by = by
-        self.venues: dict[str, int | None] = {}
+        self.venues: dict[str, int] = {}  # by code, those found
+        self.codes_seen: set[str] = set()
+        self.venue_ids: set[str] = set()  # ids (as text) found
+        self.ids_seen: set[str] = set()
         # person key → person id, or (column key, message) when the key names nobody usable
         self.persons: dict[Person4, int | tuple[str, str]] = {}
         self.persons_created = 0
 
-    def _venues(self, codes: set[str]) -> None:
-        unknown = sorted(codes - self.venues.keys())
-        for chunk in chunks(unknown):
-            self.venues.update(dict.fromkeys(chunk))
-            self.venues.update(Venue.objects.filter(code__in=chunk).values_list("code", "pk"))
+    def _venues(self, codes: set[str], refs: set[str]) -> None:
+        codes -= self.codes_seen | {""}
+        refs -= self.ids_seen | {""}
+        self.venues.update(venues_by_code(codes))
+        self.venue_ids.update(venue_ids_known(refs))
+        self.codes_seen |= codes
+        self.ids_seen |= refs
 
     def _persons(self, keys: list[Person4]) -> None:
         unknown = [k for k in keys if k not in self.persons]
@@ -85,7 +91,7 @@ class Resolver:
         for stand_in, key in zip(stand_ins, unknown, strict=True):
             error = refused.get(stand_in.number)
             if error is not None:
-                self.persons[key] = (_KEY_OF_TITLE.get(error.column, "id_number"), error.message)
+                self.persons[key] = (KEY_OF_TITLE.get(error.column, "id_number"), error.message)
             else:
                 self.persons[key] = stand_in.person_id
 
@@ -93,7 +99,7 @@ class Resolver:
         self, checked: CheckedChunk, errors: RecordErrors
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(person ids, venue ids, rows to keep) of a checked chunk; the rest named in errors."""
-        self._venues(set(checked.venue_code))
+        self._venues(set(checked.venue_code), set(checked.venue_ref))
         keys = list(
             zip(checked.id_type, checked.id_number, checked.name, checked.phone, strict=True)
         )
@@ -102,14 +108,13 @@ class Resolver:
         persons = np.zeros(size, np.int64)
         venues = np.zeros(size, np.int64)
         keep = np.ones(size, bool)
-        for index, (code, key) in enumerate(zip(checked.venue_code, keys, strict=True)):
-            venue = self.venues[code]
+        named = zip(checked.venue_code, checked.venue_ref, keys, strict=True)
+        for index, (code, ref, key) in enumerate(named):
+            venue = venue_of(code, ref, self.venues, self.venue_ids)
             person = self.persons[key]
             number = int(checked.number[index])
-            if venue is None:
-                errors.add(
-                    number, "venue_code", _("未知场所码「%s」") % code, checked.record_id[index]
-                )
+            if isinstance(venue, tuple):
+                errors.add(number, venue[0], venue[1], checked.record_id[index])
                 keep[index] = False
             elif isinstance(person, tuple):
                 errors.add(number, person[0], person[1], checked.record_id[index])

@@ -20,7 +20,12 @@ from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
 from fangkong.people.masking import mask_id_number
 from fangkong.people.models import IdType, Person
-from fangkong.people.services import PersonNameMismatch, person_fields_clean, person_register
+from fangkong.people.services import (
+    PersonFields,
+    PersonNameMismatch,
+    person_fields_clean,
+    person_register,
+)
 from fangkong.venues.limits import Limits
 from fangkong.venues.models import (
     CheckIn,
@@ -101,21 +106,29 @@ def visitor_check_in(
     person = visitor_register(name=fields.name, id_number=fields.id_number, phone=fields.phone)
     if replacing is not None:
         visitor_pass_revoke(visitor_pass=replacing, at=moment)
+    issued = visitor_pass_issue(person=person, fields=fields, at=moment)
+    visitor_enter(venue=venue, visitor_pass=issued.visitor_pass, at=moment)
+    return issued
+
+
+def visitor_pass_issue(
+    *, person: Person | None, fields: PersonFields, at: dt.datetime, by: User | None = None
+) -> IssuedPass:
+    """A pass for the person, or (`person` None) for the unverified claim of `fields`."""
     visitor_pass = VisitorPass(
         person=person,
         claimed_name="" if person is not None else fields.name,
         claimed_id_number="" if person is not None else fields.id_number,
         claimed_phone="" if person is not None else fields.phone,
         label=mask_id_number(fields.id_number),
-        expires_at=moment + pass_lifetime(),
+        expires_at=at + pass_lifetime(),
     )
     token = secrets.token_urlsafe(_TOKEN_BYTES)
     visitor_pass.token_digest = pass_digest(token)
     visitor_pass.save()
     audit_write(
-        by=None, action="visitor_pass.issue", obj=visitor_pass, after=_pass_facts(visitor_pass)
+        by=by, action="visitor_pass.issue", obj=visitor_pass, after=_pass_facts(visitor_pass)
     )
-    visitor_enter(venue=venue, visitor_pass=visitor_pass, at=moment)
     return IssuedPass(visitor_pass=visitor_pass, token=token)
 
 

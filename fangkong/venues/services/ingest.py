@@ -32,6 +32,7 @@ from fangkong.people.models import Person
 from fangkong.venues.checkin_table import CHECKIN_TABLE, checkin_columns
 from fangkong.venues.conf import venues_settings
 from fangkong.venues.models import CheckIn, CheckInSource
+from fangkong.venues.services.checkin_leads import ClosedVenueLead, closed_venue_leads_record
 from fangkong.venues.services.ingest_records import (
     INGEST_COLUMNS,
     NewPerson,
@@ -61,6 +62,8 @@ class IngestResult:
     completed: int  # stored earlier without check-out; this batch brought it
     persons_created: int
     skipped: list[RowError] = field(default_factory=list)
+    # Scans stored at venues closed at the time: one enforcement lead per venue and day.
+    leads: list[ClosedVenueLead] = field(default_factory=list)
 
 
 class _Table:
@@ -303,6 +306,7 @@ def checkin_ingest(
     record.created = created
     record.existing = repeats + stored_repeats + (len(fresh) - created)
     record.save(update_fields=["created", "existing"])
+    leads = closed_venue_leads_record(data_import=record, by=by) if created else []
     audit_write(
         by=by,
         action="checkin.ingest",
@@ -310,6 +314,7 @@ def checkin_ingest(
         after={
             "source": source,
             "filename": filename,
+            "closed_venue_leads": [lead.alert.pk for lead in leads],
             "received": total,
             "created": created,
             "existing": record.existing,
@@ -326,4 +331,5 @@ def checkin_ingest(
         completed=len(completions),
         persons_created=persons_created,
         skipped=sorted(errors.rows, key=lambda e: e.row),
+        leads=leads,
     )

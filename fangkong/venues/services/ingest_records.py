@@ -25,7 +25,10 @@ from fangkong.venues.models import Venue
 
 INGEST_COLUMNS = (
     Column("record_id", ("记录号", "record_id", "id")),
-    Column("venue_code", ("场所码", "venue_code")),
+    # A record names its venue by code (场所码, what a scan reads) or by id (the API's
+    # `venue`), or both when they agree; at least one of the two (`VENUE_KEYS`).
+    Column("venue_code", ("场所码", "venue_code"), required=False),
+    Column("venue", ("场所编号", "venue", "venue_id"), required=False),
     Column("check_in", ("进场时间", "check_in")),
     Column("check_out", ("离场时间", "check_out"), required=False),
     Column("id_number", ("证件号码", "身份证号码", "id_number"), required=False),
@@ -34,6 +37,13 @@ INGEST_COLUMNS = (
     Column("phone", ("手机号", "phone"), required=False),
 )
 _TITLES = {c.key: c.title for c in INGEST_COLUMNS}
+KEY_OF_TITLE = {c.title: c.key for c in INGEST_COLUMNS}
+VENUE_KEYS = ("venue_code", "venue")
+NO_VENUE = _("须提供场所码（venue_code）或场所编号（venue）")
+NOT_AN_ID = _("场所编号应为正整数，而不是「%s」")
+UNKNOWN_CODE = _("未知场所码「%s」")
+UNKNOWN_ID = _("未知场所编号「%s」")
+VENUES_DISAGREE = _("场所编号 %(id)s 与场所码「%(code)s」不是同一场所")
 CHUNK = 2000
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -51,6 +61,7 @@ class ParsedRecord:
     id_number: str
     name: str
     phone: str
+    venue_ref: str = ""  # the record's `venue` (an id), as sent
     venue_id: int = 0
     person_id: int = 0
 
@@ -65,7 +76,7 @@ class RecordErrors:
 
     def add(self, number: int, key: str, message: str, record_id: str = "") -> None:
         prefix = _("记录号 %s：") % record_id if record_id else ""
-        self.rows.append(RowError(number, str(_TITLES.get(key, key)), prefix + message))
+        self.rows.append(RowError(number, str(_TITLES.get(key, key)), prefix + message, key=key))
         self.bad.add(number)
 
 
@@ -128,9 +139,14 @@ def parse_records(
             errors.add(number, "record_id", _("记录号超过 64 个字符"), record_id[:64])
             continue
         venue_code = _text(get("venue_code"))
-        if not venue_code:
-            errors.add(number, "venue_code", _("缺少场所码"), record_id)
+        venue_ref = _text(get("venue"))
+        if not venue_code and not venue_ref:
+            errors.add(number, "venue_code", NO_VENUE, record_id)
             continue
+        if venue_ref and not is_venue_id(venue_ref):
+            errors.add(number, "venue", NOT_AN_ID % venue_ref[:20], record_id)
+            continue
+        venue_ref = str(int(venue_ref)) if venue_ref else ""
         try:
             check_in = _moment(_text(get("check_in")), zone)
         except ValueError:
@@ -176,6 +192,7 @@ def parse_records(
             id_number=id_number,
             name=_text(get("name")),
             phone=phone,
+            venue_ref=venue_ref,
         )
 
 
@@ -184,17 +201,54 @@ def chunks(items: list[Any]) -> Iterator[list[Any]]:
         yield items[start : start + CHUNK]
 
 
-def resolve_venues(parsed: list[ParsedRecord], errors: RecordErrors) -> None:
-    codes = sorted({p.venue_code for p in parsed})
+def is_venue_id(text: str) -> bool:
+    # ASCII digits of a bigint: int() also reads "１２" and SQLite cannot compare past 2**63.
+    return text.isascii() and text.isdigit() and 0 < int(text) < 2**63
+
+
+def venues_by_code(codes: set[str]) -> dict[str, int]:
     found: dict[str, int] = {}
-    for chunk in chunks(codes):
+    for chunk in chunks(sorted(codes)):
         found.update(Venue.objects.filter(code__in=chunk).values_list("code", "pk"))
-    for p in parsed:
-        venue_id = found.get(p.venue_code)
+    return found
+
+
+def venue_ids_known(refs: set[str]) -> set[str]:
+    known: set[str] = set()
+    for chunk in chunks(sorted(int(r) for r in refs)):
+        known.update(
+            str(pk) for pk in Venue.objects.filter(pk__in=chunk).values_list("pk", flat=True)
+        )
+    return known
+
+
+def venue_of(
+    code: str, ref: str, by_code: dict[str, int], known_ids: set[str]
+) -> int | tuple[str, str]:
+    """The venue a record names by code, by id or by both; else (JSON key, message)."""
+    by_id = int(ref) if ref in known_ids else None
+    if ref and by_id is None:
+        return "venue", UNKNOWN_ID % ref
+    if code:
+        venue_id = by_code.get(code)
         if venue_id is None:
-            errors.add(p.number, "venue_code", _("未知场所码「%s」") % p.venue_code, p.record_id)
+            return "venue_code", UNKNOWN_CODE % code
+        if by_id is not None and by_id != venue_id:
+            return "venue", VENUES_DISAGREE % {"id": ref, "code": code}
+        return venue_id
+    assert by_id is not None
+    return by_id
+
+
+def resolve_venues(parsed: list[ParsedRecord], errors: RecordErrors) -> None:
+    by_code = venues_by_code({p.venue_code for p in parsed if p.venue_code})
+    known_ids = venue_ids_known({p.venue_ref for p in parsed if p.venue_ref})
+    for p in parsed:
+        found = venue_of(p.venue_code, p.venue_ref, by_code, known_ids)
+        if isinstance(found, tuple):
+            errors.add(p.number, found[0], found[1], p.record_id)
         else:
-            p.venue_id = venue_id
+            p.venue_id = found
 
 
 def _e164(phone: str) -> str:
@@ -312,8 +366,16 @@ def dedupe(parsed: list[ParsedRecord], errors: RecordErrors) -> tuple[list[Parse
         if seen is None:
             first[p.record_id] = p
             unique.append(p)
-        elif (seen.venue_code, seen.check_in, seen.check_out, seen.id_number, seen.phone) == (
+        elif (
+            seen.venue_code,
+            seen.venue_ref,
+            seen.check_in,
+            seen.check_out,
+            seen.id_number,
+            seen.phone,
+        ) == (
             p.venue_code,
+            p.venue_ref,
             p.check_in,
             p.check_out,
             p.id_number,

@@ -28,9 +28,10 @@ def test_the_over_limit_list_at_an_instant(bar, hq_admin, now):
         kind="venues.capacity_tier", subject="bar", value="tightened", effective_at=now, by=hq_admin
     )
     body = api(hq_admin).get("/api/v1/venues/over-limit/", {"at": now.isoformat()}).json()
-    assert [(r["venue"], r["occupancy"], r["limit"]) for r in body] == [(bar.pk, 60, 50)]
+    rows = [(r["venue"], r["occupancy"], r["limit"], r["closed"]) for r in body["results"]]
+    assert rows == [(bar.pk, 60, 50, False)]
     earlier = (now - dt.timedelta(hours=3)).isoformat()
-    assert api(hq_admin).get("/api/v1/venues/over-limit/", {"at": earlier}).json() == []
+    assert api(hq_admin).get("/api/v1/venues/over-limit/", {"at": earlier}).json()["results"] == []
 
 
 def test_figures_and_tiers(bar, hq_admin):
@@ -72,7 +73,7 @@ def test_a_bad_record_is_answered_with_400_naming_it(bar, zhang_san, hq_admin):
     )
     assert answer.status_code == 400
     [error] = answer.json()["errors"]
-    assert (error["row"], error["column"]) == (1, "场所码") and "X1" in error["message"]
+    assert (error["row"], error["field"]) == (1, "venue_code") and "X1" in error["detail"]
 
 
 def test_a_csv_body_is_ingested(bar, zhang_san, hq_admin):
