@@ -3,6 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from fangkong.accounts.api.me import MeView
 from fangkong.accounts.api.views import TokenView
 from fangkong.alerts.api.views import AlertViewSet
 from fangkong.core.api.views import AuditEventViewSet
@@ -21,11 +22,13 @@ router.register("specimens", SpecimenViewSet, basename="specimen")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("me/", MeView.as_view(), name="me"),
     path("policy/measures/", MeasuresInForceView.as_view(), name="measures-in-force"),
     path("venues/", include("fangkong.venues.api.urls")),
     path("quarantine/", include("fangkong.quarantine.api.urls")),
     path("hospitals/", include("fangkong.hospitals.api.urls")),
     path("cases/", include("fangkong.cases.api.urls")),
     path("command/", include("fangkong.command.api.urls")),
+    path("webhooks/", include("fangkong.webhooks.api.urls")),
     *router.urls,
 ]

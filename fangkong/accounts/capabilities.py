@@ -26,6 +26,11 @@ def roles_with(capability: str) -> frozenset[str]:
     return frozenset(_grants.get(capability, ()))
 
 
+def capabilities_of(role: str) -> list[str]:
+    """Every capability granted to the role, sorted (what a caller may do, for `me`)."""
+    return sorted(c for c, roles in _grants.items() if role in roles)
+
+
 def user_can(user: Any, capability: str) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False

@@ -26,7 +26,7 @@ class CommandConfig(AppConfig):
     def ready(self) -> None:
         from fangkong.accounts.capabilities import EVERY_ROLE, grant
         from fangkong.alerts.signals import alert_raised
-        from fangkong.command import background, briefing, jobs, measures
+        from fangkong.command import background, briefing, duty, jobs, measures
         from fangkong.command.receivers import on_alert_raised
 
         city_view = [Role.HQ_ADMIN, Role.LEADER, Role.DISTRICT_OFFICER]
@@ -52,4 +52,5 @@ class CommandConfig(AppConfig):
         jobs.register()
         briefing.register()
         background.register()
+        duty.register()
         alert_raised.connect(on_alert_raised, dispatch_uid="fangkong.command.alert_notifications")

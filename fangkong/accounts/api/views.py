@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_login_failed
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,14 +39,18 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses=inline_serializer(
-            "TokenResponse",
-            {
-                "token": serializers.CharField(),
-                "name": serializers.CharField(),
-                "expires_at": serializers.DateTimeField(),
-            },
-        ),
+        responses={
+            200: inline_serializer(
+                "TokenResponse",
+                {
+                    "token": serializers.CharField(),
+                    "name": serializers.CharField(),
+                    "expires_at": serializers.DateTimeField(),
+                },
+            ),
+            # Public, yet refused to a role that must first set up its authenticator.
+            403: OpenApiResponse(description="该角色须先在“我的账户”页面启用动态验证码"),
+        },
     )
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
@@ -53,31 +59,24 @@ class TokenView(APIView):
         # The plain HttpRequest, so a lockout flagged by authenticate() reaches AxesMiddleware.
         user = authenticate(request._request, username=data["username"], password=data["password"])
         if not isinstance(user, User):
-            return Response(
-                {"non_field_errors": [_("用户名或密码不正确。")]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            raise ValidationError(_("用户名或密码不正确。"), code="invalid_credentials")
         device = confirmed_device(user)
         if device is not None:
             if not "".join(data.get("otp", "").split()):
                 # The password was right: asking for the code is the second step, not a failure
                 # (counting it would throttle the code that follows within a second).
-                return Response(
-                    {"otp": [_("请填写动态验证码。")]}, status=status.HTTP_400_BAD_REQUEST
-                )
+                raise ValidationError({"otp": [_("请填写动态验证码。")]}, code="required")
             if not code_matches(device, data.get("otp", "")):
                 user_login_failed.send(
                     sender=__name__,
                     credentials={"username": user.username, "fangkong_reason": "code"},
                     request=request._request,
                 )
-                return Response(
-                    {"otp": [_("动态验证码不正确或已过期。")]}, status=status.HTTP_400_BAD_REQUEST
-                )
+                raise ValidationError({"otp": [_("动态验证码不正确或已过期。")]}, code="invalid")
         elif mfa_required_for(user):
-            return Response(
-                {"detail": _("该角色须先在“我的账户”页面启用动态验证码，才能获取令牌。")},
-                status=status.HTTP_403_FORBIDDEN,
+            raise PermissionDenied(
+                _("该角色须先在“我的账户”页面启用动态验证码，才能获取令牌。"), code="mfa_required"
             )
         token, key = api_token_create(user=user, name=data.get("name") or _("接口签发"), by=user)
-        return Response({"token": key, "name": token.name, "expires_at": token.expires_at})
+        expires_at = timezone.localtime(token.expires_at)  # +08:00, as every time in the API
+        return Response({"token": key, "name": token.name, "expires_at": expires_at})

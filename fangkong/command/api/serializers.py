@@ -5,15 +5,14 @@ from typing import Any
 from rest_framework import serializers
 
 from fangkong.accounts.models import User
+from fangkong.command.api.query import refuse_unlikely
 from fangkong.command.models import (
     Milestone,
-    MissingReport,
     Notice,
     NoticeMeasure,
     Notification,
     ProgressReport,
     Task,
-    UnitReport,
 )
 from fangkong.core.api.serializers import INTEGER_COLUMN_MAX
 from fangkong.core.dates import refuse_too_early
@@ -98,7 +97,7 @@ class TaskSerializer(serializers.ModelSerializer[Task]):
 
 class MilestoneWriteSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
-    due_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField(validators=[refuse_unlikely])
 
 
 class TaskWriteSerializer(serializers.Serializer[Any]):
@@ -111,7 +110,7 @@ class TaskWriteSerializer(serializers.Serializer[Any]):
     owner_user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.all(), required=False, allow_null=True, default=None
     )
-    deadline = serializers.DateTimeField()
+    deadline = serializers.DateTimeField(validators=[refuse_unlikely])
     milestones = MilestoneWriteSerializer(many=True, required=False, default=list)
     co_owner_units = serializers.PrimaryKeyRelatedField(
         queryset=ResponsibleUnit.objects.all(), many=True, required=False, default=list
@@ -126,29 +125,6 @@ class ProgressWriteSerializer(serializers.Serializer[Any]):
 
 class TextSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class UnitReportSerializer(serializers.ModelSerializer[UnitReport]):
-    class Meta:
-        model = UnitReport
-        fields = [
-            "id", "unit", "day", "kind", "profile", "figures", "issues", "needs",
-            "submitted_at", "submitted_by", "cutoff_at", "late",
-        ]  # fmt: skip
-
-
-class UnitReportWriteSerializer(serializers.Serializer[Any]):
-    figures = serializers.DictField(child=serializers.IntegerField(min_value=0))
-    issues = serializers.CharField(required=False, allow_blank=True, default="")
-    needs = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class MissingReportSerializer(serializers.ModelSerializer[MissingReport]):
-    unit_name = serializers.CharField(source="unit.name", read_only=True)
-
-    class Meta:
-        model = MissingReport
-        fields = ["id", "unit", "unit_name", "day", "detected_at", "resolved_at"]
 
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):

@@ -74,6 +74,65 @@ def zero_report_refusal(facts: UnitDay, *, day: dt.date, at: dt.datetime) -> str
     }
 
 
+def daily_report_filed_refusal(*, day: dt.date, at: dt.datetime) -> str:
+    """Why a zero report may not follow the unit's daily report of `day`."""
+    if day == timezone.localdate(at):
+        return _("本单位今日已报送日报告，零报告不能覆盖已填报的数据；如有变化请更正日报告")
+    return _("本单位%(day)s已报送日报告，零报告不能覆盖已填报的数据；如有变化请更正日报告") % {
+        "day": day.strftime("%m-%d")
+    }
+
+
+@dataclass(frozen=True)
+class TemplateFigure:
+    key: str
+    label: str
+    unit: str
+    order: int
+    platform_value: int | None  # what the platform knows of the day, to prefill with
+
+
+@dataclass(frozen=True)
+class ReportTemplate:
+    """What a unit reports for a day: its profile's figures, what it has filed, and whether a
+    zero report is open to it (the same rules the report page and the services apply)."""
+
+    unit: ResponsibleUnit
+    profile: str
+    day: dt.date
+    cutoff_at: dt.datetime
+    figures: list[TemplateFigure]
+    filed: str | None
+    zero_report_refusal: str | None
+
+    @property
+    def zero_report_allowed(self) -> bool:
+        return self.zero_report_refusal is None
+
+
+def report_template(*, unit: ResponsibleUnit, day: dt.date, at: dt.datetime) -> ReportTemplate:
+    profile = unit_profile(unit)
+    facts = unit_day_facts(unit=unit, day=day, at=at)
+    filed = UnitReport.objects.filter(unit=unit, day=day).values_list("kind", flat=True).first()
+    refusal = (
+        daily_report_filed_refusal(day=day, at=at)
+        if filed == ReportKind.DAILY
+        else zero_report_refusal(facts, day=day, at=at)
+    )
+    return ReportTemplate(
+        unit=unit,
+        profile=profile,
+        day=day,
+        cutoff_at=report_cutoff(day),
+        figures=[
+            TemplateFigure(f.key, f.label, f.unit, f.order, facts.figures.get(f.key))
+            for f in profile_figures(profile)
+        ],
+        filed=filed,
+        zero_report_refusal=refusal,
+    )
+
+
 def units_in_scope(viewer: Any) -> QuerySet[ResponsibleUnit]:
     return reporting_units().filter(scope_of(viewer).jurisdiction_q("jurisdiction"))
 

@@ -30,9 +30,20 @@ from fangkong.core.errors import Conflict
 from fangkong.jurisdictions.models import ResponsibleUnit
 from fangkong.policy.kinds import any_subject_label, measure_kind
 from fangkong.policy.services import measure_set
+from fangkong.webhooks.models import EventKind
+from fangkong.webhooks.services.events import webhook_event_record
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
+
+
+class NoticeNumberTaken(Conflict):
+    """Another notice has this number (a natural key: answered 409, the form names the field)."""
+
+    code = "notice_number_taken"
+
+    def __init__(self, number: int) -> None:
+        super().__init__(_("第%(n)s号通告已存在") % {"n": number})
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,7 @@ def notice_create(
         raise ValidationError({"title": _("请填写标题")})
     _check_measures(measures)
     if Notice.objects.filter(number=number).exists():
-        raise ValidationError({"number": _("第%(n)s号通告已存在") % {"n": number}})
+        raise NoticeNumberTaken(number)
     try:
         with transaction.atomic():
             notice = Notice.objects.create(
@@ -113,7 +124,7 @@ def notice_create(
                 created_by=by,
             )
     except IntegrityError as error:
-        raise ValidationError({"number": _("第%(n)s号通告已存在") % {"n": number}}) from error
+        raise NoticeNumberTaken(number) from error
     NoticeMeasure.objects.bulk_create(
         NoticeMeasure(notice=notice, kind=m.kind, subject=m.subject, value=m.value.strip())
         for m in measures
@@ -195,6 +206,16 @@ def notice_publish(*, notice: Notice, by: User | None, at: dt.datetime | None = 
         action="notice.publish",
         obj=notice,
         after={"issued_at": now, "effective_at": notice.effective_at, "units": len(units)},
+    )
+    webhook_event_record(
+        kind=EventKind.NOTICE_PUBLISHED,
+        subject=notice,
+        route="command-notice-detail",
+        occurred_at=now,
+        data={
+            "number": notice.number,
+            "effective_at": timezone.localtime(notice.effective_at).isoformat(timespec="seconds"),
+        },
     )
     notification_send(
         recipients=active_users().filter(unit__in=units),

@@ -25,6 +25,7 @@ from fangkong.command.models import (
 )
 from fangkong.command.recipients import unit_users
 from fangkong.command.selectors.reports import (
+    daily_report_filed_refusal,
     profile_figures,
     reporting_units,
     unit_day_facts,
@@ -35,6 +36,8 @@ from fangkong.command.services.notifications import notification_send
 from fangkong.core.audit import audit_write, changed, snapshot
 from fangkong.core.errors import Conflict
 from fangkong.jurisdictions.models import ResponsibleUnit
+from fangkong.webhooks.models import EventKind
+from fangkong.webhooks.services.events import webhook_event_record
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -42,10 +45,18 @@ if TYPE_CHECKING:
 _FIELDS = ["kind", "profile", "figures", "issues", "needs", "submitted_at", "late"]
 
 
-def _clean_figures(profile: str, raw: Mapping[str, Any]) -> dict[str, int]:
+def report_figures_clean(profile: str, raw: Mapping[str, Any]) -> dict[str, int]:
+    """The figures of a daily report checked against the profile's template: every figure in
+    use, each a whole number from 0, and no other key (a retired or misspelt key would be stored
+    and never shown). Errors are keyed by the figure's key."""
     errors: dict[str, str] = {}
     clean: dict[str, int] = {}
-    for figure in profile_figures(profile):
+    figures = profile_figures(profile)
+    known = {figure.key for figure in figures}
+    for key in raw:
+        if key not in known:
+            errors[str(key)] = _("本单位日报没有指标「%s」") % key
+    for figure in figures:
         value = raw.get(figure.key)
         text = "" if value is None else str(value).strip()
         if text == "":
@@ -109,7 +120,17 @@ def _store(
             audit_write(by=by, action="report.submit", obj=report, after=snapshot(report, _FIELDS))
             _resolve_missing(unit=unit, day=day, at=at)
             return report
+    if kind == ReportKind.ZERO and existing.kind == ReportKind.DAILY:
+        # A zero report says "nothing new today"; over a filed daily report it would wipe the
+        # figures the unit reported. Correcting the daily report is the way to change them.
+        raise Conflict(daily_report_filed_refusal(day=day, at=at), code="report_already_filed")
     # A correction of the day's report; lateness stays as first reported.
+    #
+    # A daily report after a zero report replaces it (audited as a correction, the zero report
+    # in its `before`), not refused: under the 日报告、零报告 rule a zero report means "nothing
+    # to report so far", and a unit that finds something later the same day must report it at
+    # once. Refusing would hide a real event behind the morning's "nothing new"; the audit row
+    # keeps what was said first and when.
     before = snapshot(existing, _FIELDS)
     existing.kind, existing.figures = kind, figures
     existing.issues, existing.needs = issues.strip(), needs.strip()
@@ -143,7 +164,7 @@ def report_submit(
     at: dt.datetime | None = None,
 ) -> UnitReport:
     """A unit's daily report with the figures of its profile and free-text issues and needs."""
-    clean = _clean_figures(unit_profile(unit), figures)
+    clean = report_figures_clean(unit_profile(unit), figures)
     return _store(
         unit=unit,
         day=day,
@@ -164,6 +185,9 @@ def report_submit_zero(
     for the unit (people held, fever alerts, a positive awaiting transfer...)."""
     moment = at or timezone.now()
     _check_reporter(unit, by)
+    # Checked first (and again under the row lock in _store): the more basic reason, and cheap.
+    if UnitReport.objects.filter(unit=unit, day=day, kind=ReportKind.DAILY).exists():
+        raise Conflict(daily_report_filed_refusal(day=day, at=moment), code="report_already_filed")
     refusal = zero_report_refusal(unit_day_facts(unit=unit, day=day, at=moment), day=day, at=moment)
     if refusal is not None:
         raise Conflict(refusal, code="zero_report_refused")
@@ -206,6 +230,14 @@ def reports_detect_missing(now: dt.datetime) -> int:
             except IntegrityError:  # another run listed it first
                 continue
             audit_write(by=None, action="report.missing", obj=missing, after=snapshot(missing))
+            webhook_event_record(
+                kind=EventKind.REPORT_MISSING,
+                subject=missing,
+                route="command-missing-detail",
+                jurisdiction=unit.jurisdiction,
+                occurred_at=now,
+                data={"unit": unit.pk, "day": day.isoformat()},
+            )
             notification_send(
                 recipients=unit_users(unit),
                 kind=NotificationKind.REPORT_MISSING,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.command.models import Rota, RotaStatus, Shift, TeamMember, WorkTeam
 from fangkong.command.rest_rules import rota_violations
-from fangkong.core.audit import audit_write, snapshot
+from fangkong.core.audit import audit_write, changed, snapshot
 from fangkong.core.errors import Conflict
 
 if TYPE_CHECKING:
@@ -35,9 +35,18 @@ def team_create(
 ) -> WorkTeam:
     if not name.strip():
         raise ValidationError({"name": _("请填写专班名称")})
+    # The name is the team's natural key: a second team of that name is a conflict (409 in
+    # the API), also when two requests race past the check (the unique index decides).
+    taken = Conflict(_("专班「%s」已存在") % name.strip(), code="team_exists")
     if WorkTeam.objects.filter(name=name.strip()).exists():
-        raise ValidationError({"name": _("专班「%s」已存在") % name})
-    team = WorkTeam.objects.create(name=name.strip(), duties=duties, leader=leader, order=order)
+        raise taken
+    try:
+        with transaction.atomic():
+            team = WorkTeam.objects.create(
+                name=name.strip(), duties=duties, leader=leader, order=order
+            )
+    except IntegrityError as error:
+        raise taken from error
     if leader is not None:
         TeamMember.objects.create(team=team, user=leader, post=_("负责人"))
     audit_write(by=by, action="team.create", obj=team, after=snapshot(team))
@@ -50,7 +59,7 @@ def team_member_add(*, team: WorkTeam, user: User, post: str = "", by: User | No
         with transaction.atomic():
             member = TeamMember.objects.create(team=team, user=user, post=post)
     except IntegrityError as error:
-        raise ValidationError({"user": _("%s 已是该专班成员") % user}) from error
+        raise Conflict(_("%s 已是该专班成员") % user, code="already_member") from error
     audit_write(by=by, action="team.member_add", obj=team, after={"user": user.pk, "post": post})
     return member
 
@@ -82,6 +91,15 @@ def shift_add(
     by: User | None,
 ) -> Shift:
     rota = _editable(rota)
+    _check_shift(rota=rota, user=user, starts_at=starts_at, ends_at=ends_at)
+    shift = Shift.objects.create(
+        rota=rota, user=user, starts_at=starts_at, ends_at=ends_at, post=post
+    )
+    audit_write(by=by, action="rota.shift_add", obj=rota, after=snapshot(shift))
+    return shift
+
+
+def _check_shift(*, rota: Rota, user: User, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("结束时间须晚于开始时间")})
     day = timezone.localtime(starts_at).date()
@@ -89,10 +107,28 @@ def shift_add(
         raise ValidationError({"starts_at": _("班次须在值班表的日期范围内")})
     if not TeamMember.objects.filter(team_id=rota.team_id, user=user).exists():
         raise ValidationError({"user": _("%s 不是该专班成员") % user})
-    shift = Shift.objects.create(
-        rota=rota, user=user, starts_at=starts_at, ends_at=ends_at, post=post
-    )
-    audit_write(by=by, action="rota.shift_add", obj=rota, after=snapshot(shift))
+
+
+@transaction.atomic
+def shift_replace(
+    *,
+    shift: Shift,
+    user: User,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    post: str = "",
+    by: User | None,
+) -> Shift:
+    """Put another member (or other hours) on a shift of a draft rota, in one step: the same
+    rules as adding it, so a replacement cannot slip past what `shift_add` refuses. A published
+    rota is changed by no one (its rest rules were checked when it was published)."""
+    rota = _editable(shift.rota)
+    _check_shift(rota=rota, user=user, starts_at=starts_at, ends_at=ends_at)
+    before = snapshot(shift)
+    shift.user, shift.starts_at, shift.ends_at, shift.post = user, starts_at, ends_at, post
+    shift.save(update_fields=["user", "starts_at", "ends_at", "post"])
+    old, new = changed(before, snapshot(shift))
+    audit_write(by=by, action="rota.shift_replace", obj=rota, before=old, after=new)
     return shift
 
 

@@ -5,6 +5,7 @@ from fangkong.command.models import Task, TaskStatus
 from fangkong.command.services.reports import reports_detect_missing
 from fangkong.command.tests.conftest import DAY, at
 from fangkong.policy.selectors import measure_in_force
+from fangkong.testing.problems import field_errors
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def test_a_bad_measure_is_a_400_naming_the_line(api, capacity_kind, hq_admin):
         },
         format="json",
     )
-    assert response.status_code == 400 and "第1条措施" in response.data["measures"][0]
+    assert response.status_code == 400 and "第1条措施" in field_errors(response)["measures"][0]
 
 
 def test_a_task_is_issued_worked_and_accepted_through_the_api(api, hq_admin, reporter, committee):

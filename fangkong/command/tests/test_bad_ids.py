@@ -7,6 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from fangkong.command.models import Notice
+from fangkong.testing.problems import field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_a_notice_number_beyond_what_the_column_holds_is_a_400_naming_the_number
     )
 
     assert answer.status_code == 400
-    assert list(answer.json()) == ["number"]
+    assert list(field_errors(answer)) == ["number"]
     assert not Notice.objects.exists()
 
 
@@ -39,7 +40,7 @@ def test_marking_a_notification_read_with_an_id_no_notification_can_have_is_a_40
     ("field", "body"),
     [
         ("effective_at", {"effective_at": "0063-07-28T10:00:00+08:00"}),
-        ("measures", {"measures": [{"kind": "k" * 65, "value": "v"}]}),
+        ("measures.0.kind", {"measures": [{"kind": "k" * 65, "value": "v"}]}),
     ],
 )
 def test_a_notice_the_database_or_the_calendar_cannot_hold_is_a_400_naming_the_field(
@@ -52,5 +53,5 @@ def test_a_notice_the_database_or_the_calendar_cannot_hold_is_a_400_naming_the_f
     answer = client.post("/api/v1/command/notices/", {**notice, **body}, format="json")
 
     assert answer.status_code == 400
-    assert list(answer.json()) == [field]
+    assert list(field_errors(answer)) == [field]
     assert not Notice.objects.exists()

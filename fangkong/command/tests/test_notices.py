@@ -71,9 +71,9 @@ def test_a_bad_measure_names_its_line_and_saves_nothing(capacity_kind, hq_admin)
 
 def test_a_notice_number_is_used_once(capacity_kind, hq_admin):
     _notice_33(hq_admin)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Conflict) as refused:
         _notice_33(hq_admin)
-    assert "number" in refused.value.message_dict
+    assert refused.value.code == "notice_number_taken"
 
 
 def test_the_notice_form_offers_every_registered_measure_kind(capacity_kind, db):

@@ -15,6 +15,7 @@ from fangkong.command.models import Task
 from fangkong.command.services.tasks import task_issue
 from fangkong.core.models import AuditEvent
 from fangkong.jurisdictions.models import ResponsibilityKind
+from fangkong.testing.problems import field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -89,5 +90,5 @@ def test_the_api_refuses_a_task_to_another_districts_unit(binhu_officer, committ
         format="json",
     )
     assert answer.status_code == 400
-    assert "owner_unit" in answer.json()
+    assert "owner_unit" in field_errors(answer)
     assert not Task.objects.exists()

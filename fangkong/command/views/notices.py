@@ -25,6 +25,7 @@ from fangkong.command.selectors.notices import (
 )
 from fangkong.command.services.notices import (
     MeasureLine,
+    NoticeNumberTaken,
     notice_create,
     notice_mark_read,
     notice_publish,
@@ -122,6 +123,8 @@ def notice_create_page(request: AuthenticatedRequest) -> HttpResponse:
             )
         except ValidationError as error:
             apply_validation_error(form, error)
+        except NoticeNumberTaken as taken:
+            form.add_error("number", taken.message)
         else:
             messages.success(request, _("通告草稿已保存，核对后请发布。"))
             return redirect(notice)

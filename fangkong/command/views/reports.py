@@ -14,8 +14,9 @@ from fangkong.accounts.decorators import capability_required
 from fangkong.accounts.http import AuthenticatedRequest
 from fangkong.command.forms import ReportFigureForm, ReportForm
 from fangkong.command.measures import report_cutoff
-from fangkong.command.models import ReportFigure, UnitReport
+from fangkong.command.models import ReportFigure, ReportKind, UnitReport
 from fangkong.command.selectors.reports import (
+    daily_report_filed_refusal,
     profile_figures,
     report_day_status,
     unit_day_facts,
@@ -126,7 +127,11 @@ def report_mine_page(request: AuthenticatedRequest) -> HttpResponse:
             "history": unit_report_history(unit=unit, days=HISTORY_DAYS, until=today),
             "labels": {f.key: f.label for f in figures},
             "prefilled": bool(known) and existing is None,
-            "zero_refusal": zero_report_refusal(facts, day=today, at=now),
+            "zero_refusal": (
+                daily_report_filed_refusal(day=today, at=now)
+                if existing is not None and existing.kind == ReportKind.DAILY
+                else zero_report_refusal(facts, day=today, at=now)
+            ),
         },
     )
 

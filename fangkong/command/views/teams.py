@@ -80,6 +80,9 @@ def _team_write(
     except ValidationError as error:
         apply_validation_error(chosen, error)
         return None
+    except Conflict as error:
+        chosen.add_error(None, error.message)
+        return None
     return redirect("command:team_list")
 
 
