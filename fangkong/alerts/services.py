@@ -13,6 +13,8 @@ from fangkong.alerts.signals import alert_raised
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.core.errors import Conflict
 from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
+from fangkong.webhooks.models import EventKind
+from fangkong.webhooks.services.events import webhook_event_record
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -64,6 +66,13 @@ def alert_raise(
     except IntegrityError:
         return Raised(Alert.objects.open().get(dedupe_key=key), created=False)
     audit_write(by=by, action="alert.raise", obj=alert, after=snapshot(alert))
+    webhook_event_record(
+        kind=EventKind.ALERT_RAISED,
+        subject=alert,
+        route="alert-detail",
+        jurisdiction=jurisdiction,
+        data={"kind": kind, "severity": severity, "unit": unit.pk if unit else None},
+    )
     transaction.on_commit(lambda: alert_raised.send(sender=Alert, alert=alert))
     return Raised(alert, created=True)
 

@@ -28,6 +28,8 @@ from fangkong.core.errors import Conflict
 from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.models import Person
 from fangkong.quarantine.models import Placement
+from fangkong.webhooks.models import EventKind
+from fangkong.webhooks.services.events import webhook_event_record
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -154,6 +156,13 @@ def case_register(
     )
     Investigation.objects.create(case=case)
     audit_write(by=by, action="case.register", obj=case, after=snapshot(case))
+    webhook_event_record(
+        kind=EventKind.CASE_REGISTERED,
+        subject=case,
+        route="cases-case-detail",
+        jurisdiction=jurisdiction,
+        data={"number": case.number, "classification": classification, "person": person.pk},
+    )
     if case.is_infected:
         _became_infected(case, at=detected_at, by=by)
     return case

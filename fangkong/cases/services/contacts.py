@@ -36,6 +36,8 @@ from fangkong.quarantine.models import ObservationCategory, Placement, Room, Sit
 from fangkong.quarantine.services.batches import IntakeEntry, batch_intake
 from fangkong.quarantine.services.placements import placement_start
 from fangkong.venues.models import Venue
+from fangkong.webhooks.models import EventKind
+from fangkong.webhooks.services.events import webhook_event_record
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User
@@ -119,7 +121,24 @@ def contact_confirm(*, contact: Contact, by: User | None, at: dt.datetime | None
     contact.dismissed_at, contact.dismiss_reason = None, ""
     _identify(contact, at=moment, by=by)
     _save(contact, action="contact.confirm", before=before, by=by)
+    _confirmed_event(contact)
     return contact
+
+
+def _confirmed_event(contact: Contact) -> None:
+    webhook_event_record(
+        kind=EventKind.CONTACT_CONFIRMED,
+        subject=contact,
+        route="cases-contact-detail",
+        jurisdiction=contact.case.jurisdiction,
+        occurred_at=contact.identified_at,
+        data={
+            "case": contact.case_id,
+            "person": contact.person_id,
+            "degree": contact.degree,
+            "status": contact.status,
+        },
+    )
 
 
 @transaction.atomic
@@ -295,6 +314,7 @@ def contact_add(
         before=before,
         after=snapshot(contact),
     )
+    _confirmed_event(contact)
     return contact
 
 

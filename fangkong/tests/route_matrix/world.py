@@ -37,10 +37,12 @@ from fangkong.command.models import (
     MissingReport,
     Notice,
     Notification,
+    ReportFigure,
     Rota,
     Shift,
     Task,
     UnitReport,
+    WorkTeam,
 )
 from fangkong.core.models import AuditEvent
 from fangkong.hospitals.models import (
@@ -83,6 +85,8 @@ from fangkong.venues.models import (
     VenueRoom,
 )
 from fangkong.venues.services.inspections import inspection_photo_add
+from fangkong.webhooks.models import Delivery, Event, EventKind, Subscription
+from fangkong.webhooks.services.subscriptions import subscription_create
 
 DEMO_DAY = dt.date(2021, 8, 5)
 HOME_DISTRICT = "320214"  # 新吴区: a site, a hospital, a managed venue and cases in the miniature
@@ -269,12 +273,18 @@ KINDS: dict[str, Kind] = {
     "missing": Kind(MissingReport, _pk, district="unit__jurisdiction"),
     "rota": Kind(Rota, _pk),
     "rota_shift": Kind(Shift, lambda s: {"pk": s.rota_id, "shift_pk": s.pk}),
+    "team": Kind(WorkTeam, _pk),
+    "shift": Kind(Shift, _pk),
+    "report_figure": Kind(ReportFigure, _pk),
     "briefing_day": Kind(Notice, lambda _n: {"day": DEMO_DAY.isoformat(), "fmt": "docx"}),
     "export_format": Kind(Notice, lambda _n: {"fmt": "csv"}),
     "notification": Kind(Notification, _pk, owner="recipient"),
     "api_token": Kind(ApiToken, _pk, owner="user"),
     "trace_request": Kind(TraceRequest, _pk, district="case__jurisdiction"),
     "background_work": Kind(BackgroundWork, _pk, owner="requested_by"),
+    # webhooks: the HQ's, city-wide
+    "webhook_subscription": Kind(Subscription, _pk),
+    "webhook_delivery": Kind(Delivery, _pk),
 }
 
 
@@ -367,6 +377,13 @@ def build_world() -> dict[str, User]:
     for inspection in Inspection.objects.order_by("pk"):
         inspection_photo_add(inspection=inspection, upload=_png(), by=None)
     register_work_kind(WorkKind("matrix.file", "matrix", _matrix_file))
+    receiver = subscription_create(
+        name="matrix", url="https://receiver.invalid/", kinds=[EventKind.CASE_REGISTERED], by=None
+    )
+    event = Event.objects.create(
+        kind=EventKind.CASE_REGISTERED, subject_type="case", subject_id="0", payload={}
+    )
+    Delivery.objects.create(event=event, subscription=receiver.subscription)
     for user in homed.values():
         work_run(pk=work_start(kind="matrix.file", params={}, by=user, title="matrix").pk)
     return homed

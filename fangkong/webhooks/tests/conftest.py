@@ -1,0 +1,1 @@
+from fangkong.webhooks.tests.receiver import receiver  # noqa: F401 - a fixture
