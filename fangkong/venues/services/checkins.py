@@ -77,6 +77,30 @@ def visitor_register(*, name: str, id_number: str, phone: str) -> Person | None:
     return registration.person
 
 
+def visitor_identify(
+    *,
+    venue: Venue,
+    at: dt.datetime,
+    name: str,
+    id_number: str,
+    phone: str,
+    entering: bool = True,
+) -> tuple[PersonFields, Person | None]:
+    """What a scan typed or read, checked, and the person it names (None for someone else's
+    number under another name), for the QR page and the gateways alike. An entry is refused
+    first: a closed venue registers nobody."""
+    if entering:
+        why_not = refusal(venue, at)
+        if why_not is not None:
+            raise why_not
+    fields = person_fields_clean(
+        name=name, id_type=IdType.RESIDENT_ID, id_number=id_number, phone=phone
+    )
+    return fields, visitor_register(
+        name=fields.name, id_number=fields.id_number, phone=fields.phone
+    )
+
+
 @transaction.atomic
 def visitor_check_in(
     *,
@@ -97,13 +121,9 @@ def visitor_check_in(
     number under another name records an `UnverifiedCheckIn`, never a stay of that person.
     """
     moment = at or timezone.now()
-    why_not = refusal(venue, moment)
-    if why_not is not None:  # before identifying: a closed venue registers nobody
-        raise why_not
-    fields = person_fields_clean(
-        name=name, id_type=IdType.RESIDENT_ID, id_number=id_number, phone=phone
+    fields, person = visitor_identify(
+        venue=venue, at=moment, name=name, id_number=id_number, phone=phone
     )
-    person = visitor_register(name=fields.name, id_number=fields.id_number, phone=fields.phone)
     if replacing is not None:
         visitor_pass_revoke(visitor_pass=replacing, at=moment)
     issued = visitor_pass_issue(person=person, fields=fields, at=moment)

@@ -20,18 +20,16 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from fangkong.people.models import IdType
-from fangkong.people.services import PersonFields, person_fields_clean
+from fangkong.people.services import PersonFields
 from fangkong.venues.models import CheckInSource, Venue, VisitorPass
 from fangkong.venues.selectors.occupancy import OccupancyRow, venue_occupancy_row
 from fangkong.venues.services.checkins import (
     checkin_enter,
     checkin_leave,
-    refusal,
     unverified_checkin_enter,
     unverified_checkin_leave,
+    visitor_identify,
     visitor_pass_issue,
-    visitor_register,
 )
 
 if TYPE_CHECKING:
@@ -76,14 +74,9 @@ def checkin_live(
     leaving (NotCheckedIn without a running stay); invalid name, ID number or phone raise
     ValidationError keyed by them."""
     moment = timezone.now()
-    if not leaving:
-        why_not = refusal(venue, moment)
-        if why_not is not None:  # before identifying: a closed venue registers nobody
-            raise why_not
-    fields = person_fields_clean(
-        name=name, id_type=IdType.RESIDENT_ID, id_number=id_number, phone=phone
+    fields, person = visitor_identify(
+        venue=venue, at=moment, name=name, id_number=id_number, phone=phone, entering=not leaving
     )
-    person = visitor_register(name=fields.name, id_number=fields.id_number, phone=fields.phone)
     if person is not None and leaving:
         at, created = checkin_leave(venue=venue, person=person, by=by).check_out, True
     elif person is not None:
