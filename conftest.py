@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-pytest_plugins = ["fangkong.testing.cast", "fangkong.testing.browser", "fangkong.testing.demo"]
+pytest_plugins = ["fangkong.testing.cast", "fangkong.testing.browser", "fangkong.demo.fixtures"]
 
 hypothesis_settings.register_profile("ci", max_examples=150, deadline=None)
 hypothesis_settings.register_profile("dev", max_examples=60, deadline=None)
@@ -59,12 +59,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-@pytest.fixture(autouse=True)
-def _second_factor_off_unless_asked(settings):  # type: ignore[no-untyped-def]
+@pytest.fixture(autouse=True, scope="session")
+def _second_factor_off_unless_asked() -> Iterator[None]:
     """Tests log in by password (or force_login) like the demo: the second factor is mandatory
-    for no role unless FANGKONG_MFA_REQUIRED_ROLES is set or a test sets it."""
-    if "FANGKONG_MFA_REQUIRED_ROLES" not in os.environ:
-        settings.FANGKONG_MFA_REQUIRED_ROLES = []
+    for no role unless FANGKONG_MFA_REQUIRED_ROLES is set or a test sets it. For the whole
+    session, so that module fixtures (the demo city) see the same settings as the tests."""
+    from django.test import override_settings
+
+    if "FANGKONG_MFA_REQUIRED_ROLES" in os.environ:
+        yield
+        return
+    with override_settings(FANGKONG_MFA_REQUIRED_ROLES=[]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,5 @@
 """A minimal valid request for every creating POST of the API, picked from the demo miniature
-(fangkong/testing/demo.py): the cases of test_idempotency_resources.py, one per operation,
+(fangkong/demo/fixtures.py): the cases of test_idempotency_resources.py, one per operation,
 keyed by the operation's path in the schema. A new creating operation needs one here."""
 
 from __future__ import annotations

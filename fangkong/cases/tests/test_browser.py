@@ -3,11 +3,8 @@ its page (queued, run by the worker while the page polls) shows its contacts and
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from fangkong.cases.models import TraceRun, TraceTrigger
 from fangkong.testing.browser import log_in
@@ -17,9 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_tracing_the_seeded_case_from_its_page_shows_its_contacts_and_its_chain(
-    page, live_server, tmp_path
+    page, live_server, tmp_path, load_demo_miniature
 ):
-    call_command("demo", scale=0.02, no_progress=True, today=dt.date(2021, 8, 5))
+    load_demo_miniature()
     index = TraceRun.objects.get(trigger=TraceTrigger.MANUAL).case
     log_in(page, live_server, "investigator", settings.FANGKONG_DEMO_PASSWORD)
     # The investigator lands on the case list and opens the index case.

@@ -7,12 +7,12 @@ sections, put together by the command area, say what the tables of every area ho
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Q
 from django.utils import timezone
 
 from fangkong.cases.models import Case, CaseClassification
 from fangkong.command.daily_briefing import briefing_build
+from fangkong.demo.fixtures import demo_miniature_load
 from fangkong.hospitals.models import Admission
 from fangkong.quarantine.models import Placement, SiteStatus
 from fangkong.venues.models import Venue
@@ -23,7 +23,7 @@ DEMO_DAY = dt.date(2021, 8, 5)
 @pytest.mark.django_db
 def test_the_briefing_of_the_demo_city_says_what_every_areas_tables_hold():
     # Given the miniature demo city on its own day
-    call_command("demo", scale=0.02, no_progress=True, today=DEMO_DAY)
+    demo_miniature_load(today=DEMO_DAY)
     day_end = timezone.make_aware(dt.datetime.combine(DEMO_DAY + dt.timedelta(days=1), dt.time()))
     at_day_end = Q(ended_at__isnull=True) | Q(ended_at__gt=day_end)
 

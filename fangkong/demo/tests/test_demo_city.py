@@ -3,10 +3,9 @@ from django.core.management import CommandError
 
 from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
-from fangkong.cases.models import Case
+from fangkong.demo.fixtures import build_demo_miniature
 from fangkong.jurisdictions.models import Jurisdiction, Level
 from fangkong.people.models import Person
-from fangkong.testing.demo import build_demo_miniature
 
 
 @pytest.mark.django_db
@@ -21,24 +20,3 @@ def test_the_demo_refuses_to_overwrite_a_loaded_database_unless_asked(demo_minia
     with pytest.raises(CommandError, match="--force"):
         build_demo_miniature()
     build_demo_miniature(if_empty=True)  # says so and prints the logins instead
-
-
-@pytest.mark.django_db(
-    transaction=True
-)  # --force flushes, which PostgreSQL refuses mid-transaction
-def test_the_demo_is_deterministic():
-    """The same seed builds the same city: its residents and its outbreak."""
-
-    def picture() -> tuple[object, object]:
-        residents = list(Person.objects.order_by("pk").values_list("name", "id_number")[:50])
-        outbreak = [
-            (c.number, c.person.name, c.classification, c.contacts.count())
-            for c in Case.objects.order_by("number").select_related("person")
-        ]
-        return residents, outbreak
-
-    build_demo_miniature()
-    first = picture()
-    build_demo_miniature(force=True)
-    assert picture() == first
-    assert Case.objects.exists(), "the demo city has an outbreak to compare"

@@ -10,8 +10,8 @@ from django.utils import timezone
 from fangkong.accounts.scope import CITY
 from fangkong.demo.clock import clock_tick
 from fangkong.demo.context import demo_today
+from fangkong.demo.fixtures import DEMO_TODAY
 from fangkong.operations.job_runner import run_jobs
-from fangkong.testing.demo import DEMO_TODAY
 from fangkong.venues.models import CheckIn
 from fangkong.venues.selectors.occupancy import occupancy_by_venue, over_limit_in_scope
 

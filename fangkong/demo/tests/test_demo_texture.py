@@ -16,8 +16,8 @@ from fangkong.cases.models import ContactDegree
 from fangkong.cases.services.cases import case_register
 from fangkong.cases.services.tracing import trace_run_start
 from fangkong.demo.clock import held_persons
+from fangkong.demo.fixtures import DEMO_TODAY
 from fangkong.people.models import Person
-from fangkong.testing.demo import DEMO_TODAY
 from fangkong.venues.models import CheckIn
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_miniature")]

@@ -11,11 +11,9 @@ of `make test` only (the pages' database work is tested on both databases by the
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from fangkong.cases.models import Case
@@ -74,9 +72,11 @@ class Watcher:
         self.page.wait_for_timeout(300)
 
 
-def test_every_area_works_under_the_content_security_policy(page, live_server, settings):
+def test_every_area_works_under_the_content_security_policy(
+    page, live_server, settings, load_demo_miniature
+):
     settings.FANGKONG_MFA_REQUIRED_ROLES = []  # as in the demo: its printed logins work
-    call_command("demo", scale=0.02, no_progress=True, today=dt.date(2021, 8, 5))
+    load_demo_miniature()
     watch = Watcher(page, live_server.url)
     log_in(page, live_server, "hq", settings.FANGKONG_DEMO_PASSWORD)
     watch.collect()

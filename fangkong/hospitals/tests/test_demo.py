@@ -1,7 +1,4 @@
-import datetime as dt
-
 import pytest
-from django.core.management import call_command
 
 from fangkong.accounts.models import User
 from fangkong.alerts.models import Alert
@@ -16,8 +13,10 @@ from fangkong.hospitals.models import (
 
 
 @pytest.mark.django_db
-def test_the_demo_city_has_its_designated_hospitals_with_patients_staff_and_stock():
-    call_command("demo", scale=0.02, no_progress=True, today=dt.date(2021, 8, 5))
+def test_the_demo_city_has_its_designated_hospitals_with_patients_staff_and_stock(
+    load_demo_miniature,
+):
+    load_demo_miniature()
     no5 = Hospital.objects.get(name="无锡市第五人民医院")
     assert no5.kind == HospitalKind.DESIGNATED and no5.status == HospitalStatus.RECEIVING
     kinds = set(Hospital.objects.values_list("kind", flat=True))

@@ -1,16 +1,14 @@
 """The demo's quarantine sites: a year of batches run through the services."""
 
-import datetime as dt
-
-from django.core.management import call_command
-
 from fangkong.accounts.models import User
 from fangkong.alerts.models import Alert
 from fangkong.quarantine.models import Batch, Placement, PlacementEnd, Site, SiteStatus
 
 
-def test_the_demo_builds_sites_with_a_year_of_batches_and_the_site_user_works_for_the_first(db):
-    call_command("demo", scale=0.02, no_progress=True, today=dt.date(2021, 8, 5))
+def test_the_demo_builds_sites_with_a_year_of_batches_and_the_site_user_works_for_the_first(
+    db, load_demo_miniature
+):
+    load_demo_miniature()
     first = Site.objects.get(name="锡惠大酒店")
     assert User.objects.get(username="site").unit == first.operating_unit
     assert Site.objects.filter(status=SiteStatus.STANDBY).count() == 1

@@ -16,7 +16,6 @@ from typing import Any
 
 import PIL.Image
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db.models import Model, Q
 
 from fangkong.accounts.models import ApiToken, User
@@ -45,6 +44,7 @@ from fangkong.command.models import (
     WorkTeam,
 )
 from fangkong.core.models import AuditEvent
+from fangkong.demo.fixtures import demo_miniature_load
 from fangkong.hospitals.models import (
     Admission,
     Bed,
@@ -349,7 +349,7 @@ def _png() -> SimpleUploadedFile:
 
 def build_world() -> dict[str, User]:
     """The demo miniature, and one user per role, homed as the matrix needs."""
-    call_command("demo", scale=0.02, no_progress=True, today=DEMO_DAY)
+    demo_miniature_load(today=DEMO_DAY)
     district = Jurisdiction.objects.get(code=HOME_DISTRICT)
     users = {role: User.objects.filter(role=role).order_by("pk")[0] for role in Role.values}
     site = Site.objects.filter(jurisdiction__path__startswith=district.path).order_by("pk").first()

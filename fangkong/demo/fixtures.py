@@ -1,21 +1,26 @@
-"""The demo miniature built once for a test module's read-only tests.
+"""The demo miniature for the tests: built for real once per test process, then written
+back from a snapshot wherever a test asks for the same city on the same starting database.
 
-Building it takes seconds of CPU, and several tests of a module only read it. The fixture
-builds it inside a transaction of its own, outside any test; each test runs in a savepoint
-inside that transaction (pytest-django's usual rollback), and the whole build is rolled back
-after the module's last test, so other modules still start from an empty database. Tests
-that flush the database (`transaction=True`) cannot share it and build their own; browser
-tests share `demo_city_served`, committed for their module.
+Building it runs every area's services (tens of seconds on a busy worker) and a dozen modules
+need it. `demo_miniature_load` builds it the first time and keeps what the build wrote
+(`fangkong.demo.snapshot`); later calls with the same options, settings and starting database
+write those rows back in well under a second, and build for real whenever anything differs.
+
+`demo_miniature` (module scope) loads it inside a transaction of its own, outside any test;
+each test runs in a savepoint inside that transaction (pytest-django's usual rollback), and the
+whole city is rolled back after the module's last test, so other modules still start from an
+empty database. Browser tests share `demo_city_served`, committed for their module.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.test.utils import setup_databases, teardown_databases
@@ -24,20 +29,45 @@ from pytest_django.live_server_helper import LiveServer
 from pytest_django.plugin import DjangoDbBlocker
 
 from fangkong.demo.context import demo_today
+from fangkong.demo.snapshot import DatabaseSnapshot, snapshot_of_build, snapshot_restore
 
 DEMO_TODAY = dt.date(2021, 8, 5)
 DEMO_SCALE = 0.02
 
+# One snapshot per kind of build in this process (a test worker): its options and settings.
+_SNAPSHOTS: dict[str, DatabaseSnapshot] = {}
+
 
 def build_demo_miniature(**options: object) -> None:
+    """A real build: for the tests of the `demo` command itself."""
     options.setdefault("today", DEMO_TODAY)
     call_command("demo", scale=DEMO_SCALE, no_progress=True, **options)
+
+
+def demo_miniature_load(*, today: dt.date = DEMO_TODAY) -> None:
+    """The miniature city of `today`, as `build_demo_miniature` makes it."""
+    key = _build_key(today)
+    snapshot = _SNAPSHOTS.get(key)
+    if snapshot is not None and snapshot_restore(snapshot):
+        return
+
+    _SNAPSHOTS[key] = snapshot_of_build(lambda: build_demo_miniature(today=today))
+
+
+def _build_key(today: dt.date) -> str:
+    """What a build depends on besides the starting database: its day and the settings (a
+    test may change the policy edition, the roles that need a second factor, …)."""
+    names = sorted(n for n in dir(settings) if n.startswith("FANGKONG_") or n in _BUILD_SETTINGS)
+    return repr((today, DEMO_SCALE, [(n, getattr(settings, n)) for n in names]))
+
+
+_BUILD_SETTINGS = {"TIME_ZONE", "LANGUAGE_CODE", "PASSWORD_HASHERS"}
 
 
 @pytest.fixture(scope="module")
 def demo_miniature(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     with django_db_blocker.unblock(), transaction.atomic():
-        build_demo_miniature()
+        demo_miniature_load()
         yield
         transaction.set_rollback(True)
 
@@ -56,7 +86,7 @@ def demo_city_served(
     share the city: each one works on rows the others leave alone.
     """
     with django_db_blocker.unblock(), _test_database():
-        build_demo_miniature(today=demo_today(timezone.now()))
+        demo_miniature_load(today=demo_today(timezone.now()))
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
         try:
@@ -84,3 +114,11 @@ def _test_database() -> Iterator[None]:
         yield
     finally:
         teardown_databases(created, verbosity=0)
+
+
+@pytest.fixture
+def load_demo_miniature() -> Callable[..., None]:
+    """`demo_miniature_load`, for a test that loads the city itself: one that changes it, or
+    that commits (`transaction=True`). Area tests take it as a fixture rather than import it:
+    the loader reaches every area, and an area's tests may import only the areas below it."""
+    return demo_miniature_load
