@@ -525,6 +525,10 @@ FANGKONG_VENUE_VISITOR_REMEMBER_DAYS = env_int("FANGKONG_VENUE_VISITOR_REMEMBER_
 # Ingest: records per batch, and how far in the future a check-in may lie (clock skew).
 FANGKONG_CHECKIN_BATCH_MAX_RECORDS = env_int("FANGKONG_CHECKIN_BATCH_MAX_RECORDS", 200_000)
 FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES = env_int("FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES", 5)
+# A gateway that lost its connection posts its buffered scans later with their own time
+# (`at`); a scan older than this is refused and belongs to the after-the-fact ingest. 12 h is
+# as far back as live occupancy counts a stay (FANGKONG_VENUE_OCCUPANCY_MAX_STAY_HOURS).
+FANGKONG_CHECKIN_LIVE_MAX_DELAY_MINUTES = env_int("FANGKONG_CHECKIN_LIVE_MAX_DELAY_MINUTES", 720)
 # Retention (PIPL, data minimisation): a day of check-ins all older than this many days is
 # removed from the database by the job venues.checkin_retention (a whole partition dropped).
 FANGKONG_CHECKIN_RETENTION_DAYS = env_int("FANGKONG_CHECKIN_RETENTION_DAYS", 28)

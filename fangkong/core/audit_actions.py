@@ -40,6 +40,7 @@ ACTION_LABELS: dict[str, _StrPromise] = {
     "webhook.redeliver": pgettext_lazy(AUDIT, "重新推送事件"),
     "webhook.rotate_secret": pgettext_lazy(AUDIT, "更换订阅签名密钥"),
     "webhook.subscribe": pgettext_lazy(AUDIT, "登记事件订阅"),
+    "webhook.update": pgettext_lazy(AUDIT, "修改事件订阅"),
     "case.inherit_contacts": pgettext_lazy(AUDIT, "承接密接名单"),
     "case.reclassify": pgettext_lazy(AUDIT, "变更病例分类"),
     "case.register": pgettext_lazy(AUDIT, "登记病例"),

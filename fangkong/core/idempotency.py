@@ -20,6 +20,10 @@ status and body, header `Idempotent-Replayed: true`) and creates nothing.
   or a crash releases the key, so the retry runs anew.
 - Keys expire after FANGKONG_IDEMPOTENCY_TTL_HOURS (24 by default): an expired key is reused
   as a new one, and the job `core.idempotency_expire` removes expired records.
+- A kept answer is a copy of personal data: the persons it names are kept beside it
+  (`IdempotencyPerson`, see `named_persons`), so a person's retention removes the records
+  naming them at once (not only after the TTL: a person may be anonymised within a day of a
+  POST naming them) and their subject export lists them (people/stored_answers.py).
 
 This module holds the services (claim, complete, release, expire) and the schema's
 description of the header (HEADER_PARAMETER, which core/api/schema.py puts on every POST);
@@ -29,14 +33,16 @@ description of the header (HEADER_PARAMETER, which core/api/schema.py puts on ev
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from fangkong.core.conf import core_settings
-from fangkong.core.models import IdempotencyRecord
+from fangkong.core.models import IdempotencyPerson, IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -48,6 +54,8 @@ MAX_PATH_LENGTH = IdempotencyRecord._meta.get_field("path").max_length or 500
 ABANDONED_AFTER = dt.timedelta(minutes=10)
 # Response headers a replay gives back with the body.
 KEPT_HEADERS = ("Location", "Content-Language")
+# The person registry's model (`app_label.model_name`): an answer that is a person names them.
+PERSON_MODEL = "people.person"
 
 
 def key_is_valid(key: str) -> bool:
@@ -132,6 +140,31 @@ def idempotency_claim(
     return Claim("in_progress", None)
 
 
+def named_persons(data: Any) -> set[int]:
+    """The persons an answer names, by id: a person answered itself (the registry's record), or
+    under a key `person` or `…_person` anywhere in it, as an id or as an object with its `id`
+    (a placement's person, a batch's placements, a review flag's source person)."""
+    found: set[int] = set()
+    instance = getattr(getattr(data, "serializer", None), "instance", None)
+    if isinstance(instance, Model) and instance._meta.label_lower == PERSON_MODEL:
+        found.add(int(instance.pk))
+    _collect_persons(data, found)
+    return found
+
+
+def _collect_persons(value: Any, found: set[int]) -> None:
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            if key == "person" or str(key).endswith("_person"):
+                named = inner.get("id") if isinstance(inner, Mapping) else inner
+                if isinstance(named, int) and not isinstance(named, bool):
+                    found.add(named)
+            _collect_persons(inner, found)
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            _collect_persons(inner, found)
+
+
 def idempotency_complete(
     *,
     record: IdempotencyRecord,
@@ -139,16 +172,23 @@ def idempotency_complete(
     content_type: str,
     headers: dict[str, Any],
     body: bytes,
+    persons: Iterable[int] = (),
 ) -> None:
-    """Keep the answer of the request that ran, for its retries."""
+    """Keep the answer of the request that ran, for its retries, with the persons it names
+    (`named_persons`): a kept answer is a copy of their data, which their retention removes
+    and their export lists (people/stored_answers.py)."""
     with transaction.atomic():
-        IdempotencyRecord.objects.filter(pk=record.pk, status__isnull=True).update(
+        kept = IdempotencyRecord.objects.filter(pk=record.pk, status__isnull=True).update(
             status=status,
             content_type=content_type[:100],
             headers=headers,
             body=body,
             completed_at=timezone.now(),
         )
+        if kept:
+            IdempotencyPerson.objects.bulk_create(
+                IdempotencyPerson(record_id=record.pk, person_id=pk) for pk in sorted(set(persons))
+            )
 
 
 def idempotency_release(*, record: IdempotencyRecord) -> None:

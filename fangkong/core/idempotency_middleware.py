@@ -36,6 +36,7 @@ from fangkong.core.idempotency import (
     idempotency_complete,
     idempotency_release,
     key_is_valid,
+    named_persons,
 )
 from fangkong.core.language import API_PREFIX
 from fangkong.core.models import IdempotencyRecord
@@ -150,6 +151,7 @@ class IdempotencyMiddleware:
                     content_type=response.get("Content-Type", ""),
                     headers={name: response[name] for name in KEPT_HEADERS if name in response},
                     body=response.content,
+                    persons=named_persons(getattr(response, "data", None)),
                 )
             else:
                 idempotency_release(record=record)

@@ -141,3 +141,29 @@ class IdempotencyRecord(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status is None
+
+
+class IdempotencyPerson(models.Model):
+    """A person a kept answer names (`fangkong.core.idempotency.named_persons`): a copy of
+    personal data, so the person's retention removes the record and their export lists it
+    (people/stored_answers.py). By id, as the audit trail names objects: core sits below the
+    person registry."""
+
+    record = models.ForeignKey(
+        IdempotencyRecord,
+        verbose_name=_("幂等记录"),
+        on_delete=models.CASCADE,
+        related_name="persons",
+    )
+    person_id = models.BigIntegerField(_("人员编号"))
+
+    class Meta:
+        verbose_name = _("幂等记录所涉人员")
+        verbose_name_plural = _("幂等记录所涉人员")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "person_id"], name="idempotency_person_once")
+        ]
+        indexes = [models.Index(fields=["person_id"], name="idempotency_person")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} → {self.person_id}"

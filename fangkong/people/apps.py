@@ -13,8 +13,9 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from fangkong.accounts.capabilities import grant
         from fangkong.accounts.roles import Role
-        from fangkong.people import jobs
+        from fangkong.people import jobs, stored_answers
 
         # A person's access request (PIPL) is answered by the HQ, which holds the whole city.
         grant("person.subject_export", [Role.HQ_ADMIN])
         jobs.register()
+        stored_answers.register()

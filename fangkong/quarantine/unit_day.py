@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +44,7 @@ def unit_day(*, unit: ResponsibleUnit, day: dt.date, at: dt.datetime) -> UnitDay
     abnormal = SiteAlert.objects.filter(
         site__in=sites, alert__kind__in=ABNORMAL_KINDS, alert__raised_at__lt=moment
     )
-    new_abnormal = abnormal.filter(alert__raised_at__gte=start).count()
+    new_abnormal = _people_with_new_alerts(abnormal.filter(alert__raised_at__gte=start))
     # Still open at some time of the day: raised that day, or earlier and not yet handled.
     open_abnormal = abnormal.filter(
         Q(alert__raised_at__gte=start)
@@ -80,6 +81,17 @@ def unit_day(*, unit: ResponsibleUnit, day: dt.date, at: dt.datetime) -> UnitDay
         },
         events=events,
     )
+
+
+def _people_with_new_alerts(raised: QuerySet[SiteAlert]) -> int:
+    """新增异常情况 counts people, not alerts: a fever with a cough raises two alerts (one per
+    kind) about one placement, and a person moved to another room that day has two
+    placements. Each person counts once a day; an alert about no placement counts as one."""
+    placement_type = ContentType.objects.get_for_model(Placement)
+    about_placements = raised.filter(alert__subject_type=placement_type)
+    placement_ids = {int(pk) for pk in about_placements.values_list("alert__subject_id", flat=True)}
+    people = Placement.objects.filter(pk__in=placement_ids).values("person_id").distinct().count()
+    return people + raised.exclude(alert__subject_type=placement_type).count()
 
 
 def register() -> None:

@@ -499,14 +499,14 @@ def test_another_system_drives_the_whole_story_through_the_api(
     free = page(site_app.get(f"{V1}/quarantine/rooms/", {"site": site["id"], "free": "true"}))
     assert [r["id"] for r in free] == [room["301"]]
     # The HQ sees who is on the way, the unreported case included (JSON, not a 500)
-    awaiting_url = f"{V1}/hospitals/{no5.pk}/awaiting/"
-    awaiting = ok(hq.get(awaiting_url))
-    assert [t["id"] for t in awaiting["transfers"]] == [transfer["id"]]
-    unreported = {c["id"]: c for c in awaiting["cases"]}[zhao_case["id"]]
+    awaiting_url = f"{V1}/hospitals/{no5.pk}/awaiting/transfers/"
+    assert [t["id"] for t in page(hq.get(awaiting_url))] == [transfer["id"]]
+    awaiting_cases = page(hq.get(f"{V1}/hospitals/{no5.pk}/awaiting/cases/"))
+    unreported = {c["id"]: c for c in awaiting_cases}[zhao_case["id"]]
     assert unreported["reported_at"] is None
     # When the hospital admits the transfer
     ward = signed_in("hospital_staff")
-    assert [t["id"] for t in ok(ward.get(awaiting_url))["transfers"]] == [transfer["id"]]
+    assert [t["id"] for t in page(ward.get(awaiting_url))] == [transfer["id"]]
     admission = created(
         ward.post(
             f"{V1}/hospitals/admissions/",
@@ -528,7 +528,7 @@ def test_another_system_drives_the_whole_story_through_the_api(
     occupied = [b for b in isolation["beds"] if b["occupied"]]
     assert [(b["admission"], b["patient"]) for b in occupied] == [(admission["id"], "赵磊")]
     assert (isolation["kind"], len(isolation["beds"])) == ("isolation", 2)
-    assert ok(ward.get(awaiting_url))["transfers"] == []
+    assert page(ward.get(awaiting_url)) == []
     admissions = page(ward.get(f"{V1}/hospitals/admissions/", {"active": "true"}))
     assert [a["id"] for a in admissions] == [admission["id"]]
 

@@ -27,11 +27,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_miniature")]
 
 
 @pytest.fixture(scope="module")
-def creating_operations(django_db_blocker: Any) -> list[str]:
+def schema(django_db_blocker: Any) -> dict[str, Any]:
     GENERATOR_STATS.reset()
     with django_db_blocker.unblock(), GENERATOR_STATS.silence():
-        schema = SchemaGenerator().get_schema(request=None, public=True)
+        generated: dict[str, Any] = SchemaGenerator().get_schema(request=None, public=True)
     GENERATOR_STATS.reset()
+    return generated
+
+
+@pytest.fixture(scope="module")
+def creating_operations(schema: dict[str, Any]) -> list[str]:
     return sorted(
         path
         for path, item in schema["paths"].items()
@@ -57,13 +62,12 @@ def _grown(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
     return {label: after[label] - n for label, n in before.items() if after[label] != n}
 
 
-def _send(attempt: Attempt, client: APIClient) -> Any:
+def _send(attempt: Attempt, client: APIClient, *, key: str | None = "retry-me-1") -> Any:
     body: dict[str, Any] = dict(attempt.body)
     if attempt.format == "multipart":
         body.update({name: make() for name, make in attempt.files.items()})
-    return client.post(
-        attempt.path, body, format=attempt.format, headers={"Idempotency-Key": "retry-me-1"}
-    )
+    headers = {"Idempotency-Key": key} if key is not None else {}
+    return client.post(attempt.path, body, format=attempt.format, headers=headers)
 
 
 @pytest.mark.parametrize("operation", sorted(CASES))
@@ -83,4 +87,25 @@ def test_retrying_a_creating_post_with_the_same_key_creates_one_row(operation):
     assert retry.status_code == 201
     assert retry["Idempotent-Replayed"] == "true"
     assert retry.content == first.content
+    assert retry.get("Location") == first.get("Location")
     assert _grown(after_first, after_retry) == {}
+
+
+@pytest.mark.parametrize("operation", sorted(CASES))
+def test_a_created_resource_is_where_its_location_says(operation, schema):
+    """`Location` is sent exactly where the schema declares it (a resource with a detail
+    route of its own, core/api/locations.py), and a GET of it answers the created resource."""
+    answer_201 = schema["paths"][operation]["post"]["responses"]["201"]
+    declared = "Location" in answer_201.get("headers", {})
+    attempt = CASES[operation]()
+    client = APIClient()
+    client.force_authenticate(User.objects.get(username=attempt.user))
+
+    created = _send(attempt, client, key=None)
+
+    assert created.status_code == 201, created.content.decode()
+    assert created.has_header("Location") == declared
+    if declared:
+        shown = client.get(created["Location"])
+        assert shown.status_code == 200, (created["Location"], shown.content[:200])
+        assert shown.json()["id"] == created.json()["id"]

@@ -21,6 +21,7 @@ class VenuesSettings:
     visitor_remember_days: int  # FANGKONG_VENUE_VISITOR_REMEMBER_DAYS
     checkin_batch_max_records: int  # FANGKONG_CHECKIN_BATCH_MAX_RECORDS
     checkin_future_tolerance_minutes: int  # FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES
+    checkin_live_max_delay_minutes: int  # FANGKONG_CHECKIN_LIVE_MAX_DELAY_MINUTES
     checkin_retention_days: int  # FANGKONG_CHECKIN_RETENTION_DAYS
     checkin_partitions_ahead_days: int  # FANGKONG_CHECKIN_PARTITIONS_AHEAD_DAYS
     checkin_removals_keep_hours: int  # FANGKONG_CHECKIN_REMOVALS_KEEP_HOURS
@@ -47,6 +48,7 @@ def venues_settings() -> VenuesSettings:
         visitor_remember_days=settings.FANGKONG_VENUE_VISITOR_REMEMBER_DAYS,
         checkin_batch_max_records=settings.FANGKONG_CHECKIN_BATCH_MAX_RECORDS,
         checkin_future_tolerance_minutes=settings.FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES,
+        checkin_live_max_delay_minutes=settings.FANGKONG_CHECKIN_LIVE_MAX_DELAY_MINUTES,
         checkin_retention_days=settings.FANGKONG_CHECKIN_RETENTION_DAYS,
         checkin_partitions_ahead_days=settings.FANGKONG_CHECKIN_PARTITIONS_AHEAD_DAYS,
         checkin_removals_keep_hours=settings.FANGKONG_CHECKIN_REMOVALS_KEEP_HOURS,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -281,7 +282,7 @@ class InvestigationViewSet(
         responses=s.InvestigationSerializer,
         parameters=[
             OpenApiParameter(
-                "complete", str, enum=["1"], description="1：同时完成（关闭）流调；省略则只保存"
+                "complete", str, enum=["1"], description=_("1：同时完成（关闭）流调；省略则只保存")
             )
         ],
     )

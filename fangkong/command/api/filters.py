@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.command.api.query import DATE_HELP, refuse_unlikely
+from fangkong.command.api.query import DATE_HELP
 from fangkong.command.models import (
     MissingReport,
     Notification,
@@ -26,6 +26,7 @@ from fangkong.command.models import (
     TaskStatus,
     UnitReport,
 )
+from fangkong.core.api.dates import refuse_unlikely
 from fangkong.core.api.filters import FilterSet, FlagFilter, IdFilter
 from fangkong.jurisdictions.models import Jurisdiction
 

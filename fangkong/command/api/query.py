@@ -1,36 +1,20 @@
 """Query parameters of the command API that are not a list's filters (those are in
-`filters.py`), and the bounds of the dates it accepts."""
+`filters.py`); the dates it accepts are bounded by `core.api.dates.refuse_unlikely`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.serializers import BaseSerializer
 
-from fangkong.core.dates import refuse_too_early
+from fangkong.core.api.dates import refuse_unlikely
 
 DATE_HELP = "YYYY-MM-DD; by default today in the city's time zone (Asia/Shanghai)."
-# Past this, a date is a typing slip (and a window computed from 9999-12-31 overflows).
-LATEST_DATE = dt.date(2099, 12, 31)
-
-
-def refuse_unlikely(value: dt.date | dt.datetime) -> None:
-    """A date (or a moment's date) between the earliest event date and LATEST_DATE."""
-    refuse_too_early(value)
-    day = value.date() if isinstance(value, dt.datetime) else value
-    if day > LATEST_DATE:
-        raise ValidationError(
-            _("日期 %(value)s 晚于 %(latest)s，请检查年份")
-            % {"value": day.isoformat(), "latest": LATEST_DATE.isoformat()},
-            code="too_late",
-        )
 
 
 def validated_query(request: Request, filters: type[BaseSerializer[Any]]) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from typing import Any
 from rest_framework import serializers
 
 from fangkong.accounts.models import User
-from fangkong.command.api.query import refuse_unlikely
 from fangkong.command.models import (
     Milestone,
     Notice,
@@ -14,8 +13,8 @@ from fangkong.command.models import (
     ProgressReport,
     Task,
 )
+from fangkong.core.api.dates import refuse_unlikely
 from fangkong.core.api.serializers import INTEGER_COLUMN_MAX
-from fangkong.core.dates import refuse_too_early
 from fangkong.jurisdictions.models import ResponsibilityKind, ResponsibleUnit
 
 
@@ -55,7 +54,7 @@ class NoticeWriteSerializer(serializers.Serializer[Any]):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField()
     # Before 1901 Asia/Shanghai is local mean time (+08:05:43): no such notice, no ISO offset.
-    effective_at = serializers.DateTimeField(validators=[refuse_too_early])
+    effective_at = serializers.DateTimeField(validators=[refuse_unlikely])
     measures = MeasureLineSerializer(many=True, required=False, default=list)
     addressed_units = serializers.PrimaryKeyRelatedField(
         queryset=ResponsibleUnit.objects.all(), many=True, required=False, default=list

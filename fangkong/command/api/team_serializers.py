@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from fangkong.accounts.models import User
-from fangkong.command.api.query import refuse_unlikely
 from fangkong.command.models import Rota, RotaStatus, Shift, TeamMember, WorkTeam
+from fangkong.core.api.dates import refuse_unlikely
 
 
 class TeamMemberSerializer(serializers.ModelSerializer[TeamMember]):

@@ -23,8 +23,10 @@ from django.utils import translation
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ComponentRegistry, get_view_model
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 from rest_framework.mixins import ListModelMixin
 
+from fangkong.core.api.locations import HEADER_SCHEMA, LOCATION, detail_template
 from fangkong.core.api.problems import PROBLEM_CONTENT_TYPE, ProblemSerializer
 from fangkong.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from fangkong.core.idempotency import HEADER_PARAMETER as IDEMPOTENCY_PARAMETER
@@ -126,6 +128,8 @@ class FangkongAutoSchema(AutoSchema):
       parameter, 409 on every state-changing method, 429 where a throttle applies; on every
       POST of an authenticated caller, the `Idempotency-Key` header
       (fangkong.core.idempotency) and its 422;
+    - the `Location` header of a 201 that creates a resource with a detail route
+      (fangkong.core.api.locations, which sends it);
     - pages (cursor, page_size) and filters only where the handler pages and filters (a list
       route, or a handler calling `paginate_queryset` / `filter_queryset`).
 
@@ -215,7 +219,25 @@ class FangkongAutoSchema(AutoSchema):
         )
         if status_code >= "400" and not media_types and is_problem:
             media_types = [PROBLEM_CONTENT_TYPE]
-        return super()._get_response_for_code(serializer, status_code, media_types, direction)
+        response: dict[str, Any] = super()._get_response_for_code(
+            serializer, status_code, media_types, direction
+        )
+        if status_code == "201" and self._locates(body):
+            response["headers"] = {**response.get("headers", {}), LOCATION: HEADER_SCHEMA}
+        return response
+
+    def _locates(self, body: Any) -> bool:
+        """Whether the 201 answer of this operation carries `Location` (core/api/locations.py):
+        one object of a model with a detail route, other than the object the path names
+        (unless the action creates another of its kind)."""
+        if isinstance(body, serializers.ListSerializer) or getattr(body, "many", False):
+            return False
+        serializer_class = body if isinstance(body, type) else type(body)
+        model = getattr(getattr(serializer_class, "Meta", None), "model", None)
+        template = detail_template(model) if model is not None else None
+        if template is None:
+            return False
+        return not self.path.startswith(template) or getattr(self.view, "creates_another", False)
 
     def _complete_error_answer(self, response: dict[str, Any]) -> None:
         """An error answer declared with a description only has the problem body."""

@@ -8,10 +8,12 @@ from django.db.models import Model
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 
+from fangkong.core.api.locations import LocatedCreation
+
 _M = TypeVar("_M", bound=Model)
 
 
-class ScopedObjectFirst(GenericAPIView[_M]):
+class ScopedObjectFirst(LocatedCreation, GenericAPIView[_M]):
     """On a detail route, look the object up in the viewer's queryset right after the
     permission checks, before the handler reads the body.
 
@@ -19,6 +21,9 @@ class ScopedObjectFirst(GenericAPIView[_M]):
     scope, telling them the id exists; now they get 404 whatever they send. The object is
     kept for the handler's own `get_object()`, so the lookup runs once. List first in the
     bases: `class XViewSet(ScopedObjectFirst[X], mixins..., viewsets.GenericViewSet[X])`.
+
+    Being every viewset's first base, it also brings `LocatedCreation`: a 201 answer carries
+    the created resource's `Location` (core/api/locations.py), with no view saying so.
     """
 
     _scoped_object: _M | None = None

@@ -17,6 +17,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from fangkong.core.api.pagination import MAX_PAGE_SIZE
+from fangkong.facilities.models import Hospital
 from fangkong.testing.identities import resident_id
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,13 @@ def site_id(hq: APIClient, city: Any) -> int:
     return int(answer.json()["id"])
 
 
+@pytest.fixture
+def hospital(city: Any) -> Hospital:
+    """A hospital for the lists under /hospitals/{id}/. No API registers hospitals (the
+    directory is kept on the pages), so it is the shared directory's row itself."""
+    return Hospital.objects.create(name="无锡市第五人民医院", jurisdiction=city)
+
+
 def _url(hq: APIClient, path: str) -> str:
     """The path with its `{id}` filled in by the first row of the list it belongs to."""
     if "{" not in path:
@@ -77,7 +85,8 @@ def _url(hq: APIClient, path: str) -> str:
     parent, rest = path.split("{", 1)
     rows = hq.get(parent).json()["results"]
     assert rows, f"no row in {parent} to ask {path}"
-    return f"{parent}{rows[0]['id']}{rest.split('}', 1)[1]}"
+    row = rows[0].get("hospital", rows[0])  # the hospitals' list answers a row per hospital
+    return f"{parent}{row['id']}{rest.split('}', 1)[1]}"
 
 
 def _names_parameter(answer: Any, name: str) -> bool:
@@ -90,7 +99,7 @@ def test_no_list_answers_a_plain_array(list_operations):
     assert [p for p in plain if p not in NOT_LISTS] == []
 
 
-def test_every_list_answers_the_cursor_envelope(list_operations, hq, site_id):
+def test_every_list_answers_the_cursor_envelope(list_operations, hq, site_id, hospital):
     wrong = {}
     for path in sorted(p for p, kind in list_operations.items() if kind == "paged"):
         answer = hq.get(_url(hq, path))
@@ -99,7 +108,7 @@ def test_every_list_answers_the_cursor_envelope(list_operations, hq, site_id):
     assert wrong == {}
 
 
-def test_every_list_refuses_a_page_size_above_the_maximum(list_operations, hq, site_id):
+def test_every_list_refuses_a_page_size_above_the_maximum(list_operations, hq, site_id, hospital):
     paged = sorted(p for p, kind in list_operations.items() if kind == "paged")
     assert len(paged) > 30
     wrong = {}
@@ -110,7 +119,7 @@ def test_every_list_refuses_a_page_size_above_the_maximum(list_operations, hq, s
     assert wrong == {}
 
 
-def test_every_list_refuses_a_cursor_it_did_not_make(list_operations, hq, site_id):
+def test_every_list_refuses_a_cursor_it_did_not_make(list_operations, hq, site_id, hospital):
     wrong = {}
     for path in sorted(p for p, kind in list_operations.items() if kind == "paged"):
         answer = hq.get(_url(hq, path), {"cursor": "bm90LWEtY3Vyc29y"})

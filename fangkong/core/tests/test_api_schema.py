@@ -177,3 +177,29 @@ def test_only_a_handler_that_pages_is_documented_as_pages_the_others_answer_arra
     assert not {"cursor", "page_size"} & {p["name"] for p in rooms.get("parameters", [])}
     body = rooms["responses"]["201"]["content"]["application/json"]["schema"]
     assert body["type"] == "array"
+
+
+def test_a_201_that_creates_a_resource_with_a_detail_route_declares_its_location(schema):
+    def located(path: str) -> bool:
+        answer = schema["paths"][path]["post"]["responses"]["201"]
+        return "Location" in answer.get("headers", {})
+
+    for path in (
+        "/api/v1/persons/",
+        "/api/v1/cases/",
+        "/api/v1/quarantine/placements/",
+        "/api/v1/quarantine/placements/{id}/transfer/",  # a transfer, under a placement
+        "/api/v1/quarantine/placements/{id}/companion/",  # another placement (creates_another)
+        "/api/v1/hospitals/admissions/{id}/transfer/",  # a new admission (creates_another)
+        "/api/v1/webhooks/subscriptions/",
+    ):
+        assert located(path), path
+    header = schema["paths"]["/api/v1/cases/"]["post"]["responses"]["201"]["headers"]["Location"]
+    assert header["schema"] == {"type": "string", "format": "uri"}
+    for path in (
+        "/api/v1/venues/checkins/ingest/",  # counts, no resource
+        "/api/v1/quarantine/sites/{id}/rooms/",  # many rooms
+        "/api/v1/hospitals/admissions/{id}/classify/",  # a change no route shows
+        "/api/v1/hospitals/admissions/{id}/move/",  # answers the admission it moved
+    ):
+        assert not located(path), path

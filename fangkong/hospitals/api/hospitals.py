@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fangkong.accounts.http import acting_user
+from fangkong.core.api.dates import refuse_unlikely
+from fangkong.core.api.pagination import page_parameters, paginated
 from fangkong.core.api.viewsets import ScopedObjectFirst
 from fangkong.hospitals.api.permissions import ActionCapability
 from fangkong.hospitals.api.serializers import (
-    AwaitingSerializer,
+    AwaitingCaseSerializer,
+    AwaitingTransferSerializer,
     FiguresSerializer,
     HospitalRowSerializer,
     HospitalSerializer,
@@ -36,17 +40,24 @@ from fangkong.hospitals.selectors.patients import (
 from fangkong.hospitals.selectors.supplies import preparedness
 from fangkong.hospitals.services.facilities import hospital_set_status
 
-DAY = OpenApiParameter("day", dt.date, description="统计日期（默认今天），如 2021-08-05")
+DAY = OpenApiParameter("day", dt.date, description=_("统计日期（默认今天），如 2021-08-05"))
+
+
+class DayQuery(serializers.Serializer[Any]):
+    day = serializers.DateField(
+        required=False, input_formats=["iso-8601"], validators=[refuse_unlikely]
+    )
 
 
 def _day(request: Request) -> dt.date:
-    raw = request.query_params.get("day")
-    if not raw:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError as error:
-        raise ValidationError({"day": "日期格式应为 YYYY-MM-DD"}) from error
+    """The `day` asked for, today by default; a day that is no date, or one outside the years
+    fangkong believes, is a 400 naming it."""
+    asked = DayQuery(
+        data={"day": request.query_params["day"]} if request.query_params.get("day") else {}
+    )
+    asked.is_valid(raise_exception=True)
+    day: dt.date = asked.validated_data.get("day") or timezone.localdate()
+    return day
 
 
 class HospitalViewSet(ScopedObjectFirst[Hospital], viewsets.ReadOnlyModelViewSet[Hospital]):
@@ -62,7 +73,8 @@ class HospitalViewSet(ScopedObjectFirst[Hospital], viewsets.ReadOnlyModelViewSet
         "overview": "hospitals.overview",
         "preparedness": "hospitals.overview",
         "status": "hospitals.manage",
-        "awaiting": "hospitals.admit",
+        "awaiting_transfers": "hospitals.admit",
+        "awaiting_cases": "hospitals.admit",
     }
 
     def get_queryset(self) -> QuerySet[Hospital]:
@@ -102,12 +114,16 @@ class HospitalViewSet(ScopedObjectFirst[Hospital], viewsets.ReadOnlyModelViewSet
         ]
         return Response(WardBoardSerializer(boards, many=True).data)
 
-    @extend_schema(responses=AwaitingSerializer)
-    @action(detail=True)
-    def awaiting(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Closed-loop transfers sent here not yet admitted, and new cases not in hospital."""
-        hospital = self.get_object()
-        transfers = [
+    @extend_schema(
+        parameters=page_parameters(),
+        responses=paginated(AwaitingTransferSerializer, name="AwaitingTransfer"),
+    )
+    @action(detail=True, url_path="awaiting/transfers")
+    def awaiting_transfers(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Closed-loop transfers sent to this hospital and not yet admitted, newest first."""
+        transfers = transfers_awaiting_admission(hospital=self.get_object())
+        page = self._page(transfers)
+        rows = [
             {
                 "id": t.pk,
                 "person": t.placement.person_id,
@@ -116,9 +132,21 @@ class HospitalViewSet(ScopedObjectFirst[Hospital], viewsets.ReadOnlyModelViewSet
                 "decided_at": t.decided_at,
                 "reason": t.reason,
             }
-            for t in transfers_awaiting_admission(hospital=hospital)
+            for t in page
         ]
-        cases = [
+        return self.get_paginated_response(AwaitingTransferSerializer(rows, many=True).data)
+
+    @extend_schema(
+        parameters=page_parameters(),
+        responses=paginated(AwaitingCaseSerializer, name="AwaitingCase"),
+    )
+    @action(detail=True, url_path="awaiting/cases")
+    def awaiting_cases(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """New confirmed and asymptomatic cases the caller may see that are in no hospital,
+        newest first."""
+        self.get_object()  # the caller must be able to admit here
+        page = self._page(cases_awaiting_admission(viewer=request.user))
+        rows = [
             {
                 "id": c.pk,
                 "number": c.number,
@@ -127,9 +155,17 @@ class HospitalViewSet(ScopedObjectFirst[Hospital], viewsets.ReadOnlyModelViewSet
                 "classification": c.classification,
                 "reported_at": c.reported_at,
             }
-            for c in cases_awaiting_admission(viewer=request.user)
+            for c in page
         ]
-        return Response(AwaitingSerializer({"transfers": transfers, "cases": cases}).data)
+        return self.get_paginated_response(AwaitingCaseSerializer(rows, many=True).data)
+
+    def _page(self, rows: QuerySet[Any]) -> Sequence[Any]:
+        """One cursor page of a custom action's rows (the lists' paginator)."""
+        paginator = self.paginator
+        assert paginator is not None  # the API always paginates (cursor)
+        page = paginator.paginate_queryset(rows, self.request, view=self)
+        assert page is not None
+        return page
 
     @extend_schema(request=HospitalStatusSerializer, responses=HospitalSerializer)
     @action(detail=True, methods=["post"])

@@ -217,7 +217,7 @@ class AdmissionViewSet(
         request=TransferSerializer,
         responses={201: AdmissionSerializer, 409: NoFreeBedSerializer},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], creates_another=True)
     def transfer(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Transfer the patient to another hospital; answers the new admission."""
         try:

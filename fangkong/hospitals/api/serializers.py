@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from fangkong.core.api.dates import refuse_unlikely
 from fangkong.core.api.problems import ProblemSerializer
 from fangkong.core.api.serializers import FigureSerializer
 from fangkong.hospitals.models import (
@@ -186,7 +187,7 @@ class AdmissionCreateSerializer(serializers.Serializer[Any]):
     hospital = serializers.PrimaryKeyRelatedField(queryset=Hospital.objects.all())
     ward_kind = serializers.ChoiceField(choices=WardKind.choices)
     classification = serializers.ChoiceField(choices=ClinicalClassification.choices)
-    admitted_at = serializers.DateTimeField()
+    admitted_at = serializers.DateTimeField(validators=[refuse_unlikely])
     bed = serializers.PrimaryKeyRelatedField(
         queryset=Bed.objects.all(), required=False, allow_null=True
     )
@@ -227,12 +228,12 @@ class NoFreeBedSerializer(ProblemSerializer):
 
 class ClassifySerializer(serializers.Serializer[Any]):
     classification = serializers.ChoiceField(choices=ClinicalClassification.choices)
-    changed_at = serializers.DateTimeField()
+    changed_at = serializers.DateTimeField(validators=[refuse_unlikely])
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class DailyNoteWriteSerializer(serializers.Serializer[Any]):
-    day = serializers.DateField()
+    day = serializers.DateField(validators=[refuse_unlikely])
     max_temperature = serializers.DecimalField(max_digits=3, decimal_places=1)
     respiratory = serializers.ChoiceField(choices=RespiratoryStatus.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -240,7 +241,7 @@ class DailyNoteWriteSerializer(serializers.Serializer[Any]):
 
 class ClinicalTestWriteSerializer(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=ClinicalTestKind.choices)
-    sampled_at = serializers.DateTimeField()
+    sampled_at = serializers.DateTimeField(validators=[refuse_unlikely])
     result = serializers.ChoiceField(
         choices=NucleicAcidResult.choices, required=False, allow_blank=True, default=""
     )
@@ -258,7 +259,7 @@ class ClinicalTestWriteSerializer(serializers.Serializer[Any]):
 
 
 class BedMoveSerializer(serializers.Serializer[Any]):
-    at = serializers.DateTimeField()
+    at = serializers.DateTimeField(validators=[refuse_unlikely])
     ward_kind = serializers.ChoiceField(
         choices=WardKind.choices, required=False, allow_null=True, default=None
     )
@@ -271,12 +272,12 @@ class BedMoveSerializer(serializers.Serializer[Any]):
 class TransferSerializer(serializers.Serializer[Any]):
     hospital = serializers.PrimaryKeyRelatedField(queryset=Hospital.objects.all())
     ward_kind = serializers.ChoiceField(choices=WardKind.choices)
-    at = serializers.DateTimeField()
+    at = serializers.DateTimeField(validators=[refuse_unlikely])
     reason = serializers.CharField(max_length=200)
 
 
 class DischargeSerializer(serializers.Serializer[Any]):
-    discharged_at = serializers.DateTimeField()
+    discharged_at = serializers.DateTimeField(validators=[refuse_unlikely])
     monitoring_place = serializers.ChoiceField(choices=MonitoringPlace.choices)
     monitoring_site = serializers.PrimaryKeyRelatedField(
         queryset=Site.objects.all(), required=False, allow_null=True, default=None
@@ -302,7 +303,7 @@ class CriterionSerializer(serializers.Serializer[Any]):
 
 class AssessmentSerializer(serializers.Serializer[Any]):
     rule = serializers.CharField()
-    at = serializers.DateTimeField()
+    at = serializers.DateTimeField(validators=[refuse_unlikely])
     met = serializers.BooleanField()
     criteria = CriterionSerializer(many=True)
 
@@ -319,7 +320,7 @@ class MonitoringSerializer(serializers.ModelSerializer[PostDischargeMonitoring])
 
 
 class MonitoringCheckWriteSerializer(serializers.Serializer[Any]):
-    day = serializers.DateField()
+    day = serializers.DateField(validators=[refuse_unlikely])
     temperature = serializers.DecimalField(max_digits=3, decimal_places=1)
     symptoms = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -351,7 +352,7 @@ class StockMovementWriteSerializer(serializers.Serializer[Any]):
     hospital = serializers.PrimaryKeyRelatedField(queryset=Hospital.objects.all())
     item = serializers.PrimaryKeyRelatedField(queryset=SupplyItem.objects.all())
     quantity = serializers.IntegerField(min_value=1)
-    at = serializers.DateTimeField()
+    at = serializers.DateTimeField(validators=[refuse_unlikely])
     ward = serializers.PrimaryKeyRelatedField(
         queryset=Ward.objects.all(), required=False, allow_null=True, default=None
     )
@@ -404,13 +405,13 @@ class StaffMemberSerializer(serializers.ModelSerializer[StaffMember]):
 
 
 class StaffTestWriteSerializer(serializers.Serializer[Any]):
-    sampled_at = serializers.DateTimeField()
+    sampled_at = serializers.DateTimeField(validators=[refuse_unlikely])
     result = serializers.ChoiceField(choices=NucleicAcidResult.choices)
 
 
 class ClosedLoopSerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=ClosedLoopStatus.choices)
-    since = serializers.DateTimeField()
+    since = serializers.DateTimeField(validators=[refuse_unlikely])
 
 
 class IncidentSerializer(serializers.ModelSerializer[ExposureIncident]):
@@ -427,14 +428,14 @@ class IncidentWriteSerializer(serializers.Serializer[Any]):
     hospital = serializers.PrimaryKeyRelatedField(queryset=Hospital.objects.all())
     staff = serializers.PrimaryKeyRelatedField(queryset=StaffMember.objects.all())
     kind = serializers.ChoiceField(choices=ExposureKind.choices)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = serializers.DateTimeField(validators=[refuse_unlikely])
     description = serializers.CharField()
     immediate_action = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class IncidentCloseSerializer(serializers.Serializer[Any]):
     conclusion = serializers.CharField()
-    at = serializers.DateTimeField()
+    at = serializers.DateTimeField(validators=[refuse_unlikely])
 
 
 class PreparednessBedSerializer(serializers.Serializer[Any]):
@@ -481,13 +482,6 @@ class AwaitingCaseSerializer(serializers.Serializer[Any]):
     classification = serializers.CharField()
     # A case is entered before it is reported to the national system (within two hours).
     reported_at = serializers.DateTimeField(allow_null=True)
-
-
-class AwaitingSerializer(serializers.Serializer[Any]):
-    """Who is on the way to a hospital: closed-loop transfers, and new cases not in hospital."""
-
-    transfers = AwaitingTransferSerializer(many=True)
-    cases = AwaitingCaseSerializer(many=True)
 
 
 class WardSerializer(serializers.ModelSerializer[Ward]):

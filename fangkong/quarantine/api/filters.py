@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from fangkong.core.api.dates import refuse_unlikely
 from fangkong.core.api.filters import FilterSet, FlagFilter, IdFilter, IntegerFilter
 from fangkong.quarantine.models import (
     Batch,
@@ -110,7 +111,9 @@ class MissingQuerySerializer(serializers.Serializer[Any]):
     """The cut-off of `sites/{id}/missing/`: a day and a slot together, or neither (the most
     recent cut-off that has passed)."""
 
-    day = serializers.DateField(required=False, help_text=_("日期，如 2021-08-05"))
+    day = serializers.DateField(
+        validators=[refuse_unlikely], required=False, help_text=_("日期，如 2021-08-05")
+    )
     slot = serializers.ChoiceField(choices=Slot.choices, required=False, help_text=_("时段"))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -42,7 +42,8 @@ def _visible_sites(request: Request) -> QuerySet[Site]:
 
 def _batch_detail(batch: Batch) -> dict[str, Any]:
     stats = batch_stats(batch, day=timezone.localdate())
-    data = dict(s.BatchSerializer(batch).data)
+    # The serializer's own dict, which keeps the batch: a 201 is located by it.
+    data: dict[str, Any] = s.BatchSerializer(batch).data
     data["stats"] = {
         "total": stats.total,
         "present": stats.present,

@@ -5,6 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from fangkong.core.api.dates import refuse_unlikely
 from fangkong.facilities.models import Hospital
 from fangkong.people.models import IdType
 from fangkong.quarantine.models import (
@@ -88,17 +89,25 @@ class PersonRefSerializer(serializers.Serializer[Any]):
 class PlacementCreateSerializer(PersonRefSerializer):
     room = serializers.IntegerField()
     category = serializers.ChoiceField(choices=ObservationCategory.choices)
-    starts_at = serializers.DateTimeField()
-    last_exposure_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    arrival_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    starts_at = serializers.DateTimeField(validators=[refuse_unlikely])
+    last_exposure_at = serializers.DateTimeField(
+        validators=[refuse_unlikely], required=False, allow_null=True, default=None
+    )
+    arrival_at = serializers.DateTimeField(
+        validators=[refuse_unlikely], required=False, allow_null=True, default=None
+    )
     exposed_via = serializers.IntegerField(required=False, allow_null=True, default=None)
     household = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
 
 
 class BatchEntrySerializer(PersonRefSerializer):
     category = serializers.ChoiceField(choices=ObservationCategory.choices)
-    last_exposure_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    arrival_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    last_exposure_at = serializers.DateTimeField(
+        validators=[refuse_unlikely], required=False, allow_null=True, default=None
+    )
+    arrival_at = serializers.DateTimeField(
+        validators=[refuse_unlikely], required=False, allow_null=True, default=None
+    )
     exposed_via = serializers.IntegerField(required=False, allow_null=True, default=None)
     household = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     source = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")  # type: ignore[assignment]
@@ -106,7 +115,9 @@ class BatchEntrySerializer(PersonRefSerializer):
 
 class BatchCreateSerializer(serializers.Serializer[Any]):
     site = serializers.IntegerField()
-    arrived_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    arrived_at = serializers.DateTimeField(
+        validators=[refuse_unlikely], required=False, allow_null=True, default=None
+    )
     source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")  # type: ignore[assignment]
     entries = BatchEntrySerializer(many=True)
 
@@ -114,7 +125,9 @@ class BatchCreateSerializer(serializers.Serializer[Any]):
 class BatchImportSerializer(serializers.Serializer[Any]):
     site = serializers.IntegerField()
     file = serializers.FileField()
-    arrived_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    arrived_at = serializers.DateTimeField(
+        validators=[refuse_unlikely], required=False, allow_null=True, default=None
+    )
     source = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")  # type: ignore[assignment]
 
 
@@ -162,7 +175,7 @@ class ObservationSerializer(serializers.ModelSerializer[HealthObservation]):
 
 
 class ObservationCreateSerializer(serializers.Serializer[Any]):
-    day = serializers.DateField()
+    day = serializers.DateField(validators=[refuse_unlikely])
     slot = serializers.ChoiceField(choices=Slot.choices)
     temperature = serializers.CharField(max_length=6)
     symptoms = serializers.ListField(
@@ -199,25 +212,29 @@ class NucleicAcidTestSerializer(serializers.ModelSerializer[NucleicAcidTest]):
 
 
 class SampleCreateSerializer(serializers.Serializer[Any]):
-    sampled_at = serializers.DateTimeField()
+    sampled_at = serializers.DateTimeField(validators=[refuse_unlikely])
     lab = serializers.CharField(max_length=100)
     result = serializers.ChoiceField(choices=SampleResult.choices, default=SampleResult.PENDING)
-    result_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    result_at = serializers.DateTimeField(
+        validators=[refuse_unlikely], required=False, allow_null=True, default=None
+    )
 
 
 class ResultSerializer(serializers.Serializer[Any]):
     # The whole choice set (one enum in the schema); "pending" is refused by the service.
     result = serializers.ChoiceField(choices=SampleResult.choices)
-    result_at = serializers.DateTimeField()
+    result_at = serializers.DateTimeField(validators=[refuse_unlikely])
 
 
 class ReleaseSerializer(serializers.Serializer[Any]):
-    released_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    released_at = serializers.DateTimeField(
+        validators=[refuse_unlikely], required=False, allow_null=True, default=None
+    )
 
 
 class RoomMoveSerializer(serializers.Serializer[Any]):
     room = serializers.IntegerField()
-    moved_at = serializers.DateTimeField()
+    moved_at = serializers.DateTimeField(validators=[refuse_unlikely])
 
 
 class TransferSerializer(serializers.ModelSerializer[Transfer]):
@@ -233,12 +250,12 @@ class TransferSerializer(serializers.ModelSerializer[Transfer]):
 
 class TransferCreateSerializer(serializers.Serializer[Any]):
     hospital = serializers.PrimaryKeyRelatedField(queryset=Hospital.objects.all())
-    decided_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(validators=[refuse_unlikely])
     reason = serializers.CharField(max_length=200)
 
 
 class DepartSerializer(serializers.Serializer[Any]):
-    departed_at = serializers.DateTimeField()
+    departed_at = serializers.DateTimeField(validators=[refuse_unlikely])
     vehicle = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     escort = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
@@ -268,7 +285,7 @@ class StaffCreateSerializer(PersonRefSerializer):
     site = serializers.IntegerField()
     role = serializers.ChoiceField(choices=StaffRole.choices)
     shift = serializers.ChoiceField(choices=Shift.choices)
-    entered_at = serializers.DateTimeField()
+    entered_at = serializers.DateTimeField(validators=[refuse_unlikely])
 
 
 class StaffTestSerializer(serializers.ModelSerializer[StaffTest]):
@@ -285,7 +302,7 @@ class StaffTestSerializer(serializers.ModelSerializer[StaffTest]):
 
 
 class RotateOutSerializer(serializers.Serializer[Any]):
-    left_at = serializers.DateTimeField()
+    left_at = serializers.DateTimeField(validators=[refuse_unlikely])
 
 
 class FindingSerializer(serializers.ModelSerializer[Finding]):
@@ -298,10 +315,12 @@ class FindingSerializer(serializers.ModelSerializer[Finding]):
 
 class InspectionCreateSerializer(serializers.Serializer[Any]):
     site = serializers.IntegerField()
-    inspected_at = serializers.DateTimeField()
+    inspected_at = serializers.DateTimeField(validators=[refuse_unlikely])
     results = serializers.DictField(child=serializers.BooleanField())
     problems = serializers.DictField(child=serializers.CharField(), required=False, default=dict)
-    deadline = serializers.DateField(required=False, allow_null=True, default=None)
+    deadline = serializers.DateField(
+        validators=[refuse_unlikely], required=False, allow_null=True, default=None
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
     def validate_results(self, value: dict[str, bool]) -> dict[str, bool]:
@@ -326,7 +345,7 @@ class SchemeSerializer(serializers.ModelSerializer[ObservationScheme]):
 
 
 class CompanionCreateSerializer(PersonRefSerializer):
-    starts_at = serializers.DateTimeField()
+    starts_at = serializers.DateTimeField(validators=[refuse_unlikely])
     reason = serializers.CharField(max_length=200)
     dependant = serializers.BooleanField(default=False)
 

@@ -248,7 +248,7 @@ class PlacementViewSet(
         return Response(s.ObservationSerializer(observation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.CompanionCreateSerializer, responses={201: s.PlacementSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], creates_another=True)
     def companion(self, request: Request, pk: str | None = None) -> Response:
         """An approved companion (the caller approves) shares the room of a child of 14 or
         under or of a person who cannot care for themselves."""

@@ -361,7 +361,8 @@ API: dict[str, R] = {
     "POST /api/v1/command/tasks/{id}/submit/": R("task.work", "task"),
     "GET /api/v1/hospitals/": R("hospitals.view"),
     "GET /api/v1/hospitals/{id}/": R("hospitals.view", "hospital"),
-    "GET /api/v1/hospitals/{id}/awaiting/": R("hospitals.admit", "hospital"),
+    "GET /api/v1/hospitals/{id}/awaiting/cases/": R("hospitals.admit", "hospital"),
+    "GET /api/v1/hospitals/{id}/awaiting/transfers/": R("hospitals.admit", "hospital"),
     "GET /api/v1/hospitals/{id}/beds/": R("hospitals.view", "hospital"),
     "GET /api/v1/hospitals/{id}/figures/": R("hospitals.view", "hospital"),
     "POST /api/v1/hospitals/{id}/status/": R("hospitals.manage", "hospital"),
@@ -469,6 +470,8 @@ API: dict[str, R] = {
     "GET /api/v1/webhooks/subscriptions/": R("webhook.manage"),
     "POST /api/v1/webhooks/subscriptions/": R("webhook.manage"),
     "GET /api/v1/webhooks/subscriptions/{id}/": R("webhook.manage", "webhook_subscription"),
+    "PATCH /api/v1/webhooks/subscriptions/{id}/": R("webhook.manage", "webhook_subscription"),
+    "PUT /api/v1/webhooks/subscriptions/{id}/": R("webhook.manage", "webhook_subscription"),
     "POST /api/v1/webhooks/subscriptions/{id}/deactivate/": R(
         "webhook.manage", "webhook_subscription"
     ),

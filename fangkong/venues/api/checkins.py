@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -49,9 +50,11 @@ class IngestQuery(serializers.Serializer[Any]):
     source = serializers.ChoiceField(  # type: ignore[assignment]  # a field, not Field.source
         choices=CheckInSource.choices, default=CheckInSource.HEALTH_CODE
     )
-    skip_invalid = serializers.BooleanField(default=False, help_text="跳过错误记录，写入其余记录")
+    skip_invalid = serializers.BooleanField(
+        default=False, help_text=gettext_lazy("跳过错误记录，写入其余记录")
+    )
     filename = serializers.CharField(
-        max_length=200, required=False, default="", help_text="批次名称（审计用）"
+        max_length=200, required=False, default="", help_text=gettext_lazy("批次名称（审计用）")
     )
 
 
@@ -129,7 +132,9 @@ class LiveCheckInView(APIView):
     suspended category, refuses the scan (409 `venue_closed`, nobody identified); an
     over-limit venue takes it and the answer says `over_limit` (the venue is on the over-limit
     list); leaving without a running stay is 409 `not_checked_in`. The answer is the same
-    whatever the registry holds about the person.
+    whatever the registry holds about the person. A scan buffered while the gateway was
+    offline carries its own time `at` and is judged at that time (a venue closed then refuses
+    it); a time too far ahead of the server's clock or too old is a 400 naming `at`.
     """
 
     permission_classes = [HasCapability("checkin.live")]
@@ -165,6 +170,7 @@ class LiveCheckInView(APIView):
             id_number=data["id_number"],
             phone=data["phone"],
             leaving=data["action"] == "leave",
+            at=data["at"],
             by=acting_user(request),
         )
         return Response(LiveCheckInResultSerializer(tap).data, status=status.HTTP_201_CREATED)

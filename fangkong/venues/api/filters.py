@@ -108,5 +108,5 @@ class DayQuery(serializers.Serializer[Any]):
         return value
 
 
-AT = OpenApiParameter("at", OpenApiTypes.DATETIME, description="时刻（ISO 8601），默认现在")
-DAY = OpenApiParameter("day", OpenApiTypes.DATE, description="日期（YYYY-MM-DD），默认今天")
+AT = OpenApiParameter("at", OpenApiTypes.DATETIME, description=_("时刻（ISO 8601），默认现在"))
+DAY = OpenApiParameter("day", OpenApiTypes.DATE, description=_("日期（YYYY-MM-DD），默认今天"))

@@ -116,6 +116,16 @@ class LiveCheckInSerializer(serializers.Serializer[Any]):
     action = serializers.ChoiceField(
         choices=[("enter", "enter"), ("leave", "leave")], default="enter", help_text="进场或离场"
     )
+    at = serializers.DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_(
+            "扫码时间（ISO 8601），网关离线时缓存的扫码补传时填写；不填为现在。"
+            "不得晚于服务器时间 FANGKONG_CHECKIN_FUTURE_TOLERANCE_MINUTES 分钟，"
+            "不得早于 FANGKONG_CHECKIN_LIVE_MAX_DELAY_MINUTES 分钟前（更早的请批量导入）。"
+        ),
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("venue_code") and attrs.get("venue") is None:

@@ -44,6 +44,8 @@ class SubscriptionWithSecretSerializer(SubscriptionSerializer):
 
 
 class SubscriptionCreateSerializer(serializers.Serializer[dict[str, Any]]):
+    """What a registration takes, and a replacement (PUT); a PATCH takes any of it."""
+
     name = serializers.CharField(max_length=100)
     url = serializers.URLField(max_length=500)
     kinds = serializers.ListField(

@@ -27,6 +27,7 @@ from fangkong.webhooks.services.subscriptions import (
     subscription_create,
     subscription_deactivate,
     subscription_secret_rotate,
+    subscription_update,
 )
 
 
@@ -47,7 +48,8 @@ class SubscriptionViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Subscription],
 ):
-    """The systems told of events (HQ only)."""
+    """The systems told of events (HQ only): registered, changed (PUT, PATCH: the
+    registration's rules), deactivated, their secret rotated."""
 
     serializer_class = s.SubscriptionSerializer
     permission_classes = [HasCapability("webhook.manage")]
@@ -83,6 +85,41 @@ class SubscriptionViewSet(
         )
 
     @extend_schema(
+        summary="Replace a subscription's name, URL, kinds and jurisdiction",
+        request=s.SubscriptionCreateSerializer,
+        responses={200: s.SubscriptionSerializer, **_problems(400, 401, 403, 404, 409)},
+    )
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._change(request, partial=False)
+
+    @extend_schema(
+        summary="Change some of a subscription's name, URL, kinds and jurisdiction",
+        request=s.SubscriptionCreateSerializer,
+        responses={200: s.SubscriptionSerializer, **_problems(400, 401, 403, 404, 409)},
+    )
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._change(request, partial=True)
+
+    def _change(self, request: Request, *, partial: bool) -> Response:
+        """The registration's rules (`subscription_update`): a field a PATCH leaves out keeps
+        its value; a PUT replaces them all (no jurisdiction: city-wide). A deactivated
+        subscription is not edited (409)."""
+        subscription = self.get_object()
+        incoming = s.SubscriptionCreateSerializer(data=request.data, partial=partial)
+        incoming.is_valid(raise_exception=True)
+        kept: dict[str, Any] = {"jurisdiction": None}
+        if partial:
+            kept = {
+                "name": subscription.name,
+                "url": subscription.url,
+                "kinds": subscription.kinds,
+                "jurisdiction": subscription.jurisdiction,
+            }
+        wanted = {**kept, **incoming.validated_data}
+        changed = subscription_update(subscription=subscription, **wanted, by=acting_user(request))
+        return Response(self.get_serializer(changed).data)
+
+    @extend_schema(
         summary="Deactivate a subscription (its pending deliveries are cancelled)",
         request=None,
         responses={200: s.SubscriptionSerializer, **_problems(401, 403, 404, 409)},
@@ -107,9 +144,10 @@ class SubscriptionViewSet(
         return Response(self._with_secret(rotated.subscription, rotated.secret))
 
     def _with_secret(self, subscription: Subscription, secret: str) -> dict[str, Any]:
-        data = dict(
-            s.SubscriptionSerializer(subscription, context=self.get_serializer_context()).data
-        )
+        # The serializer's own dict, which keeps the subscription: a 201 is located by it.
+        data: dict[str, Any] = s.SubscriptionSerializer(
+            subscription, context=self.get_serializer_context()
+        ).data
         data["secret"] = secret
         return data
 

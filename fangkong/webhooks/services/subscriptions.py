@@ -102,6 +102,45 @@ def _locked(subscription: Subscription) -> Subscription:
 
 
 @transaction.atomic
+def subscription_update(
+    *,
+    subscription: Subscription,
+    name: str,
+    url: str,
+    kinds: Sequence[str],
+    jurisdiction: Jurisdiction | None,
+    by: User | None,
+) -> Subscription:
+    """Change a subscription's name, receiver, kinds or jurisdiction, by the rules of its
+    registration (a name, an http(s) URL, known kinds; one active subscription per URL: another
+    one's URL answers Conflict). An inactive one is not edited (register anew). The secret
+    stays: a receiver moved to another URL keeps verifying with it. Deliveries still pending
+    go to the new URL when they are sent."""
+    subscription = _locked(subscription)
+    if not subscription.is_active:
+        raise SubscriptionInactive(_("该订阅已停用"))
+    chosen = _check(name=name, url=url, kinds=kinds)
+    taken = Subscription.objects.filter(url=url, is_active=True).exclude(pk=subscription.pk)
+    if taken.exists():
+        raise Conflict(_("该地址已有启用的订阅"), code="subscription_exists")
+    before = snapshot(subscription, AUDITED)
+    subscription.name = name.strip()[:100]
+    subscription.url = url
+    subscription.kinds = chosen
+    subscription.jurisdiction = jurisdiction
+    before, after = changed(before, snapshot(subscription, AUDITED))
+    if not after:
+        return subscription
+    try:
+        with transaction.atomic():
+            subscription.save(update_fields=["name", "url", "kinds", "jurisdiction"])
+    except IntegrityError as error:  # a concurrent registration of the same URL won
+        raise Conflict(_("该地址已有启用的订阅"), code="subscription_exists") from error
+    audit_write(by=by, action="webhook.update", obj=subscription, before=before, after=after)
+    return subscription
+
+
+@transaction.atomic
 def subscription_deactivate(*, subscription: Subscription, by: User | None) -> Subscription:
     """Stop telling it anything; its pending deliveries are cancelled."""
     subscription = _locked(subscription)
