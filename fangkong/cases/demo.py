@@ -24,6 +24,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from fangkong.cases import demo_history
 from fangkong.cases.demo_people import story_people
 from fangkong.cases.demo_story import HOME, Story, controlled_at, transfer, venues_for
 from fangkong.cases.models import Case, Contact, ContactCategory, ContactDegree, ContactStatus
@@ -289,3 +290,8 @@ def build(ctx: DemoContext) -> None:
         "cases": [f.pk, a.pk, b1.pk, e.pk, c1.pk, b2.pk],
         "bar": venues["bar"].pk,
     }
+
+
+# The month before the story: the city's Delta wave (demo_history.py), after the story so that
+# the story is told as before and its people are not the wave's.
+STEPS = [(ORDER, build), (demo_history.ORDER, demo_history.build)]

@@ -15,6 +15,7 @@ from fangkong.accounts.models import User
 from fangkong.accounts.roles import Role
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.demo.context import DemoContext
+from fangkong.hospitals.demo import history
 from fangkong.hospitals.demo.common import latest_moment
 from fangkong.hospitals.demo.operations import catalogue, staff, stock
 from fangkong.hospitals.demo.patients import admit_patients
@@ -124,3 +125,7 @@ def build(ctx: DemoContext) -> None:
     # What the periodic jobs would have raised by now (overdue staff tests).
     flag_overdue_staff_tests(latest)
     ctx.shared["hospitals"] = {"hospitals": hospitals, "no5": hospitals[NO5], "patients": patients}
+
+
+# The patients of the city's Delta wave, once the cases area has told it (demo/history.py).
+STEPS = [(ORDER, build), (history.ORDER, history.build)]
