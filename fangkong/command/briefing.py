@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.command.forecast_briefing import forecast_section
 from fangkong.command.models import MissingReport, Notice, NoticeMeasure, Task, UnitReport
 from fangkong.command.selectors.figures import (
     day_bounds,
@@ -185,8 +186,13 @@ def reports_section(*, day: dt.date) -> BriefingSection:
 
 
 def briefing_sections(*, day: dt.date) -> list[BriefingSection]:
-    """This area gives the briefing three sections; other areas give one `briefing_section`."""
-    return [notices_section(day=day), tasks_section(day=day), reports_section(day=day)]
+    """This area gives the briefing four sections; other areas give one `briefing_section`."""
+    return [
+        notices_section(day=day),
+        forecast_section(day=day),
+        tasks_section(day=day),
+        reports_section(day=day),
+    ]
 
 
 def register() -> None:

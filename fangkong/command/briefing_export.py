@@ -10,12 +10,14 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from fangkong.command.daily_briefing import Briefing
+from fangkong.core.charts import chart_png
 from fangkong.core.figures import BriefingTable, Figure
 
 RED = (0xC0, 0x00, 0x00)
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
 BODY_FONT = "仿宋_GB2312"
+CHART_WIDTH_CM = 15.5  # the text width of an A4 page with the document's default margins
 
 
 def figure_text(figure: Figure) -> str:
@@ -78,6 +80,7 @@ def _docx_table(document: Any, header: list[str], rows: list[list[object]]) -> N
 def briefing_docx(briefing: Briefing) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
 
     document = Document()
     title = document.add_paragraph()
@@ -107,6 +110,10 @@ def briefing_docx(briefing: Briefing) -> bytes:
             caption = document.add_paragraph()
             _set_font(caption.add_run(table.title), HEADING_FONT, 12)
             _docx_table(document, list(table.header), table.rows)
+        for chart in section.charts:
+            caption = document.add_paragraph()
+            _set_font(caption.add_run(chart.title), HEADING_FONT, 12)
+            document.add_picture(io.BytesIO(chart_png(chart)), width=Cm(CHART_WIDTH_CM))
     closing = document.add_paragraph()
     closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _set_font(closing.add_run(briefing.issuer), BODY_FONT, 14)

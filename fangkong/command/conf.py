@@ -7,6 +7,7 @@ effect.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 
@@ -30,6 +31,10 @@ class CommandSettings:
     dashboard_trend_days: int  # FANGKONG_DASHBOARD_TREND_DAYS
     dashboard_refresh_seconds: int  # FANGKONG_DASHBOARD_REFRESH_SECONDS
     public_notice_rate_per_minute: int  # FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE
+    screen_refresh_seconds: int  # FANGKONG_SCREEN_REFRESH_SECONDS
+    screen_trend_days: int  # FANGKONG_SCREEN_TREND_DAYS
+    screen_feed_rows: int  # FANGKONG_SCREEN_FEED_ROWS
+    screen_boundaries_dir: Path  # FANGKONG_SCREEN_BOUNDARIES_DIR
 
 
 def command_settings() -> CommandSettings:
@@ -51,4 +56,53 @@ def command_settings() -> CommandSettings:
         dashboard_trend_days=settings.FANGKONG_DASHBOARD_TREND_DAYS,
         dashboard_refresh_seconds=settings.FANGKONG_DASHBOARD_REFRESH_SECONDS,
         public_notice_rate_per_minute=settings.FANGKONG_PUBLIC_NOTICE_RATE_PER_MINUTE,
+        screen_refresh_seconds=settings.FANGKONG_SCREEN_REFRESH_SECONDS,
+        screen_trend_days=settings.FANGKONG_SCREEN_TREND_DAYS,
+        screen_feed_rows=settings.FANGKONG_SCREEN_FEED_ROWS,
+        screen_boundaries_dir=Path(settings.FANGKONG_SCREEN_BOUNDARIES_DIR),
+    )
+
+
+@dataclass(frozen=True)
+class ForecastSettings:
+    """The preparedness forecast's assumptions (fangkong/settings.py says what each means)."""
+
+    horizon_days: int  # FANGKONG_FORECAST_HORIZON_DAYS
+    window_days: int  # FANGKONG_FORECAST_WINDOW_DAYS
+    alert_days: int  # FANGKONG_FORECAST_ALERT_DAYS
+    onset_lag_days: int  # FANGKONG_FORECAST_ONSET_LAG_DAYS
+    min_cases: int  # FANGKONG_FORECAST_MIN_CASES
+    confidence_percent: int  # FANGKONG_FORECAST_CONFIDENCE_PERCENT
+    min_doubling_days: int  # FANGKONG_FORECAST_MIN_DOUBLING_DAYS
+    lookback_days: int  # FANGKONG_FORECAST_LOOKBACK_DAYS
+    contacts_per_case: int  # FANGKONG_FORECAST_CONTACTS_PER_CASE
+    room_share_percent: int  # FANGKONG_FORECAST_ROOM_SHARE_PERCENT
+    quarantine_stay_days: int  # FANGKONG_FORECAST_QUARANTINE_STAY_DAYS
+    admission_days: dict[str, int]  # FANGKONG_FORECAST_ADMISSION_DAYS, by clinical severity
+    severity_percent: dict[str, int]  # FANGKONG_FORECAST_SEVERITY_PERCENT, by clinical severity
+    bed_kinds: tuple[str, ...]  # FANGKONG_FORECAST_BED_KINDS
+    standby_site_lead_days: int  # FANGKONG_FORECAST_STANDBY_SITE_LEAD_DAYS
+    reserve_hospital_lead_days: int  # FANGKONG_FORECAST_RESERVE_HOSPITAL_LEAD_DAYS
+    fangcang_lead_days: int  # FANGKONG_FORECAST_FANGCANG_LEAD_DAYS
+
+
+def forecast_settings() -> ForecastSettings:
+    return ForecastSettings(
+        horizon_days=settings.FANGKONG_FORECAST_HORIZON_DAYS,
+        window_days=settings.FANGKONG_FORECAST_WINDOW_DAYS,
+        alert_days=settings.FANGKONG_FORECAST_ALERT_DAYS,
+        onset_lag_days=settings.FANGKONG_FORECAST_ONSET_LAG_DAYS,
+        min_cases=settings.FANGKONG_FORECAST_MIN_CASES,
+        confidence_percent=settings.FANGKONG_FORECAST_CONFIDENCE_PERCENT,
+        min_doubling_days=settings.FANGKONG_FORECAST_MIN_DOUBLING_DAYS,
+        lookback_days=settings.FANGKONG_FORECAST_LOOKBACK_DAYS,
+        contacts_per_case=settings.FANGKONG_FORECAST_CONTACTS_PER_CASE,
+        room_share_percent=settings.FANGKONG_FORECAST_ROOM_SHARE_PERCENT,
+        quarantine_stay_days=settings.FANGKONG_FORECAST_QUARANTINE_STAY_DAYS,
+        admission_days=dict(settings.FANGKONG_FORECAST_ADMISSION_DAYS),
+        severity_percent=dict(settings.FANGKONG_FORECAST_SEVERITY_PERCENT),
+        bed_kinds=tuple(settings.FANGKONG_FORECAST_BED_KINDS),
+        standby_site_lead_days=settings.FANGKONG_FORECAST_STANDBY_SITE_LEAD_DAYS,
+        reserve_hospital_lead_days=settings.FANGKONG_FORECAST_RESERVE_HOSPITAL_LEAD_DAYS,
+        fangcang_lead_days=settings.FANGKONG_FORECAST_FANGCANG_LEAD_DAYS,
     )

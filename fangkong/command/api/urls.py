@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from fangkong.command.api import briefing, reports, teams, views
+from fangkong.command.api import briefing, forecast, reports, screen, teams, views
 
 router = DefaultRouter()
 router.register("notices", views.NoticeViewSet, basename="command-notice")
@@ -17,5 +17,10 @@ router.register("shifts", teams.ShiftViewSet, basename="command-shift")
 urlpatterns = [
     path("briefing/", briefing.BriefingView.as_view(), name="command-briefing"),
     path("on-duty/", teams.OnDutyView.as_view(), name="command-on-duty"),
+    path("forecast/", forecast.ForecastView.as_view(), name="command-forecast"),
+    *(
+        path(f"screen/{name}/", view.as_view(), name=f"command-screen-{name}")
+        for name, view in screen.SCREEN_PANELS.items()
+    ),
     *router.urls,
 ]

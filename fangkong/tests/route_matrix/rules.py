@@ -248,6 +248,9 @@ PAGES: dict[str, R] = {
     "operations:work_list": R("account.view"),  # work/
     "operations:work_file": R("account.view", "background_work"),  # work/<int:pk>/file/
     "command:dashboard": R("command.dashboard"),  # command/
+    "command:preparedness": R("command.dashboard"),  # command/preparedness/
+    "command:screen": R("command.dashboard"),  # command/screen/
+    "command:screen_boundaries": R("command.dashboard"),  # command/screen/boundaries.json
     "command:briefing": R("briefing.view"),  # command/briefing/
     "command:briefing_download": R(
         "briefing.view", "briefing_day"
@@ -321,6 +324,15 @@ API: dict[str, R] = {
     "GET /api/v1/cases/trace-runs/": R("cases.view"),
     "GET /api/v1/cases/trace-runs/{id}/": R("cases.view", "trace_run"),
     "GET /api/v1/command/briefing/": R("briefing.view"),
+    "GET /api/v1/command/forecast/": R("command.dashboard"),
+    "GET /api/v1/command/screen/map/": R("command.dashboard"),
+    "GET /api/v1/command/screen/cases/": R("command.dashboard"),
+    "GET /api/v1/command/screen/contacts/": R("command.dashboard"),
+    "GET /api/v1/command/screen/quarantine/": R("command.dashboard"),
+    "GET /api/v1/command/screen/beds/": R("command.dashboard"),
+    "GET /api/v1/command/screen/venues/": R("command.dashboard"),
+    "GET /api/v1/command/screen/reports/": R("command.dashboard"),
+    "GET /api/v1/command/screen/feed/": R("command.dashboard"),
     "GET /api/v1/command/notices/": R("notice.view"),
     "POST /api/v1/command/notices/": R("notice.manage"),
     "GET /api/v1/command/notices/{id}/": R("notice.view", "notice"),

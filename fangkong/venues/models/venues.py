@@ -5,6 +5,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -111,6 +112,24 @@ class Venue(models.Model):
         related_name="managed_venues",
     )
     approved_capacity = models.PositiveIntegerField(_("核定容量（人）"))
+    # Where the venue stands (WGS-84 degrees), for the command screen's map; a venue without
+    # them is simply not drawn there.
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     # Kept by the enforcement services in the transaction that opens or lifts a restriction;
     # the restriction rows (EnforcementAction) say since when, by whom and why.
     status = models.CharField(
