@@ -106,45 +106,43 @@ def forecast_charts(found: PreparednessForecast) -> list[BriefingChart]:
         projected_from=calendar.index(days[0].date) if days else None,
     )
     labels = tuple(_label(row.date) for row in days)
-    rooms = BriefingChart(
-        title=_("集中隔离房间：需要与可用"),
-        labels=labels,
-        series=(
-            ChartSeries(
-                _("需要房间"),
-                tuple(row.forecast.rooms_needed for row in days),
-                band=tuple(
-                    (row.forecast.rooms_needed, row.forecast.rooms_needed_high) for row in days
-                ),
-            ),
-            ChartSeries(
-                _("可用房间"),
-                tuple(row.forecast.rooms_available for row in days),
-                style=SeriesStyle.DASHED,
-            ),
-        ),
-        y_label=_("间"),
+    rooms = _need_chart(
+        _("集中隔离房间：需要与可用"),
+        labels,
+        (_("需要房间"), [(r.forecast.rooms_needed, r.forecast.rooms_needed_high) for r in days]),
+        (_("可用房间"), [r.forecast.rooms_available for r in days]),
+        _("间"),
     )
-    beds = BriefingChart(
-        title=_("定点医院床位：需要与可用"),
-        labels=labels,
-        series=(
-            ChartSeries(
-                _("需要床位"),
-                tuple(row.forecast.beds_needed for row in days),
-                band=tuple(
-                    (row.forecast.beds_needed, row.forecast.beds_needed_high) for row in days
-                ),
-            ),
-            ChartSeries(
-                _("可用床位"),
-                tuple(row.forecast.beds_available for row in days),
-                style=SeriesStyle.DASHED,
-            ),
-        ),
-        y_label=_("张"),
+    beds = _need_chart(
+        _("定点医院床位：需要与可用"),
+        labels,
+        (_("需要床位"), [(r.forecast.beds_needed, r.forecast.beds_needed_high) for r in days]),
+        (_("可用床位"), [r.forecast.beds_available for r in days]),
+        _("张"),
     )
     return [cases, rooms, beds]
+
+
+def _need_chart(
+    title: str,
+    labels: tuple[str, ...],
+    needed: tuple[str, list[tuple[int, int]]],
+    available: tuple[str, list[int]],
+    unit: str,
+) -> BriefingChart:
+    """A resource's need each day (central, up to pessimistic as its band) against what is
+    available."""
+    need_name, need = needed
+    available_name, have = available
+    return BriefingChart(
+        title=title,
+        labels=labels,
+        series=(
+            ChartSeries(need_name, tuple(c for c, _high in need), band=tuple(need)),
+            ChartSeries(available_name, tuple(have), style=SeriesStyle.DASHED),
+        ),
+        y_label=unit,
+    )
 
 
 def forecast_section(*, day: dt.date) -> BriefingSection:

@@ -38,3 +38,8 @@ def error_codes(response: Any) -> dict[str, list[str]]:
 def row_errors(response: Any) -> list[tuple[int, str | None, str]]:
     """(row, JSON key of the column, message) of each error of a refused table or batch."""
     return [(e["row"], e["field"], e["detail"]) for e in problem(response)["errors"]]
+
+
+def refused_naming(response: Any, field: str, code: str) -> bool:
+    """Whether the answer is a 400 with one error only: `code` on the JSON key `field`."""
+    return response.status_code == 400 and error_codes(response) == {field: [code]}

@@ -8,6 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from fangkong.command.models import Notice, Task
+from fangkong.testing.problems import refused_naming
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +22,15 @@ def hq(hq_admin):
     return client
 
 
-def _refused_naming(answer, field: str, code: str) -> bool:
-    errors = answer.json().get("errors", [])
-    return answer.status_code == 400 and [(e["field"], e["code"]) for e in errors] == [
-        (field, code)
-    ]
-
-
 @pytest.mark.parametrize(("moment", "code"), UNLIKELY)
 def test_a_task_due_in_an_unlikely_year_is_a_400_naming_its_deadline_or_milestone(hq, moment, code):
     body = {"title": "核查", "responsibility": "organisation", "deadline": moment}
     answer = hq.post("/api/v1/command/tasks/", body, format="json")
-    assert _refused_naming(answer, "deadline", code), answer.content
+    assert refused_naming(answer, "deadline", code), answer.content
     milestone = {"title": "第一步", "due_at": moment}
     body = {**body, "deadline": "2021-08-05T18:00:00+08:00", "milestones": [milestone]}
     answer = hq.post("/api/v1/command/tasks/", body, format="json")
-    assert _refused_naming(answer, "milestones.0.due_at", code), answer.content
+    assert refused_naming(answer, "milestones.0.due_at", code), answer.content
     assert not Task.objects.exists()
 
 
@@ -47,5 +41,5 @@ def test_a_notice_effective_in_an_unlikely_year_is_a_400_naming_effective_at(hq,
         {"number": 33, "title": "通告", "body": "正文", "effective_at": moment},
         format="json",
     )
-    assert _refused_naming(answer, "effective_at", code), answer.content
+    assert refused_naming(answer, "effective_at", code), answer.content
     assert not Notice.objects.exists()

@@ -7,6 +7,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from fangkong.hospitals.models import Admission
+from fangkong.testing.problems import refused_naming
 
 pytestmark = pytest.mark.django_db
 
@@ -16,13 +17,6 @@ def hq(hq_admin):
     client = APIClient()
     client.force_authenticate(hq_admin)
     return client
-
-
-def _refused_naming(answer, field: str, code: str) -> bool:
-    errors = answer.json().get("errors", [])
-    return answer.status_code == 400 and [(e["field"], e["code"]) for e in errors] == [
-        (field, code)
-    ]
 
 
 @pytest.mark.parametrize(
@@ -43,20 +37,18 @@ def test_an_admission_in_an_unlikely_year_is_a_400_naming_admitted_at(
         },
         format="json",
     )
-    assert _refused_naming(answer, "admitted_at", code), answer.content
+    assert refused_naming(answer, "admitted_at", code), answer.content
     assert not Admission.objects.exists()
 
 
 @pytest.mark.parametrize(("day", "code"), [("1900-01-01", "too_early"), ("9999-12-31", "too_late")])
 def test_figures_of_an_unlikely_day_are_a_400_naming_day(hq, no5, day, code):
-    assert _refused_naming(
-        hq.get(f"/api/v1/hospitals/{no5.pk}/figures/", {"day": day}), "day", code
-    )
-    assert _refused_naming(hq.get("/api/v1/hospitals/overview/", {"day": day}), "day", code)
+    assert refused_naming(hq.get(f"/api/v1/hospitals/{no5.pk}/figures/", {"day": day}), "day", code)
+    assert refused_naming(hq.get("/api/v1/hospitals/overview/", {"day": day}), "day", code)
 
 
 def test_figures_of_a_day_that_is_no_date_are_a_400_naming_day(hq, no5):
-    assert _refused_naming(
+    assert refused_naming(
         hq.get("/api/v1/hospitals/overview/", {"day": "8月5日"}), "day", "invalid"
     )
     assert hq.get("/api/v1/hospitals/overview/", {"day": "2021-08-05"}).status_code == 200

@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from fangkong.testing.problems import refused_naming
+
 pytestmark = pytest.mark.django_db
 
 TOO_EARLY = "1900-12-31T08:00:00+08:00"
@@ -20,13 +22,6 @@ def hq(hq_admin):
     return client
 
 
-def _refused_naming(answer, field: str, code: str) -> bool:
-    errors = answer.json().get("errors", [])
-    return answer.status_code == 400 and [(e["field"], e["code"]) for e in errors] == [
-        (field, code)
-    ]
-
-
 @pytest.mark.parametrize(("moment", "code"), [(TOO_EARLY, "too_early"), (TOO_LATE, "too_late")])
 def test_a_placement_starting_in_an_unlikely_year_is_a_400_naming_starts_at(
     hq, site, zhang_san, moment, code
@@ -37,14 +32,14 @@ def test_a_placement_starting_in_an_unlikely_year_is_a_400_naming_starts_at(
         {"person": zhang_san.pk, "room": room.pk, "category": "close_contact", "starts_at": moment},
         format="json",
     )
-    assert _refused_naming(answer, "starts_at", code), answer.content
+    assert refused_naming(answer, "starts_at", code), answer.content
     assert not room.placements.exists()
 
 
 @pytest.mark.parametrize(("day", "code"), [("1900-01-01", "too_early"), ("9999-12-31", "too_late")])
 def test_the_missing_list_of_an_unlikely_day_is_a_400_naming_day(hq, site, day, code):
     answer = hq.get(f"/api/v1/quarantine/sites/{site.pk}/missing/", {"day": day, "slot": "morning"})
-    assert _refused_naming(answer, "day", code), answer.content
+    assert refused_naming(answer, "day", code), answer.content
 
 
 def test_a_batch_arriving_in_an_unlikely_year_is_a_400_naming_the_entrys_field(hq, site):
@@ -59,4 +54,4 @@ def test_a_batch_arriving_in_an_unlikely_year_is_a_400_naming_the_entrys_field(h
         },
         format="json",
     )  # fmt: skip
-    assert _refused_naming(answer, "entries.0.arrival_at", "too_early"), answer.content
+    assert refused_naming(answer, "entries.0.arrival_at", "too_early"), answer.content
