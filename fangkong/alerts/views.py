@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
@@ -13,13 +15,16 @@ from fangkong.core.conf import core_settings
 from fangkong.core.errors import Conflict
 from fangkong.core.pagination import keyset_page
 from fangkong.core.rendering import render_page
+from fangkong.jurisdictions.selectors import district_from_param
 
 
 @capability_required("alert.view")
 def alert_list_page(request: AuthenticatedRequest) -> HttpResponse:
     open_only = request.GET.get("show") != "all"
+    # A district's alerts (the command screen's feed links here with its id).
+    district = district_from_param(viewer=request.user, raw=request.GET.get("district"))
     page = keyset_page(
-        alert_list(viewer=request.user, open_only=open_only),
+        alert_list(viewer=request.user, open_only=open_only, district=district),
         after=request.GET.get("after"),
         before=request.GET.get("before"),
         size=core_settings().list_page_size,
@@ -27,7 +32,21 @@ def alert_list_page(request: AuthenticatedRequest) -> HttpResponse:
     return render_page(
         request,
         "alerts/alert_list.html",
-        {"page": page, "open_only": open_only},
+        {
+            "page": page,
+            "open_only": open_only,
+            "district": district,
+            "query": urlencode(
+                {
+                    k: v
+                    for k, v in {
+                        "show": "" if open_only else "all",
+                        "district": district.pk if district else "",
+                    }.items()
+                    if v
+                }
+            ),
+        },
         fragment="alerts/_alert_table.html",
     )
 

@@ -20,6 +20,7 @@ from fangkong.cases.models import (
 from fangkong.cases.visibility import case_scope_q
 from fangkong.core.search import prefix_q
 from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.jurisdictions.selectors import within_district
 from fangkong.people.custody import CurrentPlace, current_place
 
 _CASE_NUMBER = re.compile(r"^[A-Za-z]+-?\d")
@@ -58,9 +59,10 @@ def case_list(
     if district is not None:
         # The district that runs the case, or its person's home for a case run by none.
         cases = cases.filter(
-            Q(jurisdiction__path__startswith=district.path)
-            | Q(
-                jurisdiction__isnull=True, person__home_jurisdiction__path__startswith=district.path
+            within_district("jurisdiction", district)
+            | (
+                Q(jurisdiction__isnull=True)
+                & within_district("person__home_jurisdiction", district)
             )
         )
     if flag and now is not None:

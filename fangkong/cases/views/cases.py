@@ -41,8 +41,6 @@ from fangkong.cases.selectors.site_positives import (
 from fangkong.cases.services.cases import case_reclassify, case_register, case_report, case_update
 from fangkong.cases.services.trace_requests import trace_request_create
 from fangkong.cases.views.common import register_person, say_refusal, visible_case
-from fangkong.core.api.filters import BIGINT_MAX
-from fangkong.core.api.params import int_param
 from fangkong.core.audit import audit_read
 from fangkong.core.conf import core_settings
 from fangkong.core.errors import Conflict
@@ -50,7 +48,7 @@ from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
 from fangkong.core.rendering import is_htmx, render_page
 from fangkong.core.tabular_export import export_response
-from fangkong.jurisdictions.models import Jurisdiction, Level
+from fangkong.jurisdictions.selectors import district_from_param
 from fangkong.operations.conf import operations_settings
 from fangkong.operations.services.background import work_start
 from fangkong.people.selectors import may_see_identifiers
@@ -71,10 +69,7 @@ def case_list_page(request: AuthenticatedRequest) -> HttpResponse:
     classification = request.GET.get("classification", "")
     flag = request.GET.get("flag", "")
     # A district's cases (the command screen's figures link here with its id).
-    district_id = int_param(request.GET.get("district")) or 0
-    district = Jurisdiction.objects.filter(
-        pk=district_id if district_id <= BIGINT_MAX else 0, level=Level.DISTRICT
-    ).first()
+    district = district_from_param(viewer=request.user, raw=request.GET.get("district"))
     page = keyset_page(
         case_list(
             viewer=request.user,

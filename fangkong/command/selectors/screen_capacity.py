@@ -70,7 +70,7 @@ def screen_quarantine(*, area: ScreenArea, window: Window) -> dict[str, Any]:
         "rooms_free": [max(rooms - taken, 0) for taken in stock["rooms"]],
         "rooms_total": rooms,
         "rooms_reserve": reserve,
-        "links": {"sites": area.link("quarantine:home", district=False)},
+        "links": {"sites": area.link("quarantine:home")},
     }
 
 
@@ -103,7 +103,7 @@ def screen_beds(*, area: ScreenArea, window: Window) -> dict[str, Any]:
     return {
         "days": window.labels,
         "kinds": kinds,
-        "links": {"beds": area.link("hospitals:overview", district=False)},
+        "links": {"beds": area.link("hospitals:overview")},
     }
 
 

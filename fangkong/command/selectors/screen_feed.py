@@ -45,7 +45,7 @@ def screen_feed(*, area: ScreenArea, now: dt.datetime | None = None) -> dict[str
             "title": alert.title,
             "at": alert.raised_at,
             "where": alert.jurisdiction.name if alert.jurisdiction else "",
-            "url": area.link("alerts:list", district=False),
+            "url": area.link("alerts:list"),
         }
         for alert in alerts[:rows]
     ]
@@ -66,7 +66,7 @@ def screen_feed(*, area: ScreenArea, now: dt.datetime | None = None) -> dict[str
         "critical_alerts": alerts.count(),
         "overdue_tasks": tasks.count(),
         "links": {
-            "alerts": area.link("alerts:list", district=False),
-            "tasks": area.link("command:task_list", district=False, overdue=1),
+            "alerts": area.link("alerts:list"),
+            "tasks": area.link("command:task_list", overdue=1),
         },
     }

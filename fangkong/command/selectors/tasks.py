@@ -9,13 +9,19 @@ from django.db.models import Count, Q
 
 from fangkong.accounts.scope import scope_of
 from fangkong.command.models import Escalation, Milestone, Task, TaskQuerySet, TaskStatus
+from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.jurisdictions.selectors import within_district
 
 
 def task_list(
-    *, viewer: Any, status: str = "", overdue_at: dt.datetime | None = None
+    *,
+    viewer: Any,
+    status: str = "",
+    overdue_at: dt.datetime | None = None,
+    district: Jurisdiction | None = None,
 ) -> TaskQuerySet:
     """The HQ and leaders see every task; others the tasks in their jurisdiction and the tasks
-    they (or their unit) own, co-own or issued."""
+    they (or their unit) own, co-own or issued. With `district`, only the tasks lying in it."""
     scope = scope_of(viewer)
     tasks = Task.objects.all()
     if scope.nothing:
@@ -34,6 +40,8 @@ def task_list(
         tasks = tasks.filter(status=status)
     if overdue_at is not None:
         tasks = tasks.overdue(overdue_at)
+    if district is not None:
+        tasks = tasks.filter(within_district("jurisdiction", district))
     return tasks.select_related("owner_unit", "owner_user", "issued_by", "jurisdiction")
 
 
@@ -41,8 +49,13 @@ def task_get(*, viewer: Any, pk: int) -> Task:
     return task_list(viewer=viewer).get(pk=pk)
 
 
-def task_status_counts(*, viewer: Any) -> dict[str, int]:
-    rows = task_list(viewer=viewer).order_by().values("status").annotate(n=Count("pk"))
+def task_status_counts(*, viewer: Any, district: Jurisdiction | None = None) -> dict[str, int]:
+    rows = (
+        task_list(viewer=viewer, district=district)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
     counts = dict.fromkeys(TaskStatus.values, 0)
     for row in rows:
         counts[row["status"]] = row["n"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib import messages
@@ -38,6 +39,7 @@ from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.pagination import keyset_page
 from fangkong.core.rendering import render_page
+from fangkong.jurisdictions.selectors import district_from_param
 
 
 def _visible(request: AuthenticatedRequest, pk: int) -> Task:
@@ -87,10 +89,13 @@ def source_link(task: Task) -> tuple[str, str] | None:
 def task_list_page(request: AuthenticatedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     overdue = request.GET.get("overdue") == "1"
+    # A district's tasks (the command screen's feed links here with its id).
+    district = district_from_param(viewer=request.user, raw=request.GET.get("district"))
     tasks = task_list(
         viewer=request.user,
         status=status if status in TaskStatus.values else "",
         overdue_at=timezone.now() if overdue else None,
+        district=district,
     )
     page = keyset_page(
         tasks,
@@ -98,8 +103,16 @@ def task_list_page(request: AuthenticatedRequest) -> HttpResponse:
         before=request.GET.get("before"),
         size=core_settings().list_page_size,
     )
-    query = "&".join(
-        p for p in (f"status={status}" if status else "", "overdue=1" if overdue else "") if p
+    query = urlencode(
+        {
+            k: v
+            for k, v in {
+                "status": status,
+                "overdue": "1" if overdue else "",
+                "district": district.pk if district else "",
+            }.items()
+            if v
+        }
     )
     return render_page(
         request,
@@ -110,7 +123,8 @@ def task_list_page(request: AuthenticatedRequest) -> HttpResponse:
             "overdue": overdue,
             "query": query,
             "statuses": TaskStatus.choices,
-            "counts": task_status_counts(viewer=request.user),
+            "district": district,
+            "counts": task_status_counts(viewer=request.user, district=district),
             "now": timezone.now(),
         },
         fragment="command/_task_table.html",

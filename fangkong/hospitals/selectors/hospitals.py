@@ -11,6 +11,8 @@ from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.scope import scope_of
 from fangkong.facilities.models import HospitalQuerySet
 from fangkong.hospitals.models import Admission, Bed, BedStay, Hospital, Ward
+from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.jurisdictions.selectors import within_district
 from fangkong.people.selectors import person_list
 
 # Roles that work for one hospital (its staff, its doctors) see the hospitals of their unit;
@@ -18,8 +20,11 @@ from fangkong.people.selectors import person_list
 UNIT_BOUND = "hospitals.unit_bound"
 
 
-def hospital_list(*, viewer: Any) -> HospitalQuerySet:
-    hospitals = Hospital.objects.select_related("jurisdiction", "unit")
+def hospital_list(*, viewer: Any, district: Jurisdiction | None = None) -> HospitalQuerySet:
+    """The hospitals the viewer may see; with `district`, only those lying in it."""
+    hospitals = Hospital.objects.select_related("jurisdiction", "unit").filter(
+        within_district("jurisdiction", district)
+    )
     if not user_can(viewer, "hospitals.view"):
         return hospitals.none()
     if user_can(viewer, UNIT_BOUND):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -36,6 +37,7 @@ from fangkong.hospitals.services.facilities import (
     ward_create,
 )
 from fangkong.hospitals.views.lookups import hospital_or_404, ward_or_404
+from fangkong.jurisdictions.selectors import district_from_param
 
 # How many patients, transfers and cases the hospital page shows before "more".
 _PAGE_PREVIEW = 20
@@ -44,19 +46,26 @@ _PAGE_PREVIEW = 20
 @capability_required("hospitals.view")
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """Each role's landing: the HQ the city overview, a hospital's people their hospital."""
+    district = district_from_param(viewer=request.user, raw=request.GET.get("district"))
     if user_can(request.user, "hospitals.overview"):
-        return redirect("hospitals:overview")
+        query = f"?district={district.pk}" if district else ""
+        return redirect(reverse("hospitals:overview") + query)
     hospitals = list(hospital_list(viewer=request.user)[:2])
     if len(hospitals) == 1:
         return redirect("hospitals:detail", pk=hospitals[0].pk)
     return render(
-        request, "hospitals/hospital_list.html", {"hospitals": hospital_list(viewer=request.user)}
+        request,
+        "hospitals/hospital_list.html",
+        {"hospitals": hospital_list(viewer=request.user, district=district), "district": district},
     )
 
 
 @capability_required("hospitals.overview")
 def overview(request: AuthenticatedRequest) -> HttpResponse:
-    hospitals = list(hospital_list(viewer=request.user))
+    """The hospitals of the viewer's part of the city, or of one district of it (the command
+    screen links here with its id)."""
+    district = district_from_param(viewer=request.user, raw=request.GET.get("district"))
+    hospitals = list(hospital_list(viewer=request.user, district=district))
     figures = hospital_figures(hospitals=hospitals, day=timezone.localdate())
     rows = hospital_rows(hospitals=hospitals)
     chart = {
@@ -70,7 +79,7 @@ def overview(request: AuthenticatedRequest) -> HttpResponse:
     return render_page(
         request,
         "hospitals/overview.html",
-        {"figures": figures, "rows": rows, "chart": chart},
+        {"figures": figures, "rows": rows, "chart": chart, "district": district},
         fragment="hospitals/_overview_body.html",
     )
 

@@ -12,6 +12,8 @@ from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.roles import Role
 from fangkong.accounts.scope import scope_of
 from fangkong.alerts.models import Alert
+from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.jurisdictions.selectors import within_district
 from fangkong.quarantine.models import (
     Batch,
     Placement,
@@ -42,9 +44,11 @@ def site_visibility_q(viewer: Any) -> Q:
     return visible
 
 
-def site_list(*, viewer: Any) -> SiteQuerySet:
+def site_list(*, viewer: Any, district: Jurisdiction | None = None) -> SiteQuerySet:
+    """The sites the viewer may see; with `district`, only those lying in it."""
     return (
         Site.objects.filter(site_visibility_q(viewer))
+        .filter(within_district("jurisdiction", district))
         .select_related("jurisdiction", "operating_unit")
         .order_by("name")
     )

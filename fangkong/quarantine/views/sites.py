@@ -15,6 +15,7 @@ from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.qr import qr_svg
 from fangkong.core.rendering import render_page
+from fangkong.jurisdictions.selectors import district_from_param
 from fangkong.quarantine.cards import report_url
 from fangkong.quarantine.forms import RoomsForm, SiteForm
 from fangkong.quarantine.models import Batch, Placement, PlacementQuerySet
@@ -28,9 +29,11 @@ from fangkong.quarantine.views.common import now, today, visible_room, visible_s
 
 @capability_required("quarantine.view")
 def home(request: AuthenticatedRequest) -> HttpResponseBase:
-    """Site staff land on their site; everyone else sees the sites in their part of the city."""
-    sites = list(site_list(viewer=request.user))
-    if request.user.role == Role.SITE_STAFF and len(sites) == 1:
+    """Site staff land on their site; everyone else sees the sites in their part of the city,
+    or in one district of it (the command screen links here with its id)."""
+    district = district_from_param(viewer=request.user, raw=request.GET.get("district"))
+    sites = list(site_list(viewer=request.user, district=district))
+    if request.user.role == Role.SITE_STAFF and district is None and len(sites) == 1:
         return redirect("quarantine:site", pk=sites[0].pk)
     numbers = site_numbers(sites, day=today(), now=now())
     return render(
@@ -40,6 +43,7 @@ def home(request: AuthenticatedRequest) -> HttpResponseBase:
             "numbers": numbers,
             "figures": total_figures(numbers, now=now()),
             "edition": edition_display(edition_in_force()),
+            "district": district,
         },
     )
 
