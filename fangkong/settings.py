@@ -500,6 +500,9 @@ FANGKONG_IDEMPOTENCY_TTL_HOURS = env_int("FANGKONG_IDEMPOTENCY_TTL_HOURS", 24)
 FANGKONG_CHART_FONT = env_path(
     "FANGKONG_CHART_FONT", Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 )
+# The briefing's trend charts (new cases, contacts, people in quarantine, beds) cover this many
+# days ending the briefing's day (fangkong/core/trends.py).
+FANGKONG_BRIEFING_TREND_DAYS = env_int("FANGKONG_BRIEFING_TREND_DAYS", 14)
 # Opening a person's full ID number and phone on their page takes a reason of at least this
 # many characters ("电话核实密接" is 6): enough to say why, recorded in the read audit row.
 FANGKONG_PERSON_REVEAL_REASON_MIN_LENGTH = env_int("FANGKONG_PERSON_REVEAL_REASON_MIN_LENGTH", 4)

@@ -10,11 +10,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.cases.models import Case, CaseClassification, Contact
+from fangkong.cases.models import Case, CaseClassification, CaseQuerySet, Contact, ContactQuerySet
 from fangkong.cases.selectors.chains import ChainGraph, chain_graph_of
 from fangkong.cases.selectors.contacts import district_codes, district_of
 from fangkong.cases.selectors.figures import numbers
+from fangkong.cases.selectors.trends import contacts_by_day, new_cases_by_day
+from fangkong.core.charts import BriefingChart, ChartSeries, SeriesStyle
 from fangkong.core.figures import BriefingSection, BriefingTable
+from fangkong.core.trends import trend_window
 from fangkong.operations.briefing import register_briefing
 
 ORDER = 40
@@ -24,6 +27,41 @@ def _moment(day: dt.date) -> dt.datetime:
     """Now for today's briefing; the end of the day for a past one."""
     end = timezone.make_aware(dt.datetime.combine(day, dt.time.max))
     return min(timezone.now(), end)
+
+
+def trend_charts(
+    cases: CaseQuerySet, contacts: ContactQuerySet, *, day: dt.date
+) -> list[BriefingChart]:
+    """New cases by day, and contacts confirmed by day with those under control in time, over
+    the FANGKONG_BRIEFING_TREND_DAYS days ending `day`."""
+    window = trend_window(day=day)
+    new = new_cases_by_day(cases, window)
+    found = contacts_by_day(contacts, window)
+    days = len(window.days)
+    return [
+        BriefingChart(
+            title=_("近%(n)s天新增感染者") % {"n": days},
+            labels=window.labels,
+            series=(
+                ChartSeries(_("确诊病例"), new.confirmed, style=SeriesStyle.BAR),
+                ChartSeries(_("无症状感染者"), new.asymptomatic, style=SeriesStyle.BAR),
+            ),
+            y_label=_("例"),
+        ),
+        BriefingChart(
+            title=_("近%(n)s天判定密接与按时管控") % {"n": days},
+            labels=window.labels,
+            series=(
+                ChartSeries(_("新判定密接/次密接"), found.found, style=SeriesStyle.BAR),
+                ChartSeries(
+                    _("%(hours)s小时内管控") % {"hours": found.control_hours},
+                    found.in_time,
+                    style=SeriesStyle.BAR,
+                ),
+            ),
+            y_label=_("人"),
+        ),
+    ]
 
 
 def briefing_section(*, day: dt.date) -> BriefingSection:
@@ -103,6 +141,7 @@ def briefing_section(*, day: dt.date) -> BriefingSection:
         figures=figures.figures(),
         paragraphs=paragraphs,
         tables=tables,
+        charts=trend_charts(cases, contacts, day=day),
     )
 
 

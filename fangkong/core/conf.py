@@ -26,6 +26,7 @@ class CoreSettings:
     # the backup copies the venues' photo tree; core sits below venues.
     venue_photo_root: Path  # FANGKONG_VENUE_PHOTO_ROOT
     chart_font: Path  # FANGKONG_CHART_FONT
+    briefing_trend_days: int  # FANGKONG_BRIEFING_TREND_DAYS
 
 
 def core_settings() -> CoreSettings:
@@ -41,4 +42,5 @@ def core_settings() -> CoreSettings:
         idempotency_ttl_hours=settings.FANGKONG_IDEMPOTENCY_TTL_HOURS,
         venue_photo_root=settings.FANGKONG_VENUE_PHOTO_ROOT,
         chart_font=settings.FANGKONG_CHART_FONT,
+        briefing_trend_days=settings.FANGKONG_BRIEFING_TREND_DAYS,
     )

@@ -6,12 +6,40 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from fangkong.core.charts import BriefingChart, ChartSeries, SeriesStyle
 from fangkong.core.figures import BriefingSection, BriefingTable
-from fangkong.hospitals.models import Hospital, WardKind
+from fangkong.core.trends import trend_window
+from fangkong.hospitals.models import ISOLATION_AREA_WARD_KINDS, Hospital, WardKind
 from fangkong.hospitals.selectors.figures import hospital_figures, hospital_rows, moment_of
+from fangkong.hospitals.selectors.trends import beds_by_day
 from fangkong.operations.briefing import register_briefing
 
 ORDER = 20
+
+
+def trend_chart(*, day: dt.date) -> BriefingChart:
+    """Beds of the isolation area (isolation wards and ICU) taken and free at each day's end,
+    city-wide, over the FANGKONG_BRIEFING_TREND_DAYS days ending `day`."""
+    window = trend_window(day=day)
+    kinds = [
+        t
+        for t in beds_by_day(Hospital.objects.all(), window)
+        if t.kind in ISOLATION_AREA_WARD_KINDS
+    ]
+    return BriefingChart(
+        title=_("近%(n)s天隔离病区与重症监护床位") % {"n": len(window.days)},
+        labels=window.labels,
+        series=(
+            *[
+                ChartSeries(
+                    _("%(kind)s占用") % {"kind": t.label}, t.occupied, style=SeriesStyle.BAR
+                )
+                for t in kinds
+            ],
+            *[ChartSeries(_("%(kind)s空闲") % {"kind": t.label}, t.free) for t in kinds],
+        ),
+        y_label=_("张"),
+    )
 
 
 def briefing_section(*, day: dt.date) -> BriefingSection:
@@ -86,6 +114,7 @@ def briefing_section(*, day: dt.date) -> BriefingSection:
         figures=figures.figures(),
         paragraphs=paragraphs,
         tables=tables,
+        charts=[trend_chart(day=day)],
     )
 
 

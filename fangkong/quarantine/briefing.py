@@ -10,7 +10,9 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fangkong.core.charts import BriefingChart, ChartSeries
 from fangkong.core.figures import BriefingSection, BriefingTable, Figure
+from fangkong.core.trends import trend_window
 from fangkong.operations.briefing import register_briefing
 from fangkong.quarantine.models import (
     ObservationCategory,
@@ -21,6 +23,7 @@ from fangkong.quarantine.models import (
     SiteStatus,
 )
 from fangkong.quarantine.selectors.figures import site_numbers, total_figures
+from fangkong.quarantine.selectors.trends import quarantine_by_day
 
 ORDER = 30
 
@@ -34,6 +37,22 @@ def _moment(day: dt.date) -> dt.datetime:
 def _day_range(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     return start, start + dt.timedelta(days=1)
+
+
+def trend_chart(*, day: dt.date) -> BriefingChart:
+    """People under observation and free rooms at each day's end, city-wide, over the
+    FANGKONG_BRIEFING_TREND_DAYS days ending `day`."""
+    window = trend_window(day=day)
+    trend = quarantine_by_day(Site.objects.all(), window)
+    return BriefingChart(
+        title=_("近%(n)s天集中隔离人数与空闲房间") % {"n": len(window.days)},
+        labels=window.labels,
+        series=(
+            ChartSeries(_("在观察人数"), trend.people),
+            ChartSeries(_("空闲房间"), trend.rooms_free),
+        ),
+        y_label=_("人/间"),
+    )
 
 
 def briefing_section(*, day: dt.date) -> BriefingSection:
@@ -144,6 +163,7 @@ def briefing_section(*, day: dt.date) -> BriefingSection:
         figures=figures,
         paragraphs=paragraphs,
         tables=[table],
+        charts=[trend_chart(day=day)],
     )
 
 

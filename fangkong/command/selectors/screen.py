@@ -13,14 +13,12 @@ The panels themselves are in `screen_map`, `screen_trends`, `screen_capacity` an
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -131,32 +129,6 @@ def screen_window(*, days: int, now: dt.datetime | None = None) -> Window:
         start=midnight(first),
         now=moment,
     )
-
-
-def by_day(rows: QuerySet[Any], moment: Any, **aggregates: Any) -> dict[dt.date, dict[str, int]]:
-    """`aggregates` of `rows` grouped by the local day of `moment` (a field name or an
-    expression), in one query: day → {name: value}."""
-    grouped = (
-        rows.order_by()
-        .annotate(screen_day=TruncDate(moment))
-        .values("screen_day")
-        .annotate(**aggregates)
-    )
-    return {
-        row["screen_day"]: {name: int(row[name] or 0) for name in aggregates} for row in grouped
-    }
-
-
-def daily(counts: Mapping[dt.date, Mapping[str, int]], window: Window, name: str) -> list[int]:
-    """One count of `by_day` for every day of the window (0 where nothing was counted)."""
-    return [counts.get(day, {}).get(name, 0) for day in window.days]
-
-
-def running(base: int, plus: Iterable[int], minus: Iterable[int]) -> list[int]:
-    """A stock at each day's end: what there was at the window's start, plus each day's
-    arrivals, minus each day's departures, accumulated."""
-    changes = (p - m for p, m in zip(plus, minus, strict=True))
-    return [base + change for change in itertools.accumulate(changes)]
 
 
 def district_of_path(path: str, districts: Mapping[str, Jurisdiction]) -> Jurisdiction | None:

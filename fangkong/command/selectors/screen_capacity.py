@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from fangkong.alerts.selectors import alert_list
-from fangkong.command.selectors.screen import ScreenArea, Window, by_day, daily, running
+from fangkong.command.selectors.screen import ScreenArea, Window
+from fangkong.core.trends import by_day, daily, running
 from fangkong.hospitals.models import BedStay, WardKind
 from fangkong.hospitals.selectors.beds import usable_beds
 from fangkong.hospitals.selectors.hospitals import hospital_list
@@ -29,7 +30,7 @@ def _present_at_start(start_field: str, end_field: str, window: Window) -> Q:
 
 def _stock(
     rows: QuerySet[Any], window: Window, start_field: str, end_field: str, **counts: Any
-) -> dict[str, list[int]]:
+) -> dict[str, tuple[int, ...]]:
     """Each of `counts` (conditional counts of `rows`) at every day's end of the window, from
     three grouped queries: at the window's start, begun each day, ended each day."""
     present = _present_at_start(start_field, end_field, window)

@@ -22,7 +22,8 @@ from fangkong.cases.models import (
 from fangkong.cases.visibility import case_scope_q, contact_scope_q
 from fangkong.command.models import MissingReport, UnitReport
 from fangkong.command.selectors.reports import units_in_scope
-from fangkong.command.selectors.screen import ScreenArea, Window, by_day, daily
+from fangkong.command.selectors.screen import ScreenArea, Window
+from fangkong.core.trends import by_day, daily
 
 
 def screen_cases_in(area: ScreenArea) -> CaseQuerySet:

@@ -117,11 +117,11 @@ def test_new_cases_count_on_their_report_day_or_their_finding_day_while_unreport
 ):
     city = screen_cases(area=ScreenArea(hq_admin), window=window())
     assert city["days"] == [f"2021-{d}" for d in DAYS]
-    assert city["confirmed"] == [0, 0, 0, 0, 1, 0, 1]
-    assert city["asymptomatic"] == [0, 0, 0, 0, 0, 1, 0]
+    assert list(city["confirmed"]) == [0, 0, 0, 0, 1, 0, 1]
+    assert list(city["asymptomatic"]) == [0, 0, 0, 0, 0, 1, 0]
     district = screen_cases(area=ScreenArea(hq_admin, liangxi), window=window())
-    assert district["confirmed"] == [0, 0, 0, 0, 1, 0, 1]
-    assert district["asymptomatic"] == [0] * 7
+    assert list(district["confirmed"]) == [0, 0, 0, 0, 1, 0, 1]
+    assert list(district["asymptomatic"]) == [0] * 7
     assert district["links"]["confirmed"] == (
         f"{reverse('cases:list')}?classification=confirmed&district={liangxi.pk}"
     )
@@ -156,11 +156,11 @@ def test_contacts_found_and_the_share_under_control_within_the_time_limit(
 ):
     settings.FANGKONG_CONTACT_CONTROL_HOURS = 12
     data = screen_contacts(area=ScreenArea(hq_admin), window=window())
-    assert data["found"] == [0, 0, 0, 0, 2, 1, 1]
-    assert data["in_time"] == [0, 0, 0, 0, 1, 0, 0]
-    assert data["late"] == [0, 0, 0, 0, 1, 1, 0]
-    assert data["pending"] == [0, 0, 0, 0, 0, 0, 1]
-    assert data["share_in_time"] == [None, None, None, None, 50.0, 0.0, None]
+    assert list(data["found"]) == [0, 0, 0, 0, 2, 1, 1]
+    assert list(data["in_time"]) == [0, 0, 0, 0, 1, 0, 0]
+    assert list(data["late"]) == [0, 0, 0, 0, 1, 1, 0]
+    assert list(data["pending"]) == [0, 0, 0, 0, 0, 0, 1]
+    assert list(data["share_in_time"]) == [None, None, None, None, 50.0, 0.0, None]
     assert data["total_share_in_time"] == round(100 / 3, 1)
     assert data["control_hours"] == 12
 
@@ -170,10 +170,10 @@ def test_a_district_counts_the_contacts_of_its_cases_and_those_living_there(
 ):
     liangxi_data = screen_contacts(area=ScreenArea(hq_admin, liangxi), window=window())
     # Both 08-03 contacts are of a liangxi case; today's lives in liangxi, of a binhu case.
-    assert liangxi_data["found"] == [0, 0, 0, 0, 2, 0, 1]
+    assert list(liangxi_data["found"]) == [0, 0, 0, 0, 2, 0, 1]
     binhu_data = screen_contacts(area=ScreenArea(hq_admin, binhu), window=window())
     # The binhu resident of the liangxi case, and both contacts of the binhu case.
-    assert binhu_data["found"] == [0, 0, 0, 0, 1, 1, 1]
+    assert list(binhu_data["found"]) == [0, 0, 0, 0, 1, 1, 1]
 
 
 @pytest.fixture
@@ -212,12 +212,12 @@ def quarantine(people, chongan, helie, hq_admin):
 
 def test_people_in_quarantine_and_free_rooms_at_each_days_end(quarantine, hq_admin, binhu):
     data = screen_quarantine(area=ScreenArea(hq_admin), window=window())
-    assert data["people"] == [1, 1, 1, 0, 2, 2, 2]
+    assert list(data["people"]) == [1, 1, 1, 0, 2, 2, 2]
     # Three guest rooms in use (the staff room is none); a companion shares the room.
-    assert data["rooms_free"] == [2, 2, 2, 3, 2, 2, 2]
+    assert list(data["rooms_free"]) == [2, 2, 2, 3, 2, 2, 2]
     assert (data["rooms_total"], data["rooms_reserve"]) == (3, 2)
     standby_only = screen_quarantine(area=ScreenArea(hq_admin, binhu), window=window())
-    assert standby_only["people"] == [0] * 7
+    assert list(standby_only["people"]) == [0] * 7
     assert (standby_only["rooms_total"], standby_only["rooms_reserve"]) == (0, 2)
 
 
@@ -255,10 +255,10 @@ def beds(cases, jiankang, hubin):
 def test_beds_taken_and_free_by_ward_kind_at_each_days_end(beds, hq_admin, binhu):
     kinds = {k["kind"]: k for k in screen_beds(area=ScreenArea(hq_admin), window=window())["kinds"]}
     assert kinds["isolation"]["total"] == 3
-    assert kinds["isolation"]["occupied"] == [1, 1, 0, 0, 1, 1, 1]
-    assert kinds["isolation"]["free"] == [2, 2, 3, 3, 2, 2, 2]
-    assert kinds["icu"]["occupied"] == [0] * 7 and kinds["icu"]["free"] == [1] * 7
-    assert kinds["general"]["occupied"] == [0, 0, 0, 0, 0, 1, 1]
+    assert list(kinds["isolation"]["occupied"]) == [1, 1, 0, 0, 1, 1, 1]
+    assert list(kinds["isolation"]["free"]) == [2, 2, 3, 3, 2, 2, 2]
+    assert list(kinds["icu"]["occupied"]) == [0] * 7 and list(kinds["icu"]["free"]) == [1] * 7
+    assert list(kinds["general"]["occupied"]) == [0, 0, 0, 0, 0, 1, 1]
     district = screen_beds(area=ScreenArea(hq_admin, binhu), window=window())
     totals = {k["kind"]: k["total"] for k in district["kinds"]}
     assert totals == {"isolation": 0, "icu": 0, "general": 2, "observation": 0}
@@ -345,11 +345,11 @@ def test_venues_found_over_their_limit_each_day_and_closed_at_each_days_end(
     venues, hq_admin, binhu
 ):
     data = screen_venues(area=ScreenArea(hq_admin), window=window())
-    assert data["over_limit"] == [0, 0, 1, 0, 2, 0, 0]
-    assert data["closed"] == [0, 0, 0, 1, 1, 1, 1]
+    assert list(data["over_limit"]) == [0, 0, 1, 0, 2, 0, 0]
+    assert list(data["closed"]) == [0, 0, 0, 1, 1, 1, 1]
     district = screen_venues(area=ScreenArea(hq_admin, binhu), window=window())
-    assert district["over_limit"] == [0, 0, 0, 0, 1, 0, 0]
-    assert district["closed"] == [0, 0, 0, 0, 0, 1, 1]
+    assert list(district["over_limit"]) == [0, 0, 0, 0, 1, 0, 0]
+    assert list(district["closed"]) == [0, 0, 0, 0, 0, 1, 1]
     assert (
         district["links"]["closed"] == f"{reverse('venues:home')}?status=closed&district={binhu.pk}"
     )
@@ -387,9 +387,9 @@ def test_unit_reports_on_time_late_and_missing_by_day(committee, chongan_office,
     MissingReport.objects.create(unit=committee, day=dt.date(2021, 8, 4))
     data = screen_reports(area=ScreenArea(hq_admin), window=window())
     assert data["expected"] == 2
-    assert data["on_time"] == [0, 0, 0, 0, 1, 0, 0]
-    assert data["late"] == [0, 0, 0, 0, 1, 0, 0]
-    assert data["missing"] == [0, 0, 0, 0, 0, 1, 0]
+    assert list(data["on_time"]) == [0, 0, 0, 0, 1, 0, 0]
+    assert list(data["late"]) == [0, 0, 0, 0, 1, 0, 0]
+    assert list(data["missing"]) == [0, 0, 0, 0, 0, 1, 0]
     assert screen_reports(area=ScreenArea(hq_admin, binhu), window=window())["expected"] == 0
 
 

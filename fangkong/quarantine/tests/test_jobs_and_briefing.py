@@ -1,5 +1,7 @@
 """Periodic jobs (idempotent) and the quarantine part of the daily briefing."""
 
+import datetime as dt
+
 from fangkong.alerts.models import Alert
 from fangkong.quarantine.briefing import briefing_section
 from fangkong.quarantine.jobs import (
@@ -9,10 +11,11 @@ from fangkong.quarantine.jobs import (
     overdue_tests_run,
     staff_tests_run,
 )
-from fangkong.quarantine.models import Slot, StaffRole
+from fangkong.quarantine.models import Placement, PlacementEnd, Room, Slot, StaffRole
 from fangkong.quarantine.services.observations import observation_record
+from fangkong.quarantine.services.placements import placement_end
 from fangkong.quarantine.services.staff import staff_enter, staff_test_record
-from fangkong.quarantine.tests.support import at
+from fangkong.quarantine.tests.support import TZ, at
 
 
 def test_the_jobs_are_declared_by_name():
@@ -79,6 +82,41 @@ def test_the_briefing_reports_the_day_from_the_same_figures(place, new_person, s
     earlier = {f.key: f.value for f in briefing_section(day=at(-1).date()).figures}
     assert earlier["quarantine.people_now"] == 0
     assert (section.key, section.order) == ("quarantine", 30)
+
+
+def _present_at_end_of(day: dt.date) -> list[Placement]:
+    """The placements in a room at a day's end, read straight from the rows."""
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=TZ)
+    return [
+        p
+        for p in Placement.objects.all()
+        if p.starts_at < end and (p.ended_at is None or p.ended_at >= end)
+    ]
+
+
+def test_the_briefings_chart_counts_people_and_free_rooms_at_each_days_end(
+    settings, place, new_person, site, worker
+):
+    settings.FANGKONG_BRIEFING_TREND_DAYS = 4
+    day = at(2).date()
+    before = place(new_person(), "301", starts_at=at(-3))  # in the window's starting stock
+    placement_end(placement=before, ended_at=at(0, 18), reason=PlacementEnd.TRANSFERRED, by=worker)
+    place(new_person(), "302", starts_at=at(0, 9))
+    later = place(new_person(), "303", starts_at=at(1, 11))
+    # After the briefing's day: its leaving is not known yet, the new arrival not counted.
+    placement_end(placement=later, ended_at=at(3, 10), reason=PlacementEnd.RELEASED, by=worker)
+    place(new_person(), "304", starts_at=at(3, 9))
+
+    [chart] = briefing_section(day=day).charts
+
+    days = [day - dt.timedelta(days=n) for n in (3, 2, 1, 0)]
+    assert chart.labels == tuple(f"{d.month}/{d.day:02d}" for d in days)
+    people, free = (s.values for s in chart.series)
+    present = [_present_at_end_of(d) for d in days]
+    rooms = Room.objects.for_guests().filter(site=site).count()
+    assert people == tuple(len(p) for p in present) == (1, 1, 2, 2)
+    assert free == tuple(rooms - sum(1 for x in p if x.companion_of_id is None) for p in present)
+    assert free == (11, 11, 10, 10)
 
 
 def test_a_finding_past_its_deadline_is_flagged_until_fixed(site, worker, inspector):
