@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fangkong.accounts.scope import Scope, scope_of
+from fangkong.core.trends import TrendWindow
 from fangkong.jurisdictions.models import Jurisdiction, JurisdictionQuerySet, Level
 
 # The windows the screen offers (days of trends).
@@ -109,6 +110,10 @@ class Window:
     @property
     def labels(self) -> list[str]:
         return [day.isoformat() for day in self.days]
+
+    def as_trend(self) -> TrendWindow:
+        """The same days for the areas' own series (they end at the moment read: now)."""
+        return TrendWindow(days=self.days, start=self.start, end=self.now)
 
     def end_of(self, day: dt.date) -> dt.datetime:
         """The moment a day's stock is read at: its end, or now for today."""

@@ -6,24 +6,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 
-from fangkong.cases.conf import cases_settings
 from fangkong.cases.models import (
-    CONFIRMED,
-    INFECTED,
     Case,
     CaseClassification,
     CaseQuerySet,
     Contact,
     ContactQuerySet,
 )
+from fangkong.cases.selectors.trends import contacts_by_day, new_cases_by_day
 from fangkong.cases.visibility import case_scope_q, contact_scope_q
 from fangkong.command.models import MissingReport, UnitReport
 from fangkong.command.selectors.reports import units_in_scope
 from fangkong.command.selectors.screen import ScreenArea, Window
-from fangkong.core.trends import by_day, daily
 
 
 def screen_cases_in(area: ScreenArea) -> CaseQuerySet:
@@ -50,30 +46,15 @@ def screen_contacts_in(area: ScreenArea) -> ContactQuerySet:
 
 
 def screen_cases(*, area: ScreenArea, window: Window) -> dict[str, Any]:
-    """New confirmed cases and asymptomatic infections by day: a case counts on the day it
-    was reported, or the day it was found while not reported yet (the case list's "new")."""
-    new = (
-        screen_cases_in(area)
-        .filter(classification__in=INFECTED)
-        .filter(
-            Q(reported_at__gte=window.start)
-            | Q(reported_at__isnull=True, detected_at__gte=window.start)
-        )
-    )
-    counts = by_day(
-        new,
-        Coalesce("reported_at", "detected_at"),
-        confirmed=Count("pk", filter=Q(classification=CaseClassification.CONFIRMED)),
-        asymptomatic=Count("pk", filter=Q(classification=CaseClassification.ASYMPTOMATIC)),
-    )
-    confirmed = daily(counts, window, "confirmed")
-    asymptomatic = daily(counts, window, "asymptomatic")
+    """New confirmed cases and asymptomatic infections by day, counted by the cases area
+    (`new_cases_by_day`: on the report day, or the finding day while not reported yet)."""
+    trend = new_cases_by_day(screen_cases_in(area), window.as_trend())
     return {
         "days": window.labels,
-        "confirmed": confirmed,
-        "asymptomatic": asymptomatic,
-        "total_confirmed": sum(confirmed),
-        "total_asymptomatic": sum(asymptomatic),
+        "confirmed": list(trend.confirmed),
+        "asymptomatic": list(trend.asymptomatic),
+        "total_confirmed": sum(trend.confirmed),
+        "total_asymptomatic": sum(trend.asymptomatic),
         "links": {
             "confirmed": area.link("cases:list", classification=CaseClassification.CONFIRMED),
             "asymptomatic": area.link("cases:list", classification=CaseClassification.ASYMPTOMATIC),
@@ -87,42 +68,21 @@ def _share(part: int, whole: int) -> float | None:
 
 def screen_contacts(*, area: ScreenArea, window: Window) -> dict[str, Any]:
     """Close and secondary contacts confirmed each day (persons), and of them how many were
-    under control within FANGKONG_CONTACT_CONTROL_HOURS of being confirmed. Those still inside
-    that time and not yet under control are pending: the share is of the decided ones."""
-    hours = cases_settings().contact_control_hours
-    limit = dt.timedelta(hours=hours)
-    found = screen_contacts_in(area).filter(status__in=CONFIRMED, identified_at__gte=window.start)
-    counts = by_day(
-        found,
-        "identified_at",
-        found=Count("person", distinct=True),
-        in_time=Count(
-            "person",
-            distinct=True,
-            filter=Q(controlled_at__isnull=False, controlled_at__lte=F("identified_at") + limit),
-        ),
-        pending=Count(
-            "person",
-            distinct=True,
-            filter=Q(controlled_at__isnull=True, identified_at__gt=window.now - limit),
-        ),
-    )
-    totals = {name: daily(counts, window, name) for name in ("found", "in_time", "pending")}
-    late = [
-        f - i - p
-        for f, i, p in zip(totals["found"], totals["in_time"], totals["pending"], strict=True)
-    ]
-    decided = [f - p for f, p in zip(totals["found"], totals["pending"], strict=True)]
+    under control within FANGKONG_CONTACT_CONTROL_HOURS, counted by the cases area
+    (`contacts_by_day`). Those still inside that time and not yet under control are pending:
+    the share is of the decided ones."""
+    trend = contacts_by_day(screen_contacts_in(area), window.as_trend())
+    decided = [f - p for f, p in zip(trend.found, trend.pending, strict=True)]
     return {
         "days": window.labels,
-        "control_hours": hours,
-        "found": totals["found"],
-        "in_time": totals["in_time"],
-        "late": late,
-        "pending": totals["pending"],
-        "share_in_time": [_share(i, d) for i, d in zip(totals["in_time"], decided, strict=True)],
-        "total_found": sum(totals["found"]),
-        "total_share_in_time": _share(sum(totals["in_time"]), sum(decided)),
+        "control_hours": trend.control_hours,
+        "found": list(trend.found),
+        "in_time": list(trend.in_time),
+        "late": list(trend.late),
+        "pending": list(trend.pending),
+        "share_in_time": [_share(i, d) for i, d in zip(trend.in_time, decided, strict=True)],
+        "total_found": sum(trend.found),
+        "total_share_in_time": _share(sum(trend.in_time), sum(decided)),
         "links": {
             "found": area.link("cases:list"),
             "late": area.link("cases:overdue", district=False),
