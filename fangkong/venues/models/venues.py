@@ -145,6 +145,22 @@ class Venue(models.Model):
         verbose_name = _("场所")
         verbose_name_plural = _("场所")
         indexes = [models.Index(fields=["category", "status"], name="venue_category_status")]
+        constraints = [
+            # A point is both coordinates or neither, and on the globe: the map draws it as is.
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    # not null as well: a comparison with NULL would let a half point pass
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="venue_coordinates_a_point",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
