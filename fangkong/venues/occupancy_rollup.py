@@ -82,20 +82,31 @@ def _events_sql(relation: str, sign: int, where: str, t: CheckinTable) -> str:
 def events_apply_sql(
     sources: list[tuple[str, int]], where: str = "TRUE", t: CheckinTable = CHECKIN_TABLE
 ) -> list[str]:
-    """Statements adding the events of the rows of each (relation, sign) to the count: those
-    before the fold mark to the base, the others to their minute."""
+    """The statement adding the events of the rows of each (relation, sign) to the count:
+    those before the fold mark to the base, the others to their minute.
+
+    One statement, so one snapshot reads the mark for both halves. As two statements, a fold
+    committed between them moved the mark past an event that the first had left for the
+    minutes and the second then left for the base: the event was in neither. An event left
+    for a minute the fold has already passed is still read (every minute row before a read's
+    minute is summed) and the next fold takes it into the base.
+
+    The minutes are written first and the base after (PostgreSQL runs a WITH's writes that
+    nothing reads once the main statement is done), the order a fold takes its rows in, so a
+    writer and a fold do not wait on each other in a circle."""
     events = " UNION ALL ".join(_events_sql(rel, sign, where, t) for rel, sign in sources)
     base, minute = base_table(t), minute_table(t)
     return [
-        f'INSERT INTO "{base}" (venue_id, people) SELECT venue, sum(n) FROM ({events}) e '
+        f"WITH e AS MATERIALIZED ({events}), "
+        f'to_base AS (INSERT INTO "{base}" (venue_id, people) SELECT venue, sum(n) FROM e '
         "WHERE moment < folded_to GROUP BY venue HAVING sum(n) <> 0 ORDER BY venue "
-        f'ON CONFLICT (venue_id) DO UPDATE SET people = "{base}".people + excluded.people',
+        f'ON CONFLICT (venue_id) DO UPDATE SET people = "{base}".people + excluded.people) '
         f'INSERT INTO "{minute}" (at_minute, venue_id, delta) '
-        f"SELECT date_trunc('minute', moment), venue, sum(n) FROM ({events}) e "
+        "SELECT date_trunc('minute', moment), venue, sum(n) FROM e "
         "WHERE folded_to IS NULL OR moment >= folded_to "
         "GROUP BY 1, 2 HAVING sum(n) <> 0 ORDER BY 1, 2 "
         "ON CONFLICT (at_minute, venue_id) DO UPDATE SET "
-        f'delta = "{minute}".delta + excluded.delta',
+        f'delta = "{minute}".delta + excluded.delta'
     ]
 
 
@@ -232,6 +243,7 @@ def occupancy_rollup_rebuild(*, fold_to: dt.datetime | None) -> None:
             where = f'r."{t.check_in}" >= %s'
             params = [fold_to - dt.timedelta(minutes=_window_minutes())]
         for statement in events_apply_sql([(f'"{t.table}"', 1)], where):
+            # The filter is in the arrivals and in the departures.
             cursor.execute(statement, params + params)
 
 
@@ -258,7 +270,12 @@ def occupancy_rollup_fold(*, to: dt.datetime) -> int:
             [to],
         )
         folded = cursor.rowcount
-        cursor.execute(f'DELETE FROM "{base}" WHERE people = 0')
+        # A venue back to nobody inside needs no row; one a writer holds is left for the
+        # next fold rather than waited for (the writer may be waiting for this fold's rows).
+        cursor.execute(
+            f'DELETE FROM "{base}" WHERE venue_id IN (SELECT venue_id FROM "{base}" '
+            "WHERE people = 0 FOR UPDATE SKIP LOCKED)"
+        )
     return folded
 
 

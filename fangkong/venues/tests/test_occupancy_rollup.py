@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
+import time
 from collections.abc import Callable
 from functools import partial
 
@@ -21,6 +23,7 @@ from fangkong.venues.checkin_days import (
 )
 from fangkong.venues.models import CheckIn, CheckInSource, Venue
 from fangkong.venues.occupancy_rollup import (
+    base_table,
     minute_table,
     occupancy_rollup_fold,
     rollup_counts,
@@ -228,3 +231,80 @@ def test_writers_and_folds_at_once_lose_no_event_and_count_none_twice(bar, secon
     for second in range(0, 25 * 60, 7):
         at = noon + dt.timedelta(minutes=11, seconds=second)
         assert rollup_counts(at=at) == _expected(at, settings), at
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fold_between_a_writers_two_halves_loses_none_of_its_events(bar, settings):
+    # Given a count folded to noon, a stay already counted in the base, and another
+    # transaction holding the venue's base row, so that a writer whose stay has an event
+    # before the mark (which goes to the base) and one after it (to a minute) waits there
+    start, _end = checkin_day_bounds(DAY)
+    noon = start + dt.timedelta(hours=12)
+    first, second = persons(2)
+    CheckIn.objects.create(
+        person=first,
+        venue=bar,
+        check_in=noon - dt.timedelta(hours=2),
+        check_out=noon + dt.timedelta(hours=3),
+        source=CheckInSource.MANUAL,
+    )
+    occupancy_rollup_fold(to=noon)
+    holding, release, writer_pid = threading.Event(), threading.Event(), []
+
+    def hold_the_base_row() -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT 1 FROM {base_table()} WHERE venue_id = %s FOR UPDATE", [bar.pk]
+                )
+                holding.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    def write() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                writer_pid.append(cursor.fetchone()[0])
+            CheckIn.objects.create(
+                person=second,
+                venue=bar,
+                check_in=noon - dt.timedelta(minutes=30),
+                check_out=noon + dt.timedelta(minutes=5),
+                source=CheckInSource.MANUAL,
+            )
+        finally:
+            connection.close()
+
+    holder, writer = threading.Thread(target=hold_the_base_row), threading.Thread(target=write)
+    holder.start()
+    assert holding.wait(30)
+    writer.start()
+    _wait_until_waiting_for_a_lock(writer_pid)
+
+    # When a fold past the writer's check-out commits while the writer waits, and the writer
+    # then goes on
+    occupancy_rollup_fold(to=noon + dt.timedelta(minutes=10))
+    release.set()
+    holder.join(30)
+    writer.join(30)
+
+    # Then the count still says what the stays say: the second person left at 12:05
+    for minutes in (10, 11, 60, 200):
+        at = noon + dt.timedelta(minutes=minutes)
+        assert rollup_counts(at=at) == _expected(at, settings), at
+
+
+def _wait_until_waiting_for_a_lock(pid: list[int]) -> None:
+    for _ in range(300):
+        if pid:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid[0]]
+                )
+                row = cursor.fetchone()
+            if row and row[0] == "Lock":
+                return
+        time.sleep(0.02)
+    raise AssertionError("the writer never waited for the held row")
