@@ -28,6 +28,7 @@ urlpatterns = [
     path("quarantine/", include("fangkong.quarantine.api.urls")),
     path("hospitals/", include("fangkong.hospitals.api.urls")),
     path("cases/", include("fangkong.cases.api.urls")),
+    path("assist/", include("fangkong.assist.api.urls")),
     path("command/", include("fangkong.command.api.urls")),
     path("webhooks/", include("fangkong.webhooks.api.urls")),
     *router.urls,

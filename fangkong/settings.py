@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "fangkong.hospitals",
     "fangkong.quarantine",
     "fangkong.cases",
+    "fangkong.assist",
     "fangkong.command",
     "fangkong.demo",
 ]
@@ -762,3 +763,23 @@ FANGKONG_WEBHOOK_ALERT_AFTER_FAILURES = env_int("FANGKONG_WEBHOOK_ALERT_AFTER_FA
 FANGKONG_WEBHOOK_SECRET_GRACE_HOURS = env_int("FANGKONG_WEBHOOK_SECRET_GRACE_HOURS", 24)
 FANGKONG_WEBHOOK_ALLOW_HTTP = env_bool("FANGKONG_WEBHOOK_ALLOW_HTTP", not FANGKONG_PRODUCTION)
 FANGKONG_WEBHOOK_PROXY = env_str("FANGKONG_WEBHOOK_PROXY", "")
+
+# Assist requests (区域协查) and arrivals from risk areas (来返人员报备), fangkong/assist.
+# Hours from receipt within which a person on another city's list must be verified: close
+# contacts, then every other category (the national plan's practice; a notice can change
+# either, the measure "assist.verify_hours").
+FANGKONG_ASSIST_CLOSE_CONTACT_HOURS = env_int("FANGKONG_ASSIST_CLOSE_CONTACT_HOURS", 12)
+FANGKONG_ASSIST_OTHER_HOURS = env_int("FANGKONG_ASSIST_OTHER_HOURS", 24)
+# What an arrival from a high- or medium-risk area is put under (centralized,
+# home_quarantine, health_monitoring); the measure "assist.arrival_measure" overrides.
+FANGKONG_ASSIST_HIGH_RISK_MEASURE = env_str("FANGKONG_ASSIST_HIGH_RISK_MEASURE", "centralized")
+FANGKONG_ASSIST_MEDIUM_RISK_MEASURE = env_str(
+    "FANGKONG_ASSIST_MEDIUM_RISK_MEASURE", "home_quarantine"
+)
+# Reports one address may post to the public arrival page in a minute.
+FANGKONG_ASSIST_ARRIVAL_RATE_PER_MINUTE = env_int("FANGKONG_ASSIST_ARRIVAL_RATE_PER_MINUTE", 5)
+# The most rows one assist list may hold (a file larger than this is refused whole).
+FANGKONG_ASSIST_IMPORT_MAX_ROWS = env_int("FANGKONG_ASSIST_IMPORT_MAX_ROWS", 20000)
+# Our own city's name as other cities write it: a contact living elsewhere goes on an
+# outgoing list; one whose address names this city stays ours.
+FANGKONG_ASSIST_HOME_CITY = env_str("FANGKONG_ASSIST_HOME_CITY", "无锡市")

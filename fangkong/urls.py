@@ -20,6 +20,7 @@ urlpatterns = [
     path("quarantine/", include("fangkong.quarantine.urls")),
     path("hospitals/", include("fangkong.hospitals.urls")),
     path("cases/", include("fangkong.cases.urls")),
+    path("assist/", include("fangkong.assist.urls")),
     path("command/", include("fangkong.command.urls")),
     path("work/", include("fangkong.operations.urls")),
     path("api/v1/", include(("fangkong.api_urls", "api"), namespace="api")),

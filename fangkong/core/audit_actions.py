@@ -21,6 +21,23 @@ if TYPE_CHECKING:
 AUDIT = "审计操作"
 
 ACTION_LABELS: dict[str, _StrPromise] = {
+    "arrival_report.submit": pgettext_lazy(AUDIT, "来返人员报备"),
+    "assist_request.answer": pgettext_lazy(AUDIT, "反馈协查结果"),
+    "assist_request.close": pgettext_lazy(AUDIT, "协查办结"),
+    "assist_request.draft": pgettext_lazy(AUDIT, "拟制外发协查"),
+    "assist_request.import": pgettext_lazy(AUDIT, "导入协查函"),
+    "assist_request.receive": pgettext_lazy(AUDIT, "接收协查函"),
+    "assist_request.send": pgettext_lazy(AUDIT, "发出协查函"),
+    "assist_row.draft": pgettext_lazy(AUDIT, "加入外发协查"),
+    "assist_row.identify": pgettext_lazy(AUDIT, "人工认定协查对象"),
+    "assist_row.reply": pgettext_lazy(AUDIT, "登记对方反馈"),
+    "risk_area.create": pgettext_lazy(AUDIT, "登记风险地区"),
+    "risk_area.end": pgettext_lazy(AUDIT, "解除风险地区"),
+    "risk_area.import": pgettext_lazy(AUDIT, "导入风险地区"),
+    "verification_task.assign": pgettext_lazy(AUDIT, "下发核查任务"),
+    "verification_task.escalate": pgettext_lazy(AUDIT, "核查超时督办"),
+    "verification_task.hasten": pgettext_lazy(AUDIT, "提前核查时限"),
+    "verification_task.record": pgettext_lazy(AUDIT, "登记核查结果"),
     "api_token.create": pgettext_lazy(AUDIT, "创建 API 令牌"),
     "api_token.revoke": pgettext_lazy(AUDIT, "吊销 API 令牌"),
     "totp_device.confirm": pgettext_lazy(AUDIT, "启用动态口令"),

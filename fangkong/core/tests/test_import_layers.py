@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[2]
 ROOT = PACKAGE.parent
 CONTRACT = ROOT / ".importlinter"
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-DOMAIN_AREAS = frozenset({"venues", "quarantine", "cases", "hospitals", "command"})
+DOMAIN_AREAS = frozenset({"venues", "quarantine", "cases", "hospitals", "assist", "command"})
 
 
 def _imported_modules(node: ast.Import | ast.ImportFrom) -> list[str]:
