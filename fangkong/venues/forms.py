@@ -88,6 +88,21 @@ class VenueForm(StyledForm):
     manager = forms.ModelChoiceField(
         label=_("负责人"), queryset=User.objects.none(), required=False
     )
+    # The service checks the pair (both or neither, on the globe) and names the field.
+    latitude = forms.DecimalField(
+        label=_("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        help_text=_("WGS-84，度，如 31.568；用于指挥大屏地图，可留空"),
+    )
+    longitude = forms.DecimalField(
+        label=_("经度"),
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        help_text=_("WGS-84，度，如 120.299"),
+    )
 
     def __init__(self, *args: Any, viewer: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

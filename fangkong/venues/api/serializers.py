@@ -46,8 +46,8 @@ class VenueSerializer(serializers.ModelSerializer[Venue]):
         model = Venue
         fields = [
             "id", "code", "checkin_path", "name", "category", "address", "jurisdiction",
-            "operator_unit", "manager", "approved_capacity", "status", "occupancy", "limit",
-            "tier", "rooms", "created_at",
+            "operator_unit", "manager", "approved_capacity", "latitude", "longitude", "status",
+            "occupancy", "limit", "tier", "rooms", "created_at",
         ]  # fmt: skip
         extra_kwargs = {
             "code": {"help_text": "场所码：二维码中的登记地址，也是扫码记录指明场所的方式"}
@@ -84,6 +84,22 @@ class VenueWriteSerializer(serializers.Serializer[Any]):
             "场所码：另一系统已印在海报上的码（4 至 32 位字母、数字、“-”或“_”）；"
             "留空则生成。同一场所码再次登记答 409。"
         ),
+    )
+    latitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("纬度（WGS-84，度）；与经度同时给出或同时省略"),
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("经度（WGS-84，度）"),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from fangkong.core.models import DataImport
 from fangkong.core.tabular import Column, RowError, TableRejected, TableRow
 from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
 from fangkong.venues.models import RoomKind, Venue, VenueCategory, VenueRoom
-from fangkong.venues.services.venues import venue_fields_clean
+from fangkong.venues.services.venues import venue_fields_clean, venue_point_clean
 
 if TYPE_CHECKING:
     from fangkong.accounts.models import User as Actor
@@ -31,6 +32,8 @@ VENUE_COLUMNS = (
     Column("operator_unit", ("经营单位", "operator_unit"), required=False),
     Column("manager", ("负责人用户名", "负责人", "manager"), required=False),
     Column("rooms", ("包间", "包间容量", "rooms"), required=False),
+    Column("latitude", ("纬度", "latitude"), required=False),
+    Column("longitude", ("经度", "longitude"), required=False),
 )
 _TITLES = {c.key: c.title for c in VENUE_COLUMNS}
 _ROOM = re.compile(r"^\s*([^:：]+?)\s*[:：]\s*(\d+)\s*$")
@@ -57,6 +60,8 @@ class _Row:
     operator_unit: ResponsibleUnit | None
     manager: User | None
     rooms: list[tuple[str, int]]
+    latitude: Decimal | None
+    longitude: Decimal | None
 
 
 def _category(raw: str) -> str:
@@ -165,6 +170,12 @@ def _check(row: TableRow, lookups: _Lookups) -> _Row:
             rooms = _rooms(row.get("rooms"), fields["approved_capacity"])
         except ValidationError as error:
             errors["rooms"] = error.messages
+    point: dict[str, Decimal | None] = {}
+    try:
+        point = venue_point_clean(row.get("latitude"), row.get("longitude"))
+    except ValidationError as error:
+        for key, messages in error.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
     if errors or category is None or jurisdiction is None:
         raise ValidationError(errors)
     return _Row(
@@ -176,6 +187,8 @@ def _check(row: TableRow, lookups: _Lookups) -> _Row:
         operator_unit=unit,
         manager=manager,
         rooms=rooms,
+        latitude=point["latitude"],
+        longitude=point["longitude"],
     )
 
 
@@ -230,6 +243,8 @@ def venue_import(
                 address=r.address,
                 operator_unit=r.operator_unit,
                 manager=r.manager,
+                latitude=r.latitude,
+                longitude=r.longitude,
             )
             for r in new
         ],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -45,7 +45,43 @@ _VENUE_FIELDS = [
     "operator_unit",
     "manager",
     "approved_capacity",
+    "latitude",
+    "longitude",
 ]
+
+
+def _degrees(raw: Any, *, bound: int) -> Decimal | None:
+    """A coordinate in degrees to six places, or None when empty; ValueError when not one."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        value = Decimal(str(raw).strip()).quantize(Decimal("0.000001"), ROUND_HALF_UP)
+    except (InvalidOperation, ValueError) as error:
+        raise ValueError(raw) from error
+    if not -bound <= value <= bound:
+        raise ValueError(raw)
+    return value
+
+
+def venue_point_clean(latitude: Any, longitude: Any) -> dict[str, Decimal | None]:
+    """The venue's map point (WGS-84): both coordinates or neither; ValidationError by field.
+    The database holds the same rule (venue_coordinates_a_point)."""
+    errors: dict[str, str] = {}
+    point: dict[str, Decimal | None] = {}
+    for field, raw, bound, words in (
+        ("latitude", latitude, 90, _("纬度须为 -90 至 90 之间的数（WGS-84，度）")),
+        ("longitude", longitude, 180, _("经度须为 -180 至 180 之间的数（WGS-84，度）")),
+    ):
+        try:
+            point[field] = _degrees(raw, bound=bound)
+        except ValueError:
+            errors[field] = words
+    if not errors and (point["latitude"] is None) != (point["longitude"] is None):
+        missing = "latitude" if point["latitude"] is None else "longitude"
+        errors[missing] = _("经纬度须同时填写或同时留空")
+    if errors:
+        raise ValidationError(errors)
+    return point
 
 
 def venue_fields_clean(
@@ -87,6 +123,8 @@ def venue_create(
     operator_unit: ResponsibleUnit | None = None,
     manager: User | None = None,
     code: str = "",
+    latitude: Any = None,
+    longitude: Any = None,
     by: User | None,
 ) -> Venue:
     """`code`: the venue code (场所码) another system already printed on the poster; a new
@@ -95,6 +133,7 @@ def venue_create(
     fields = venue_fields_clean(
         name=name, category=category, approved_capacity=approved_capacity, manager=manager
     )
+    fields |= venue_point_clean(latitude, longitude)
     code = code.strip() or new_venue_code()
     if not VENUE_CODE_PATTERN.fullmatch(code):
         raise ValidationError({"code": _("场所码须为 4 至 32 位字母、数字、“-”或“_”")})
@@ -129,12 +168,16 @@ def venue_update(
     address: str = "",
     operator_unit: ResponsibleUnit | None = None,
     manager: User | None = None,
+    latitude: Any = None,
+    longitude: Any = None,
 ) -> Venue:
+    """Every field as given: coordinates left empty clear the venue's map point."""
     venue = Venue.objects.select_for_update().get(pk=venue.pk)
     before = snapshot(venue, _VENUE_FIELDS)
     fields = venue_fields_clean(
         name=name, category=category, approved_capacity=approved_capacity, manager=manager
     )
+    fields |= venue_point_clean(latitude, longitude)
     for key, value in fields.items():
         setattr(venue, key, value)
     venue.address = address.strip()

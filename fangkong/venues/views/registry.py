@@ -209,6 +209,8 @@ def edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "approved_capacity": venue.approved_capacity,
         "operator_unit": venue.operator_unit,
         "manager": venue.manager,
+        "latitude": venue.latitude,
+        "longitude": venue.longitude,
     }
     form = VenueForm(request.POST or None, initial=initial, viewer=request.user)
     if request.method == "POST" and form.is_valid():
