@@ -58,10 +58,20 @@ def _stays(at: dt.datetime | None) -> QuerySet[BedStay]:
     return BedStay.objects.active() if at is None else BedStay.objects.active_at(at)
 
 
-def free_beds(*, hospital: Hospital, kind: str | None = None) -> QuerySet[Bed]:
+def free_beds(
+    *, hospital: Hospital, kind: str | None = None, since: dt.datetime | None = None
+) -> QuerySet[Bed]:
     """In-service beds at a hospital (of a ward kind, if given) with nobody in them, in
-    board order: what the services fill and what the bed lists of the forms offer."""
+    board order: what the services fill and what the bed lists of the forms offer.
+
+    With `since`, beds nobody has lain in after that moment: a stay recorded as begun then
+    (an admission entered late) takes a bed that was free all along, not one a discharged
+    patient still held at that time."""
     taken = BedStay.objects.active().filter(bed=OuterRef("pk"))
+    if since is not None:
+        taken = BedStay.objects.filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gt=since), bed=OuterRef("pk")
+        )
     beds = usable_beds().filter(ward__hospital=hospital)
     if kind is not None:
         beds = beds.filter(ward__kind=kind)

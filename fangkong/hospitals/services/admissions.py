@@ -118,6 +118,11 @@ def _already_admitted(person: Person) -> PersonAlreadyAdmitted | None:
 def _try_stay(
     *, admission: Admission, bed: Bed, at: dt.datetime, reason: str, by: User | None
 ) -> BedStay | None:
+    """A stay in `bed` from `at` on, or None when someone lies in it then. The caller holds
+    the bed's row lock, so no other stay of the bed is written meanwhile; the database's
+    one-open-stay constraint settles a writer that did not take it."""
+    if BedStay.objects.filter(bed=bed, ended_at__gt=at).exists():
+        return None  # a patient recorded in the bed after `at` (a stay entered late)
     try:
         with transaction.atomic():  # a savepoint: the loser of a race keeps a usable transaction
             return BedStay.objects.create(
@@ -129,8 +134,10 @@ def _try_stay(
         raise
 
 
-def _lock_next_free_bed(hospital: Hospital, kind: str, avoid: Bed | None) -> Bed | None:
-    beds = free_beds(hospital=hospital, kind=kind)
+def _lock_next_free_bed(
+    hospital: Hospital, kind: str, avoid: Bed | None, at: dt.datetime
+) -> Bed | None:
+    beds = free_beds(hospital=hospital, kind=kind, since=at)
     if avoid is not None:
         beds = beds.exclude(pk=avoid.pk)
     if connection.features.has_select_for_update_skip_locked:
@@ -163,7 +170,7 @@ def _occupy(
             )
         return stay
     for _attempt in range(_BED_ATTEMPTS):
-        candidate = _lock_next_free_bed(hospital, kind, avoid)
+        candidate = _lock_next_free_bed(hospital, kind, avoid, at)
         if candidate is None:
             break
         stay = _try_stay(admission=admission, bed=candidate, at=at, reason=reason, by=by)

@@ -16,6 +16,7 @@ from fangkong.hospitals.models import (
     BedStay,
     BedStayEnd,
     ClinicalClassification,
+    MonitoringPlace,
     WardKind,
 )
 from fangkong.hospitals.selectors.patients import (
@@ -33,6 +34,7 @@ from fangkong.hospitals.services.admissions import (
     admission_move_bed,
     admission_transfer_hospital,
 )
+from fangkong.hospitals.services.discharge import admission_discharge
 from fangkong.people.services import person_register
 from fangkong.quarantine.models import (
     ObservationCategory,
@@ -291,3 +293,28 @@ def test_concurrent_admissions_of_one_person_admit_them_once(no5, no5_isolation,
     assert len(outcomes.results) == 1
     assert all(isinstance(e, PersonAlreadyAdmitted) for e in outcomes.errors)
     assert Admission.objects.active().filter(person=patient).count() == 1
+
+
+def test_an_admission_entered_late_takes_no_bed_a_discharged_patient_held_then(
+    zhang_san, li_si, no5, no5_icu, doctor, days_ago
+):
+    # Given the one ICU bed held from ten days ago until three days ago
+    first = _admit(zhang_san, no5, WardKind.ICU, admitted_at=days_ago(10))
+    admission_discharge(
+        admission=first,
+        discharged_at=days_ago(3),
+        monitoring_place=MonitoringPlace.HOME,
+        override_reason="转普通病房后出院",
+        by=doctor,
+    )
+    bed = first.bed_stays.get().bed
+    # When a second patient is entered as admitted five days ago, to any bed or to that one
+    # Then the bed, free now, was not free then: nothing is written
+    with pytest.raises(NoFreeBed):
+        _admit(li_si, no5, WardKind.ICU, admitted_at=days_ago(5))
+    with pytest.raises(BedOccupied):
+        _admit(li_si, no5, WardKind.ICU, admitted_at=days_ago(5), bed=bed)
+    assert not Admission.objects.filter(person=li_si).exists()
+    # And one admitted after the discharge takes it
+    later = _admit(li_si, no5, WardKind.ICU, admitted_at=days_ago(2))
+    assert later.bed_stays.get().bed == bed
