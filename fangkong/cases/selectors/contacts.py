@@ -17,6 +17,7 @@ from fangkong.cases.identities import identity_of
 from fangkong.cases.models import INFECTED, Case, Contact, ContactQuerySet
 from fangkong.cases.visibility import contact_scope_q
 from fangkong.jurisdictions.models import Jurisdiction, Level
+from fangkong.jurisdictions.selectors import within_district
 from fangkong.people.models import Person
 from fangkong.people.selectors import disclosure_for
 from fangkong.people.visibility import person_visibility_q
@@ -104,10 +105,18 @@ def district_of(jurisdiction: Jurisdiction | None, districts: dict[str, Jurisdic
     return None
 
 
-def control_overdue_by_district(*, viewer: Any, now: dt.datetime) -> list[DistrictOverdue]:
+def control_overdue_by_district(
+    *, viewer: Any, now: dt.datetime, district: Jurisdiction | None = None
+) -> list[DistrictOverdue]:
     """Confirmed contacts past the control target and still not under control, grouped by
-    the district where they live (the district that must place them), most overdue first."""
-    overdue = contact_list(viewer=viewer).control_overdue(now).order_by("identified_at", "pk")
+    the district where they live (the district that must place them), most overdue first;
+    with `district`, that district's group alone."""
+    overdue = (
+        contact_list(viewer=viewer)
+        .control_overdue(now)
+        .filter(within_district("person__home_jurisdiction", district))
+        .order_by("identified_at", "pk")
+    )
     districts = district_codes()
     groups: dict[int | None, DistrictOverdue] = {}
     for contact in overdue:

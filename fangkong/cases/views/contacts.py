@@ -40,6 +40,7 @@ from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.models import AuditEvent
 from fangkong.core.rendering import is_htmx
+from fangkong.jurisdictions.selectors import district_from_param
 from fangkong.quarantine.models import Site, SiteStatus
 
 
@@ -252,13 +253,17 @@ def contacts_bulk_action(request: AuthenticatedRequest, pk: int) -> HttpResponse
 def overdue_page(request: AuthenticatedRequest) -> HttpResponse:
     """Contacts past the control deadline by district, and cases past their targets."""
     now = timezone.now()
-    cases = case_list(viewer=request.user)
+    district = district_from_param(viewer=request.user, raw=request.GET.get("district"))
+    cases = case_list(viewer=request.user, district=district)
     return render(
         request,
         "cases/overdue.html",
         {
             "now": now,
-            "districts": control_overdue_by_district(viewer=request.user, now=now),
+            "district": district,
+            "districts": control_overdue_by_district(
+                viewer=request.user, now=now, district=district
+            ),
             "report_overdue": list(cases.report_overdue(now).order_by("detected_at")[:200]),
             "investigation_overdue": list(
                 cases.investigation_overdue(now).order_by("reported_at", "detected_at")[:200]

@@ -19,7 +19,8 @@ from fangkong.command.models import (
     ReportProfile,
     UnitReport,
 )
-from fangkong.jurisdictions.models import Level, ResponsibilityKind, ResponsibleUnit
+from fangkong.jurisdictions.models import Jurisdiction, Level, ResponsibilityKind, ResponsibleUnit
+from fangkong.jurisdictions.selectors import within_district
 from fangkong.operations.unit_days import UnitDay, unit_day
 
 
@@ -133,8 +134,11 @@ def report_template(*, unit: ResponsibleUnit, day: dt.date, at: dt.datetime) -> 
     )
 
 
-def units_in_scope(viewer: Any) -> QuerySet[ResponsibleUnit]:
-    return reporting_units().filter(scope_of(viewer).jurisdiction_q("jurisdiction"))
+def units_in_scope(viewer: Any, district: Jurisdiction | None = None) -> QuerySet[ResponsibleUnit]:
+    """The reporting units the viewer sees, of `district` alone if given."""
+    return reporting_units().filter(
+        scope_of(viewer).jurisdiction_q("jurisdiction"), within_district("jurisdiction", district)
+    )
 
 
 @dataclass(frozen=True)
@@ -153,10 +157,12 @@ class DayStatus:
         return self.on_time + self.late
 
 
-def report_day_status(*, viewer: Any, day: dt.date) -> DayStatus:
-    """A day's reporting: counts, the missing list (after the cut-off job) and units that have
-    not reported yet."""
-    units = units_in_scope(viewer)
+def report_day_status(
+    *, viewer: Any, day: dt.date, district: Jurisdiction | None = None
+) -> DayStatus:
+    """A day's reporting (of `district`'s units, if given): counts, the missing list (after
+    the cut-off job) and units that have not reported yet."""
+    units = units_in_scope(viewer, district)
     reports = UnitReport.objects.filter(day=day, unit__in=units)
     counts = reports.aggregate(
         on_time=Count("pk", filter=Q(late=False)),

@@ -81,7 +81,7 @@ def screen_venues(*, area: ScreenArea, window: Window) -> dict[str, Any]:
         "over_limit": daily(over, window, "over"),
         "closed": closed,
         "links": {
-            "over_limit": area.link("venues:over_limit", district=False),
+            "over_limit": area.link("venues:over_limit"),
             "closed": area.link("venues:home", status=VenueStatus.CLOSED),
         },
     }

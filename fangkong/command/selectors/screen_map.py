@@ -195,6 +195,6 @@ def screen_map(*, area: ScreenArea, now: dt.datetime | None = None) -> dict[str,
             "new_cases": area.link("cases:list", classification=CaseClassification.CONFIRMED),
             "risk_areas": area.link("policy:board", district=False),
             "closed_venues": area.link("venues:home", status=VenueStatus.CLOSED),
-            "over_limit_venues": area.link("venues:over_limit", district=False),
+            "over_limit_venues": area.link("venues:over_limit"),
         },
     }

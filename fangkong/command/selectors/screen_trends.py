@@ -85,7 +85,7 @@ def screen_contacts(*, area: ScreenArea, window: Window) -> dict[str, Any]:
         "total_share_in_time": _share(sum(trend.in_time), sum(decided)),
         "links": {
             "found": area.link("cases:list"),
-            "late": area.link("cases:overdue", district=False),
+            "late": area.link("cases:overdue"),
         },
     }
 
@@ -117,5 +117,5 @@ def screen_reports(*, area: ScreenArea, window: Window) -> dict[str, Any]:
         "late": [filed.get(day, {}).get("late", 0) for day in window.days],
         "missing": [missing.get(day, 0) for day in window.days],
         "share_on_time": [_share(n, expected) for n in on_time],
-        "links": {"day": area.link("command:report_overview", district=False)},
+        "links": {"day": area.link("command:report_overview")},
     }

@@ -14,10 +14,7 @@ from fangkong.command.selectors.screen import SCREEN_PANEL_NAMES
 
 # The pages the screen links to that take no district: the link leaves it off.
 WITHOUT_DISTRICT = {
-    "venues:over_limit",
     "policy:board",
-    "cases:overdue",
-    "command:report_overview",
 }
 
 

@@ -34,6 +34,7 @@ from fangkong.core.errors import Conflict
 from fangkong.core.forms import apply_validation_error
 from fangkong.core.rendering import render_page
 from fangkong.jurisdictions.models import ResponsibleUnit
+from fangkong.jurisdictions.selectors import district_from_param
 
 HISTORY_DAYS = 30
 
@@ -55,17 +56,21 @@ def report_home(request: AuthenticatedRequest) -> HttpResponse:
 @capability_required("report.view")
 def report_overview_page(request: AuthenticatedRequest) -> HttpResponse:
     day = _day(request.GET.get("day"))
-    status = report_day_status(viewer=request.user, day=day)
+    district = district_from_param(viewer=request.user, raw=request.GET.get("district"))
+    status = report_day_status(viewer=request.user, day=day, district=district)
     return render_page(
         request,
         "command/report_overview.html",
         {
             "status": status,
             "day": day,
+            "district": district,
             "previous": day - dt.timedelta(days=1),
             "next": day + dt.timedelta(days=1),
             "today": timezone.localdate(),
-            "reports": UnitReport.objects.filter(day=day, unit__in=units_in_scope(request.user))
+            "reports": UnitReport.objects.filter(
+                day=day, unit__in=units_in_scope(request.user, district)
+            )
             .select_related("unit", "submitted_by")
             .order_by("-submitted_at"),
             "labels": {(f.profile, f.key): f.label for f in ReportFigure.objects.all()},

@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from fangkong.accounts.capabilities import user_can
 from fangkong.accounts.scope import Scope, scope_of
+from fangkong.jurisdictions.models import Jurisdiction
+from fangkong.jurisdictions.selectors import within_district
 from fangkong.venues.conf import venues_settings
 from fangkong.venues.limits import LimitBasis, Limits, ratio_timeline
 from fangkong.venues.models import CheckIn, EnforcementKind, Venue, capacity_limit
@@ -132,10 +134,14 @@ def _entered_after_closure(closed: dict[int, dt.datetime], at: dt.datetime) -> l
     )
 
 
-def over_limit_list(*, viewer: Any, at: dt.datetime | None = None) -> list[OccupancyRow]:
-    """Venues the viewer sees that hold more people than their limit at the instant."""
-    city = user_can(viewer, "venue.view_area") and scope_of(viewer).city_wide
-    return _over_limit(Venue.objects.filter(venue_scope_q(viewer)), at or timezone.now(), city=city)
+def over_limit_list(
+    *, viewer: Any, at: dt.datetime | None = None, district: Jurisdiction | None = None
+) -> list[OccupancyRow]:
+    """Venues the viewer sees (in `district`, if given) that hold more people than their
+    limit at the instant."""
+    venues = Venue.objects.filter(venue_scope_q(viewer), within_district("jurisdiction", district))
+    city = user_can(viewer, "venue.view_area") and scope_of(viewer).city_wide and district is None
+    return _over_limit(venues, at or timezone.now(), city=city)
 
 
 def over_limit_in_scope(scope: Scope, *, at: dt.datetime) -> list[OccupancyRow]:

@@ -209,3 +209,20 @@ def test_the_person_page_lists_their_check_ins_for_investigators(zhang_san, bar,
     checkin_enter(venue=bar, person=zhang_san, by=None)
     page = client_for(investigator).get(f"/persons/{zhang_san.pk}/").content.decode()
     assert "person-checkins" in page and bar.name in page
+
+
+def test_the_over_limit_page_narrowed_to_a_district_lists_its_venues_alone(
+    bar, ktv, hq_admin, liangxi, now
+):
+    # Given a crowded bar in Liangxi and a crowded KTV in Binhu
+    people = persons(250)
+    crowd(bar, people[:80], at=now)
+    crowd(ktv, people[80:], at=now)
+    client = client_for(hq_admin)
+    every = client.get("/venues/over-limit/").context["rows"]
+    assert {row.venue for row in every} == {bar, ktv}
+    # When the page is opened for Liangxi (as the command screen links to it)
+    page = client.get("/venues/over-limit/", {"district": liangxi.pk})
+    # Then only the bar is listed, and the page says which district it shows
+    assert [row.venue for row in page.context["rows"]] == [bar]
+    assert 'data-testid="over-limit-district"' in page.content.decode()

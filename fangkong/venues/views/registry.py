@@ -26,6 +26,7 @@ from fangkong.core.pagination import keyset_page
 from fangkong.core.qr import qr_svg
 from fangkong.core.rendering import render_page
 from fangkong.core.tabular import TableRejected, read_table
+from fangkong.jurisdictions.selectors import district_from_param
 from fangkong.operations.conf import operations_settings
 from fangkong.operations.services.background import work_start
 from fangkong.venues.background import VENUE_IMPORT
@@ -123,9 +124,11 @@ def over_limit_page(request: AuthenticatedRequest) -> HttpResponse:
     """Venues above their limit, now (refreshing itself) or at a chosen instant."""
     form = OverLimitForm(request.GET or None)
     at = form.cleaned_data.get("at") if form.is_valid() else None
-    rows = over_limit_list(viewer=request.user, at=at)
+    district = district_from_param(viewer=request.user, raw=request.GET.get("district"))
+    rows = over_limit_list(viewer=request.user, at=at, district=district)
     context = {
         "form": form,
+        "district": district,
         "rows": rows,
         "at": at or timezone.now(),
         "live": at is None,
