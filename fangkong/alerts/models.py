@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -86,6 +87,16 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("alerts:detail", args=[self.pk])
+
+    def subject_url(self) -> str:
+        """The page of what the alert is about (a person, a venue, a task), if it has one:
+        that page checks its own access."""
+        subject = self.subject
+        url = getattr(subject, "get_absolute_url", None)
+        return str(url()) if callable(url) else ""
 
     @property
     def is_open(self) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fangkong.accounts.decorators import capability_required
@@ -14,7 +14,7 @@ from fangkong.alerts.services import alert_resolve
 from fangkong.core.conf import core_settings
 from fangkong.core.errors import Conflict
 from fangkong.core.pagination import keyset_page
-from fangkong.core.rendering import render_page
+from fangkong.core.rendering import is_htmx, render_page
 from fangkong.jurisdictions.selectors import district_from_param
 
 
@@ -51,6 +51,21 @@ def alert_list_page(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+@capability_required("alert.view")
+def alert_detail_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """One alert (the command screen's feed links each of its alerts here): what, where,
+    since when, what it is about, and its handling."""
+    try:
+        alert = (
+            alert_list(viewer=request.user, open_only=False)
+            .select_related("jurisdiction", "unit", "resolved_by")
+            .get(pk=pk)
+        )
+    except Alert.DoesNotExist as error:
+        raise Http404 from error
+    return render(request, "alerts/alert_detail.html", {"alert": alert})
+
+
 @require_POST
 @capability_required("alert.resolve")
 def alert_resolve_action(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -62,4 +77,6 @@ def alert_resolve_action(request: AuthenticatedRequest, pk: int) -> HttpResponse
         alert = alert_resolve(alert=alert, note=request.POST.get("note", ""), by=request.user)
     except Conflict:
         alert.refresh_from_db()
+    if not is_htmx(request):  # the detail page's plain form
+        return redirect(alert)
     return render(request, "alerts/_alert_row.html", {"alert": alert})

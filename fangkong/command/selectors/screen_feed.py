@@ -45,7 +45,7 @@ def screen_feed(*, area: ScreenArea, now: dt.datetime | None = None) -> dict[str
             "title": alert.title,
             "at": alert.raised_at,
             "where": alert.jurisdiction.name if alert.jurisdiction else "",
-            "url": area.link("alerts:list"),
+            "url": alert.get_absolute_url(),
         }
         for alert in alerts[:rows]
     ]
