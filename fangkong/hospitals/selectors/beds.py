@@ -65,8 +65,8 @@ def free_beds(
     board order: what the services fill and what the bed lists of the forms offer.
 
     With `since`, beds nobody has lain in after that moment: a stay recorded as begun then
-    (an admission entered late) takes a bed that was free all along, not one a discharged
-    patient still held at that time."""
+    (an admission entered late) takes a bed that was free all along, not one a patient
+    discharged since held at some time after it."""
     taken = BedStay.objects.active().filter(bed=OuterRef("pk"))
     if since is not None:
         taken = BedStay.objects.filter(

@@ -121,8 +121,12 @@ def _try_stay(
     """A stay in `bed` from `at` on, or None when someone lies in it then. The caller holds
     the bed's row lock, so no other stay of the bed is written meanwhile; the database's
     one-open-stay constraint settles a writer that did not take it."""
-    if BedStay.objects.filter(bed=bed, ended_at__gt=at).exists():
-        return None  # a patient recorded in the bed after `at` (a stay entered late)
+    # Someone in the bed at `at` whose stay has ended since (an admission entered late).
+    # A bed named by the caller may hold a stay that begins after `at`: history written out
+    # of order by someone who knows the new stay ends before it (the demo's month); a bed
+    # the service picks itself has no stay after `at` at all (free_beds' `since`).
+    if BedStay.objects.filter(bed=bed, started_at__lte=at, ended_at__gt=at).exists():
+        return None
     try:
         with transaction.atomic():  # a savepoint: the loser of a race keeps a usable transaction
             return BedStay.objects.create(
