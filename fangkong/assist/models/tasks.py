@@ -7,9 +7,11 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.assist.models.requests import Outcome
+from fangkong.people.masking import mask_name
 
 
 class TaskStatus(models.TextChoices):
@@ -105,7 +107,11 @@ class VerificationTask(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.get_status_display()})"
+        # Shown where a task is cited (a 督办's source): the family name only.
+        return f"{mask_name(self.person.name)}（{self.get_status_display()}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assist:task", args=[self.pk])
 
     def overdue(self, at: dt.datetime) -> bool:
         return self.status == TaskStatus.OPEN and self.due_at < at

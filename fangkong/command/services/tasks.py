@@ -385,3 +385,27 @@ def milestones_escalate_overdue(now: dt.datetime) -> int:
         )
         count += 1
     return count
+
+
+@transaction.atomic
+def tasks_close_for_source(
+    *, source: models.Model, note: str, at: dt.datetime, by: User | None
+) -> list[Task]:
+    """Close (办结) the open tasks issued about `source` when what they asked for is done in
+    the area that owns it (an overdue verification recorded at last): nobody is left to
+    submit and accept work that has already happened. Returns the tasks closed."""
+    closed: list[Task] = []
+    source_type = ContentType.objects.get_for_model(source)
+    open_tasks = Task.objects.open().filter(source_type=source_type, source_id=str(source.pk))
+    for task in open_tasks.select_for_update().order_by("pk"):
+        before = snapshot(task, _STATE)
+        task.status = TaskStatus.DONE
+        task.closed_at = at
+        task.save(update_fields=["status", "closed_at"])
+        task.milestones.filter(done_at__isnull=True).update(done_at=at)
+        ProgressReport.objects.create(task=task, text=note, by=by, at=at)
+        audit_write(
+            by=by, action="task.close_done", obj=task, before=before, after=snapshot(task, _STATE)
+        )
+        closed.append(task)
+    return closed
