@@ -4,9 +4,9 @@ city until the HQ reviews and sends it."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from fangkong.accounts.models import User
 from fangkong.assist.models import (
@@ -19,6 +19,22 @@ from fangkong.assist.models import (
 from fangkong.cases.models import Contact
 from fangkong.core.audit import audit_write, snapshot
 from fangkong.people.models import Person
+
+
+def _draft_number(destination: str, at: dt.datetime) -> str:
+    """The day and the city's running count of our lists that day (20210805-02): the same
+    for the same history, so the demo city is the same for a seed. Unique per city: one
+    draft per city at a time, and a race for the number ends as the race for the draft."""
+    prefix = f"{timezone.localtime(at):%Y%m%d}-"
+    taken = set(
+        AssistRequest.objects.filter(
+            direction=Direction.OUTGOING, counterpart=destination, number__startswith=prefix
+        ).values_list("number", flat=True)
+    )
+    count = len(taken) + 1
+    while f"{prefix}{count:02d}" in taken:
+        count += 1
+    return f"{prefix}{count:02d}"
 
 
 def _draft_for(destination: str, *, at: dt.datetime, by: User | None) -> AssistRequest:
@@ -34,7 +50,7 @@ def _draft_for(destination: str, *, at: dt.datetime, by: User | None) -> AssistR
             draft = AssistRequest.objects.create(
                 direction=Direction.OUTGOING,
                 counterpart=destination,
-                number=f"{at:%Y%m%d}-{secrets.token_hex(3)}",
+                number=_draft_number(destination, at),
                 status=RequestStatus.DRAFT,
                 created_by=by,
             )
