@@ -445,4 +445,29 @@ CASES: dict[str, Callable[[], Attempt]] = {
             ]
         },
     ),
+    "/api/v1/assist/incoming/": lambda: Attempt(
+        "/api/v1/assist/incoming/",
+        {
+            "counterpart": "幂等市",
+            "number": "幂等协查-1",
+            "received_at": _now(),
+            "rows": [{"row_number": 1, **_new_person(), "category": "密接"}],
+        },
+    ),
+    "/api/v1/assist/incoming/import/": lambda: Attempt(
+        "/api/v1/assist/incoming/import/",
+        {"counterpart": "幂等市", "number": "幂等协查-2", "received_at": _now()},
+        format="multipart",
+        files={"file": _csv(f"序号,姓名,证件号码,人员类别\n1,幂等导入,{resident_id()},密接\n")},
+    ),
+    "/api/v1/assist/risk-areas/": lambda: Attempt(
+        "/api/v1/assist/risk-areas/",
+        {"city": "幂等市", "name": "幂等街道", "level": "medium", "since": _today()},
+    ),
+    "/api/v1/assist/risk-areas/import/": lambda: Attempt(
+        "/api/v1/assist/risk-areas/import/",
+        {},
+        format="multipart",
+        files={"file": _csv(f"城市,地区,风险等级,起始日期\n幂等市,幂等街道,中风险,{_today()}\n")},
+    ),
 }

@@ -289,6 +289,34 @@ PAGES: dict[str, R] = {
     "command:shift_remove": R(
         "team.manage", "rota_shift"
     ),  # command/rotas/<int:pk>/shifts/<int:shift_pk>/remove/
+    "assist:home": R("assist.view"),  # assist/
+    "assist:request_detail": R("assist.view", "assist_request"),  # assist/requests/<int:pk>/
+    "assist:request_file": R("assist.view", "assist_request"),  # assist/requests/<int:pk>/file.xlsx
+    "assist:request_answer": R(
+        "assist.manage", "assist_request"
+    ),  # assist/requests/<int:pk>/answer/
+    "assist:request_review": R("assist.manage", "assist_draft"),  # assist/requests/<int:pk>/review/
+    "assist:row_withdraw": R(
+        "assist.manage", "assist_draft_row"
+    ),  # assist/requests/<int:pk>/rows/<int:row>/withdraw/
+    "assist:request_send": R("assist.manage", "assist_draft"),  # assist/requests/<int:pk>/send/
+    "assist:request_reply": R("assist.manage", "assist_request"),  # assist/requests/<int:pk>/reply/
+    "assist:task_list": R("assist.view"),  # assist/tasks/
+    "assist:task_rooms": R("assist.verify"),  # assist/tasks/rooms/
+    "assist:task": R("assist.view", "verification_task"),  # assist/tasks/<int:pk>/
+    "assist:task_record": R("assist.verify", "verification_task"),  # assist/tasks/<int:pk>/record/
+    "assist:risk_area_list": R("assist.view"),  # assist/risk-areas/
+    "assist:risk_area_create": R("assist.risk_areas"),  # assist/risk-areas/new/
+    "assist:risk_area_import": R("assist.risk_areas"),  # assist/risk-areas/import/
+    "assist:risk_area_end": R("assist.risk_areas", "risk_area"),  # assist/risk-areas/<int:pk>/end/
+    "assist:arrival_list": R("assist.view"),  # assist/arrivals/
+    "assist:arrival_poster": R("assist.view"),  # assist/arrivals/poster/
+    "assist:arrival_public": R(public=True),  # assist/public/arrival/
+    "assist:arrival_thanks": R(public=True),  # assist/public/arrival/thanks/
+    "assist:intake": R("assist.manage"),  # assist/incoming/new/
+    "assist:manual_queue": R("assist.manage"),  # assist/manual-queue/
+    "assist:row_identify": R("assist.manage", "assist_manual_row"),  # assist/manual-queue/<int:pk>/
+    "alerts:detail": R("alert.view", "alert"),  # alerts/<int:pk>/
 }
 
 
@@ -496,4 +524,26 @@ API: dict[str, R] = {
     "POST /api/v1/venues/actions/{id}/lift/": R("venue.reopen", "venue_action"),
     "POST /api/v1/venues/{id}/reopen/": R("venue.reopen", "venue"),
     "POST /api/v1/venues/checkins/live/": R("checkin.live"),
+    "GET /api/v1/assist/arrival-reports/": R("assist.view"),
+    "GET /api/v1/assist/arrival-reports/{id}/": R("assist.view", "arrival_report"),
+    "POST /api/v1/assist/incoming/": R("assist.manage"),
+    "POST /api/v1/assist/incoming/import/": R("assist.manage"),
+    "GET /api/v1/assist/manual-queue/": R("assist.manage"),
+    "POST /api/v1/assist/manual-queue/{id}/identify/": R("assist.manage", "assist_manual_row"),
+    "GET /api/v1/assist/requests/": R("assist.view"),
+    "GET /api/v1/assist/requests/{id}/": R("assist.view", "assist_request"),
+    "POST /api/v1/assist/requests/{id}/answer/": R("assist.manage", "assist_request"),
+    "GET /api/v1/assist/requests/{id}/file/": R("assist.view", "assist_request"),
+    "POST /api/v1/assist/requests/{id}/reply/": R("assist.manage", "assist_request"),
+    "POST /api/v1/assist/requests/{id}/send/": R("assist.manage", "assist_draft"),
+    "GET /api/v1/assist/risk-areas/": R("assist.view"),
+    "POST /api/v1/assist/risk-areas/": R("assist.risk_areas"),
+    "GET /api/v1/assist/risk-areas/{id}/": R("assist.view", "risk_area"),
+    "POST /api/v1/assist/risk-areas/{id}/end/": R("assist.risk_areas", "risk_area"),
+    "POST /api/v1/assist/risk-areas/import/": R("assist.risk_areas"),
+    "GET /api/v1/assist/rows/": R("assist.view"),
+    "GET /api/v1/assist/rows/{id}/": R("assist.view", "assist_row"),
+    "GET /api/v1/assist/tasks/": R("assist.view"),
+    "GET /api/v1/assist/tasks/{id}/": R("assist.view", "verification_task"),
+    "POST /api/v1/assist/tasks/{id}/record/": R("assist.verify", "verification_task"),
 }

@@ -23,6 +23,13 @@ from fangkong.accounts.roles import Role
 from fangkong.accounts.scope import scope_of
 from fangkong.accounts.services.tokens import api_token_create
 from fangkong.alerts.models import Alert
+from fangkong.assist.models import (
+    ArrivalReport,
+    AssistRequest,
+    AssistRow,
+    RiskArea,
+    VerificationTask,
+)
 from fangkong.cases.models import (
     Case,
     Contact,
@@ -285,6 +292,22 @@ KINDS: dict[str, Kind] = {
     # webhooks: the HQ's, city-wide
     "webhook_subscription": Kind(Subscription, _pk),
     "webhook_delivery": Kind(Delivery, _pk),
+    # assist: a list is seen where one of its rows is (the row's task, the person's home, the
+    # contact's case). Received lists stand for them all: every one has tasks, and the demo's
+    # first one outside the home district touches it in no way (a list we sent has no tasks,
+    # and is seen through its contacts' cases).
+    "assist_request": Kind(
+        AssistRequest, _pk, district="rows__task__jurisdiction", extra=Q(direction="incoming")
+    ),
+    "assist_draft": Kind(AssistRequest, _pk, extra=Q(status="draft")),
+    "assist_row": Kind(AssistRow, _pk, district="task__jurisdiction", extra=Q(task__isnull=False)),
+    "assist_draft_row": Kind(
+        AssistRow, lambda r: {"pk": r.request_id, "row": r.pk}, extra=Q(request__status="draft")
+    ),
+    "assist_manual_row": Kind(AssistRow, _pk, extra=Q(match="none", request__direction="incoming")),
+    "verification_task": Kind(VerificationTask, _pk, district="jurisdiction"),
+    "risk_area": Kind(RiskArea, _pk),
+    "arrival_report": Kind(ArrivalReport, _pk, district="jurisdiction"),
 }
 
 
