@@ -778,8 +778,16 @@ FANGKONG_ASSIST_MEDIUM_RISK_MEASURE = env_str(
 )
 # Reports one address may post to the public arrival page in a minute.
 FANGKONG_ASSIST_ARRIVAL_RATE_PER_MINUTE = env_int("FANGKONG_ASSIST_ARRIVAL_RATE_PER_MINUTE", 5)
+# Views of the public arrival page (the form and its thank-you page) one address may make in a
+# minute; a station's shared Wi-Fi shows many arrivals behind one address.
+FANGKONG_ASSIST_ARRIVAL_PAGE_RATE_PER_MINUTE = env_int(
+    "FANGKONG_ASSIST_ARRIVAL_PAGE_RATE_PER_MINUTE", 60
+)
 # The most rows one assist list may hold (a file larger than this is refused whole).
 FANGKONG_ASSIST_IMPORT_MAX_ROWS = env_int("FANGKONG_ASSIST_IMPORT_MAX_ROWS", 20000)
 # Our own city's name as other cities write it: a contact living elsewhere goes on an
 # outgoing list; one whose address names this city stays ours.
 FANGKONG_ASSIST_HOME_CITY = env_str("FANGKONG_ASSIST_HOME_CITY", "无锡市")
+# Hours the district is given to finish a verification once it is overdue and escalated
+# (the 督办 task's deadline).
+FANGKONG_ASSIST_ESCALATION_HOURS = env_int("FANGKONG_ASSIST_ESCALATION_HOURS", 2)

@@ -16,8 +16,10 @@ class AssistSettings:
     high_risk_measure: str  # FANGKONG_ASSIST_HIGH_RISK_MEASURE
     medium_risk_measure: str  # FANGKONG_ASSIST_MEDIUM_RISK_MEASURE
     arrival_rate_per_minute: int  # FANGKONG_ASSIST_ARRIVAL_RATE_PER_MINUTE
+    arrival_page_rate_per_minute: int  # FANGKONG_ASSIST_ARRIVAL_PAGE_RATE_PER_MINUTE
     import_max_rows: int  # FANGKONG_ASSIST_IMPORT_MAX_ROWS
     home_city: str  # FANGKONG_ASSIST_HOME_CITY
+    escalation_hours: int  # FANGKONG_ASSIST_ESCALATION_HOURS
 
 
 def assist_settings() -> AssistSettings:
@@ -27,6 +29,8 @@ def assist_settings() -> AssistSettings:
         high_risk_measure=settings.FANGKONG_ASSIST_HIGH_RISK_MEASURE,
         medium_risk_measure=settings.FANGKONG_ASSIST_MEDIUM_RISK_MEASURE,
         arrival_rate_per_minute=settings.FANGKONG_ASSIST_ARRIVAL_RATE_PER_MINUTE,
+        arrival_page_rate_per_minute=settings.FANGKONG_ASSIST_ARRIVAL_PAGE_RATE_PER_MINUTE,
         import_max_rows=settings.FANGKONG_ASSIST_IMPORT_MAX_ROWS,
         home_city=settings.FANGKONG_ASSIST_HOME_CITY,
+        escalation_hours=settings.FANGKONG_ASSIST_ESCALATION_HOURS,
     )
