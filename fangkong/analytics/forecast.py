@@ -83,6 +83,10 @@ _MAX_ITERATIONS = 100
 # --- Growth --------------------------------------------------------------------------------
 
 
+# Per day: a doubling time of about two thousand years; far below any rate worth a figure.
+_FLAT_RATE = 1e-6
+
+
 @dataclass(frozen=True)
 class Growth:
     """The growth of daily onsets fitted over a window whose last day is t = 0.
@@ -104,8 +108,10 @@ class Growth:
 
     @property
     def doubling_days(self) -> float | None:
-        """ln 2 / r while onsets grow; None when they do not."""
-        return math.log(2) / self.rate if self.rate > 0 else None
+        """ln 2 / r while onsets grow; None when they do not. A flat series' fitted rate is
+        zero give or take the solver's round-off (8e-19 in one clean run: a doubling time of
+        10^15 years): under _FLAT_RATE it is no growth."""
+        return math.log(2) / self.rate if self.rate > _FLAT_RATE else None
 
     def expected(self, t: float) -> tuple[float, float, float]:
         """Expected onsets t days after the window's last day: central, low, high."""

@@ -16,7 +16,9 @@ own reports (most matched, one typed, one from nowhere on the list) close the st
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import random
 from dataclasses import dataclass
 
 from django.db.models import Max, Q
@@ -352,6 +354,10 @@ class AssistStory:
 
 
 def build(ctx: DemoContext) -> None:
+    # A stream of its own, seeded from the shared one without drawing from it (as the cases'
+    # wave): the areas built after this one (command's reports) draw what they drew before it.
+    seed = ",".join(str(n) for n in ctx.rng.getstate()[1][:8])
+    ctx = dataclasses.replace(ctx, rng=random.Random("assist:" + seed))
     story = AssistStory(ctx)
     areas = elsewhere.risk_areas(ctx, by=story.hq)
     received = story.lists()
