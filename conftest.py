@@ -59,6 +59,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_db_setup: None,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """pytest-django's test database, and its content as the migrations left it: the demo
+    miniature starts from that (`fangkong.demo.fixtures`). The workers of one xdist run share
+    their demo snapshots through the run's temporary folder."""
+    from fangkong.demo.fixtures import migrated_content_keep
+
+    shared = None
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "demo-snapshots"
+    with django_db_blocker.unblock():
+        migrated_content_keep(shared_folder=shared)
+
+
+@pytest.fixture
+def rate_limit_clock_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The public pages' limits count in fixed windows (`fangkong.core.ratelimit`): hits that
+    straddle a window's edge are counted in two windows, so a test that counts up to a limit
+    holds the limiter's clock still inside one window."""
+    from types import SimpleNamespace
+
+    from fangkong.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _second_factor_off_unless_asked() -> Iterator[None]:
     """Tests log in by password (or force_login) like the demo: the second factor is mandatory

@@ -2,9 +2,11 @@
 back from a snapshot wherever a test asks for the same city on the same starting database.
 
 Building it runs every area's services (tens of seconds on a busy worker) and a dozen modules
-need it. `demo_miniature_load` builds it the first time and keeps what the build wrote
-(`fangkong.demo.snapshot`); later calls with the same options, settings and starting database
-write those rows back in well under a second, and build for real whenever anything differs.
+need it. `demo_miniature_load` first puts the database back as its migrations left it (a committing
+test's flush leaves it otherwise), then writes the city from a snapshot of a real build
+(`fangkong.demo.snapshot`) in about a second, and builds for real only when no build with the
+same day and settings has been kept. Under pytest-xdist the snapshots are shared by the
+workers through the run's temporary folder: a city is built once per run, not once per worker.
 
 `demo_miniature` (module scope) loads it inside a transaction of its own, outside any test;
 each test runs in a savepoint inside that transaction (pytest-django's usual rollback), and the
@@ -15,8 +17,13 @@ empty database. Browser tests share `demo_city_served`, committed for their modu
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,13 +36,31 @@ from pytest_django.live_server_helper import LiveServer
 from pytest_django.plugin import DjangoDbBlocker
 
 from fangkong.demo.context import demo_today
-from fangkong.demo.snapshot import DatabaseSnapshot, snapshot_of_build, snapshot_restore
+from fangkong.demo.snapshot import (
+    DatabaseContent,
+    DatabaseSnapshot,
+    database_content,
+    database_content_restore,
+    snapshot_of_build,
+    snapshot_restore,
+)
 
 DEMO_TODAY = dt.date(2021, 8, 5)
 DEMO_SCALE = 0.02
 
 # One snapshot per kind of build in this process (a test worker): its options and settings.
 _SNAPSHOTS: dict[str, DatabaseSnapshot] = {}
+# The test database as its migrations left it (`migrated_content_keep`), and the folder where
+# the workers of one xdist run share their snapshots.
+_MIGRATED: DatabaseContent | None = None
+_SHARED_FOLDER: Path | None = None
+
+
+def migrated_content_keep(*, shared_folder: Path | None) -> None:
+    """Called once the test database is migrated, before any test writes to it."""
+    global _MIGRATED, _SHARED_FOLDER
+    _MIGRATED = database_content()
+    _SHARED_FOLDER = shared_folder
 
 
 def build_demo_miniature(**options: object) -> None:
@@ -46,23 +71,62 @@ def build_demo_miniature(**options: object) -> None:
 
 def demo_miniature_load(*, today: dt.date = DEMO_TODAY) -> None:
     """The miniature city of `today`, as `build_demo_miniature` makes it."""
+    if _MIGRATED is not None:
+        database_content_restore(_MIGRATED)
     key = _build_key(today)
-    snapshot = _SNAPSHOTS.get(key)
+    snapshot = _SNAPSHOTS.get(key) or _shared_snapshot(key)
     if snapshot is not None and snapshot_restore(snapshot):
+        _SNAPSHOTS[key] = snapshot
         return
 
     _SNAPSHOTS[key] = snapshot_of_build(lambda: build_demo_miniature(today=today))
+    _share(key, _SNAPSHOTS[key])
+
+
+def _shared_path(key: str) -> Path | None:
+    if _SHARED_FOLDER is None or _MIGRATED is None:
+        return None
+    # The starting point is part of the name: workers share only what they could restore.
+    name = hashlib.sha256(f"{key}|{_vendor()}|{_MIGRATED.digest()}".encode())
+    return _SHARED_FOLDER / f"{name.hexdigest()}.pickle"
+
+
+def _shared_snapshot(key: str) -> DatabaseSnapshot | None:
+    path = _shared_path(key)
+    if path is None or not path.exists():
+        return None
+    with path.open("rb") as file:
+        snapshot: DatabaseSnapshot = pickle.load(file)  # written by this run's own workers
+    return snapshot
+
+
+def _share(key: str, snapshot: DatabaseSnapshot) -> None:
+    path = _shared_path(key)
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.partial")
+    with partial.open("wb") as file:
+        pickle.dump(snapshot, file, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)  # a reader sees the whole file or none
+
+
+def _vendor() -> str:
+    return connections[DEFAULT_DB_ALIAS].vendor
 
 
 def _build_key(today: dt.date) -> str:
     """What a build depends on besides the starting database: its day and the settings (a
     test may change the policy edition, the roles that need a second factor, …)."""
+    # The settings module's names as well as the current ones: a setting that an
+    # override_settings gives the same value it has is not listed by dir() the same way.
+    declared = dir(import_module(os.environ.get("DJANGO_SETTINGS_MODULE", "fangkong.settings")))
     names = sorted(
         n
-        for n in dir(settings)
+        for n in {*dir(settings), *declared}
         if (n.startswith("FANGKONG_") or n in _BUILD_SETTINGS) and not n.endswith(_FILE_PLACES)
     )
-    return repr((today, DEMO_SCALE, [(n, getattr(settings, n)) for n in names]))
+    return repr((today, DEMO_SCALE, [(n, getattr(settings, n, None)) for n in names]))
 
 
 _BUILD_SETTINGS = {"TIME_ZONE", "LANGUAGE_CODE", "PASSWORD_HASHERS"}

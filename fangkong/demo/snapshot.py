@@ -6,6 +6,12 @@ whose content the build changed, read exactly (SQL literals on SQLite, COPY text
 PostgreSQL), beside the state of the whole database before the build. Writing it back is
 only done onto a database in that very state; anything else is not the same starting point,
 and the caller must build for real.
+
+Tests that commit (`transaction=True`, live servers) end with a flush, which leaves another
+starting point than a freshly migrated database (no rows of the data migrations, permissions
+recreated under new ids, the check-ins' removal log). So the test database's content just
+after its migrations is kept too (`database_content`), and put back (`database_content_restore`)
+before the city is written: every city then starts from the same point, in every test worker.
 """
 
 from __future__ import annotations
@@ -32,6 +38,18 @@ class TableContent:
 
 
 @dataclass(frozen=True)
+class DatabaseContent:
+    """What every table holds."""
+
+    tables: dict[str, TableContent]
+
+    def digest(self) -> str:
+        return hashlib.sha256(
+            repr(sorted((table, _digest(c)) for table, c in self.tables.items())).encode()
+        ).hexdigest()
+
+
+@dataclass(frozen=True)
 class DatabaseSnapshot:
     before: dict[str, str]  # every table's digest before the build
     tables: dict[str, TableContent]  # what the build left in each table it changed
@@ -41,6 +59,30 @@ class DatabaseSnapshot:
 def database_digests() -> dict[str, str]:
     """A digest of every table's content: equal digests, equal databases."""
     return {table: _digest(content) for table, content in _read_all().items()}
+
+
+def database_content() -> DatabaseContent:
+    return DatabaseContent(tables=_read_all())
+
+
+def database_content_restore(content: DatabaseContent) -> None:
+    """Make every table hold what it held in `content`, rewriting only the tables that differ.
+    Atomic. Deleting check-ins on SQLite writes their removal log, so the tables are compared
+    again until none differs."""
+    with transaction.atomic(), _triggers_off():
+        for _ in range(3):
+            now = _read_all()
+            differing = sorted(
+                t for t in now.keys() | content.tables.keys() if now.get(t) != content.tables.get(t)
+            )
+            if not differing:
+                return
+            _delete_all(differing)
+            for table in differing:
+                if table in content.tables:
+                    _write(table, content.tables[table])
+            _reset_sequences(set(differing))
+        raise RuntimeError(f"the database could not be put back as it was: {differing}")
 
 
 def snapshot_differences(snapshot: DatabaseSnapshot) -> list[str]:
@@ -82,13 +124,17 @@ def _digest(content: TableContent) -> str:
     return hashlib.sha256(repr(content).encode()).hexdigest()
 
 
+# The migration log: no build writes it, and the times in it differ between test databases.
+_NOT_CONTENT = {"django_migrations"}
+
+
 def _tables() -> list[str]:
     with connection.cursor() as cursor:
         # Partitions are written through their parent ("p": a partition; "v": a view).
         return sorted(
             info.name
             for info in connection.introspection.get_table_list(cursor)
-            if info.type == "t"
+            if info.type == "t" and info.name not in _NOT_CONTENT
         )
 
 

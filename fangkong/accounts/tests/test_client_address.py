@@ -107,7 +107,9 @@ def test_behind_the_trusted_proxy_the_audit_trail_records_the_client(
     assert AuditEvent.objects.get(action="user.login").ip == "203.0.113.7"
 
 
-def test_behind_the_trusted_proxy_each_public_client_has_its_own_rate_limit(settings):
+def test_behind_the_trusted_proxy_each_public_client_has_its_own_rate_limit(
+    settings, rate_limit_clock_held
+):
     settings.FANGKONG_TRUSTED_PROXIES = [PROXY]
     view = RequestContextMiddleware(
         rate_limited("address-test", limit=2)(lambda request: HttpResponse("ok"))

@@ -83,7 +83,7 @@ def test_the_thank_you_is_the_same_whether_the_person_is_known_or_the_place_matc
 
 
 def test_the_report_after_the_limit_in_a_minute_is_refused_and_writes_nothing(
-    client, jiankang, lukou, settings
+    client, jiankang, lukou, settings, rate_limit_clock_held
 ):
     settings.FANGKONG_ASSIST_ARRIVAL_RATE_PER_MINUTE = 2
     statuses = [

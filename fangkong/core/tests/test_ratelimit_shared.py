@@ -11,7 +11,6 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
-from types import SimpleNamespace
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
@@ -37,10 +36,9 @@ def _redis_reachable() -> str | None:
 
 
 @pytest.fixture
-def worker_caches(monkeypatch) -> Iterator[tuple[RedisCache, RedisCache]]:
+def worker_caches(rate_limit_clock_held) -> Iterator[tuple[RedisCache, RedisCache]]:
     """Two cache clients, each with its own connection pool, like two gunicorn workers; the
     limiter's clock stands still, so no test straddles two windows."""
-    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_000.0))
     problem = _redis_reachable()
     if problem is not None:
         if os.environ.get("CI") == "true":

@@ -61,7 +61,7 @@ def test_the_link_closes_when_the_observation_ends(client, recent, worker):
     assert client.get(f"/quarantine/r/{recent.report_token}/").status_code == 410
 
 
-def test_the_page_is_rate_limited_per_address(client, recent, settings):
+def test_the_page_is_rate_limited_per_address(client, recent, settings, rate_limit_clock_held):
     settings.FANGKONG_QUARANTINE_SELF_REPORT_RATE = 3
     url = f"/quarantine/r/{recent.report_token}/"
     statuses = [client.get(url).status_code for _ in range(4)]

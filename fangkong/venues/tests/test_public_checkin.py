@@ -157,7 +157,7 @@ def test_public_check_ins_are_audited_as_public(visitor, bar, zhang_san):
     assert (event.channel, event.ip, event.actor) == ("public", "10.1.2.3", None)
 
 
-def test_the_page_is_rate_limited_per_client_address(visitor, bar, settings):
+def test_the_page_is_rate_limited_per_client_address(visitor, bar, settings, rate_limit_clock_held):
     settings.FANGKONG_VENUE_CHECKIN_RATE_PER_MINUTE = 3
     codes = [visitor.get(url(bar), REMOTE_ADDR="10.9.9.9").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
