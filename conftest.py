@@ -33,11 +33,18 @@ def _cheap_password_hashing() -> Iterator[None]:
 # run the very same way in both passes of make test, so they run in the SQLite pass only, except
 # their PostgreSQL cases (marked postgres), which run in the PostgreSQL pass.
 DATABASE_FREE = ("fangkong/analytics/", "bench/test_bench_runs.py")
+# The fixtures that give a test the demo miniature (fangkong.demo.fixtures).
+DEMO_CITY_FIXTURES = {"demo_miniature", "demo_city_served", "load_demo_miniature"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.db import connection
 
+    # The tests on the demo miniature go first, so that pytest-xdist's work stealing hands them
+    # all to the first worker: it builds each kind of city once and writes it back from its
+    # snapshot for the rest, while the other worker runs tests that need no city (two workers
+    # starting on such tests would both build the same city at once).
+    items.sort(key=lambda item: not DEMO_CITY_FIXTURES.intersection(item.fixturenames))
     root = str(config.rootpath)
     for item in items:
         if str(item.path).removeprefix(root).lstrip("/").startswith(DATABASE_FREE):

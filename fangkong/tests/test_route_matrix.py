@@ -179,7 +179,7 @@ def _check_route(
 @pytest.mark.django_db
 # Pages and API operations in two tests, which the two workers can run at once.
 @pytest.mark.parametrize("api", [False, True], ids=["pages", "api"])
-def test_every_route_answers_every_role_as_designed(api, settings, tmp_path):
+def test_every_route_answers_every_role_as_designed(api, settings, tmp_path, load_demo_miniature):
     # Authorization is decided in Python, the same on both databases. On PostgreSQL this test
     # found its own connection closed after the demo build (not yet diagnosed), so it runs in the
     # SQLite pass only until that is understood.
@@ -188,7 +188,7 @@ def test_every_route_answers_every_role_as_designed(api, settings, tmp_path):
     # Given the demo city's miniature and one signed-in client per role
     settings.FANGKONG_VENUE_PHOTO_ROOT = tmp_path / "photos"
     settings.FANGKONG_BACKGROUND_ROOT = tmp_path / "background"
-    users = world.build_world()
+    users = world.build_world(load_demo_miniature)
     clients = {"anonymous": Client(raise_request_exception=False)}
     for role, user in users.items():
         clients[role] = Client(raise_request_exception=False)

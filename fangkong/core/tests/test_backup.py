@@ -78,10 +78,6 @@ def _raw() -> Any:
     return connection.connection
 
 
-def _demo() -> None:
-    call_command("demo", scale=0.02, no_progress=True, today=dt.date(2021, 8, 5))
-
-
 def _rewrite(archive: Path, change: Callable[[str, bytes], bytes]) -> Path:
     """A copy of the archive with members changed (the manifest is a member too)."""
     copy = archive.with_name("changed-" + archive.name)
@@ -98,10 +94,10 @@ def _rewrite(archive: Path, change: Callable[[str, bytes], bytes]) -> Path:
 
 @pytest.mark.slow
 def test_a_demo_city_round_trips_through_backup_and_restore_with_no_difference(
-    roots: tuple[Path, Path], tmp_path: Path
+    roots: tuple[Path, Path], tmp_path: Path, load_demo_miniature: Callable[[], None]
 ) -> None:
     media, photos = roots
-    _demo()
+    load_demo_miniature()
     before = table_digests(_raw(), connection.vendor)
     files_before = (tree(media), tree(photos))
     assert before["people_person"][0] > 100
@@ -123,12 +119,15 @@ def test_a_demo_city_round_trips_through_backup_and_restore_with_no_difference(
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_a_demo_city_restores_into_a_second_postgresql_database_with_no_difference(
-    roots: tuple[Path, Path], tmp_path: Path, settings: SettingsWrapper
+    roots: tuple[Path, Path],
+    tmp_path: Path,
+    settings: SettingsWrapper,
+    load_demo_miniature: Callable[[], None],
 ) -> None:
     import psycopg
 
     media, photos = roots
-    _demo()
+    load_demo_miniature()
     source = connection.settings_dict
 
     def connect(name: str) -> Any:

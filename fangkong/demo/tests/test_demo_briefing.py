@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from fangkong.cases.models import Case, CaseClassification
 from fangkong.command.daily_briefing import briefing_build
-from fangkong.demo.fixtures import demo_miniature_load
 from fangkong.hospitals.models import Admission
 from fangkong.quarantine.models import Placement, SiteStatus
 from fangkong.venues.models import Venue
@@ -21,9 +20,9 @@ DEMO_DAY = dt.date(2021, 8, 5)
 
 
 @pytest.mark.django_db
-def test_the_briefing_of_the_demo_city_says_what_every_areas_tables_hold():
+def test_the_briefing_of_the_demo_city_says_what_every_areas_tables_hold(load_demo_miniature):
     # Given the miniature demo city on its own day
-    demo_miniature_load(today=DEMO_DAY)
+    load_demo_miniature(today=DEMO_DAY)
     day_end = timezone.make_aware(dt.datetime.combine(DEMO_DAY + dt.timedelta(days=1), dt.time()))
     at_day_end = Q(ended_at__isnull=True) | Q(ended_at__gt=day_end)
 

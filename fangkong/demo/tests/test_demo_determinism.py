@@ -4,14 +4,14 @@
 import pytest
 
 from fangkong.cases.models import Case
-from fangkong.demo.fixtures import build_demo_miniature, demo_miniature_load
+from fangkong.demo.fixtures import build_demo_miniature
 from fangkong.people.models import Person
 
 
 @pytest.mark.django_db(
     transaction=True
 )  # --force flushes, which PostgreSQL refuses mid-transaction
-def test_the_demo_is_deterministic():
+def test_the_demo_is_deterministic(load_demo_miniature):
     """The same seed builds the same city: its residents and its outbreak. The first city is
     this process's earlier build when there was one (written back from its snapshot), the
     second a build from scratch."""
@@ -24,7 +24,7 @@ def test_the_demo_is_deterministic():
         ]
         return residents, outbreak
 
-    demo_miniature_load()
+    load_demo_miniature()
     first = picture()
     build_demo_miniature(force=True)
     assert picture() == first

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import pytest
 from django.utils import timezone
 
+from fangkong.accounts.models import User
 from fangkong.cases.models import Case, CaseClassification, Contact, ContactDegree
 from fangkong.command.models import MissingReport, UnitReport
 from fangkong.demo.fixtures import DEMO_TODAY
@@ -109,3 +110,9 @@ def test_the_units_report_every_day_of_the_month_most_on_time_some_late_or_missi
     late = reports.filter(late=True).count()
     assert 0 < late < reports.count() / 5
     assert MissingReport.objects.filter(resolved_at__isnull=True).exists()
+
+
+def test_the_demo_reporters_unit_has_not_reported_today_so_the_walkthrough_can():
+    reporter = User.objects.get(username="reporter")  # the walkthrough's, of the printed logins
+    assert UnitReport.objects.filter(day=DEMO_TODAY).exclude(unit=reporter.unit).exists()
+    assert not UnitReport.objects.filter(unit=reporter.unit, day=DEMO_TODAY).exists()

@@ -51,7 +51,6 @@ from fangkong.command.models import (
     WorkTeam,
 )
 from fangkong.core.models import AuditEvent
-from fangkong.demo.fixtures import demo_miniature_load
 from fangkong.hospitals.models import (
     Admission,
     Bed,
@@ -370,9 +369,9 @@ def _png() -> SimpleUploadedFile:
     return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
 
 
-def build_world() -> dict[str, User]:
+def build_world(load_demo_miniature: Callable[..., None]) -> dict[str, User]:
     """The demo miniature, and one user per role, homed as the matrix needs."""
-    demo_miniature_load(today=DEMO_DAY)
+    load_demo_miniature(today=DEMO_DAY)
     district = Jurisdiction.objects.get(code=HOME_DISTRICT)
     users = {role: User.objects.filter(role=role).order_by("pk")[0] for role in Role.values}
     site = Site.objects.filter(jurisdiction__path__startswith=district.path).order_by("pk").first()
