@@ -1,6 +1,9 @@
 """Security headers on every page, and production settings that refuse to start unsafely.
 
 The browser half (no page breaks under the policy) is test_csp_browser.py.
+
+Headers and settings are the same whatever the database: the module runs in the SQLite pass of
+`make test` only.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from fangkong.core.security_headers import permissions_policy_header
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_pass]
 
 
 def _directives(header: str) -> dict[str, list[str]]:

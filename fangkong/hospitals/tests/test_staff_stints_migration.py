@@ -1,6 +1,11 @@
 """The migrations that make both areas' closed-loop staff shared stints keep every row: each
 site stint becomes a stint, each hospital post in (or once in) the loop gets one, and a person
-found inside two loops at once is taken to have moved to the later one."""
+found inside two loops at once is taken to have moved to the later one.
+
+These migrations move rows with the ORM (RunPython), the same code on both databases; the test
+migrates a whole database back and forth (about a minute), so it runs once, in the PostgreSQL
+pass of `make test`: PostgreSQL is the production database, where the migrations run for real.
+"""
 
 from __future__ import annotations
 
@@ -93,6 +98,7 @@ def _start_of(n: int) -> dt.datetime:
 
 
 @pytest.mark.slow
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_migrating_gives_every_closed_loop_stint_one_shared_stint_and_back():
     try:

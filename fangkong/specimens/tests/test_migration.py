@@ -1,6 +1,11 @@
 """The migrations that make every area's tests specimens keep every row: a database holding
 samples, staff tests and clinical tests from before comes out with one specimen for each,
-carrying the same time, lab, result and Ct values."""
+carrying the same time, lab, result and Ct values.
+
+These migrations move rows with the ORM (RunPython), the same code on both databases; the test
+migrates a whole database back and forth (about a minute), so it runs once, in the PostgreSQL
+pass of `make test`: PostgreSQL is the production database, where the migrations run for real.
+"""
 
 from __future__ import annotations
 
@@ -107,6 +112,7 @@ def _old_rows(apps):
 
 
 @pytest.mark.slow
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_migrating_forward_gives_every_old_test_its_specimen():
     try:
