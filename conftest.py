@@ -84,6 +84,34 @@ def django_db_setup(
         migrated_content_keep(shared_folder=shared)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After a test that pytest-django ends with a flush, the database is put back as its
+    migrations left it (`migrated_content_put_back`): otherwise the tests after it, in that
+    worker, would run without the data migrations' rows, and pass or fail by their order."""
+    result = yield
+    if _ends_with_a_flush(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        from fangkong.demo.fixtures import migrated_content_put_back
+
+        with item.config.stash[blocking_manager_key].unblock():
+            migrated_content_put_back()
+    return result
+
+
+def _ends_with_a_flush(item: pytest.Item) -> bool:
+    """As pytest-django decides it: a transactional test (marked so, or asking for a
+    transactional database or a live server)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(names))
+
+
 @pytest.fixture
 def rate_limit_clock_held(monkeypatch: pytest.MonkeyPatch) -> None:
     """The public pages' limits count in fixed windows (`fangkong.core.ratelimit`): hits that

@@ -63,6 +63,14 @@ def migrated_content_keep(*, shared_folder: Path | None) -> None:
     _SHARED_FOLDER = shared_folder
 
 
+def migrated_content_put_back() -> None:
+    """The test database as its migrations left it. A flush empties every table, the rows of
+    the data migrations too (the report figures, the policy's rows), so a later test would
+    find them missing or not depending on the order the tests ran in."""
+    if _MIGRATED is not None:
+        database_content_restore(_MIGRATED)
+
+
 def build_demo_miniature(**options: object) -> None:
     """A real build: for the tests of the `demo` command itself."""
     options.setdefault("today", DEMO_TODAY)
@@ -71,8 +79,7 @@ def build_demo_miniature(**options: object) -> None:
 
 def demo_miniature_load(*, today: dt.date = DEMO_TODAY) -> None:
     """The miniature city of `today`, as `build_demo_miniature` makes it."""
-    if _MIGRATED is not None:
-        database_content_restore(_MIGRATED)
+    migrated_content_put_back()
     key = _build_key(today)
     snapshot = _SNAPSHOTS.get(key) or _shared_snapshot(key)
     if snapshot is not None and snapshot_restore(snapshot):
@@ -166,6 +173,7 @@ def demo_city_served(
             server._live_server_modified_settings.disable()
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
+            migrated_content_put_back()
 
 
 @contextmanager
