@@ -21,7 +21,7 @@ from fangkong.assist.services.risk_areas import (
     RiskAreaFields,
     risk_area_fields_clean,
 )
-from fangkong.core.audit import audit_write
+from fangkong.core.data_imports import data_import_record
 from fangkong.core.models import DataImport
 from fangkong.core.tabular import Column, RowError, TableRejected, TableRow
 
@@ -164,23 +164,15 @@ def risk_area_import(
             created = RiskArea.objects.bulk_create([RiskArea(**f.__dict__) for f in new])
     except IntegrityError as error:
         raise RiskAreaExists(_("其中部分地区刚由他人登记，请重新导入")) from error
-    record = DataImport.objects.create(
+    existing = len(valid) - len(created)
+    record = data_import_record(
         kind="assist.risk_area",
-        filename=filename[:200],
+        action="risk_area.import",
+        filename=filename,
         rows=len(rows),
         created=len(created),
-        existing=len(valid) - len(created),
+        existing=existing,
         by=by,
-    )
-    audit_write(
-        by=by,
-        action="risk_area.import",
-        obj=record,
-        after={
-            "filename": filename,
-            "rows": len(rows),
-            "created_risk_area_ids": [a.pk for a in created],
-            "existing": record.existing,
-        },
+        audit={"created_risk_area_ids": [a.pk for a in created], "existing": existing},
     )
     return RiskAreaImportResult(record=record, created=created, existing=record.existing)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core.audit import audit_write
+from fangkong.core.data_imports import data_import_record
 from fangkong.core.models import DataImport
 from fangkong.core.tabular import Column, RowError, TableRejected, TableRow
 from fangkong.hospitals.models import Hospital, Ward, WardKind
@@ -105,21 +105,16 @@ def ward_import(
         )
         for row in valid
     ]
-    record = DataImport.objects.create(
+    record = data_import_record(
         kind="hospitals.ward",
-        filename=filename[:200],
+        action="ward.import",
+        filename=filename,
         rows=len(rows),
         created=len(wards),
         existing=0,
         by=by,
-    )
-    audit_write(
-        by=by,
-        action="ward.import",
-        obj=record,
-        after={
+        audit={
             "hospital": hospital.pk,
-            "filename": filename,
             "ward_ids": [w.pk for w in wards],
             "beds": sum(row.beds for row in valid),
         },

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.accounts.scope import scope_of
-from fangkong.core.audit import audit_write
+from fangkong.core.data_imports import data_import_record
 from fangkong.core.models import DataImport
 from fangkong.core.tabular import Column, RowError, TableRejected, TableRow
 from fangkong.jurisdictions.models import Jurisdiction
@@ -163,23 +163,15 @@ def person_import(*, rows: list[TableRow], filename: str, by: User | None) -> Pe
     valid = person_rows_validate(rows, by=by)
     registration = person_register_many(candidates=[fields for _row, fields in valid])
     created = registration.created
-    record = DataImport.objects.create(
+    existing = len(valid) - len(created)
+    record = data_import_record(
         kind="people.person",
-        filename=filename[:200],
+        action="person.import",
+        filename=filename,
         rows=len(rows),
         created=len(created),
-        existing=len(valid) - len(created),
+        existing=existing,
         by=by,
-    )
-    audit_write(
-        by=by,
-        action="person.import",
-        obj=record,
-        after={
-            "filename": filename,
-            "rows": len(rows),
-            "created_person_ids": [p.pk for p in created],
-            "existing": record.existing,
-        },
+        audit={"created_person_ids": [p.pk for p in created], "existing": existing},
     )
     return PersonImportResult(record=record, created=created, existing=record.existing)

@@ -14,9 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fangkong.core.audit import audit_write
+from fangkong.core.data_imports import data_import_record
 from fangkong.core.dates import refuse_too_early
-from fangkong.core.models import DataImport
 from fangkong.core.tabular import Column, RowError, TableRejected, TableRow
 from fangkong.people.identity import normalize_id_number
 from fangkong.people.models import IdType, Person
@@ -267,24 +266,15 @@ def batch_import(
     created = registration.created
     persons = registration.persons
     registry = _registry(parsed)  # for the exposed_via column, which names a number only
-    record = DataImport.objects.create(
+    record = data_import_record(
         kind="quarantine.batch",
-        filename=filename[:200],
+        action="batch.import",
+        filename=filename,
         rows=len(rows),
         created=len(created),
         existing=len(parsed) - len(created),
         by=by,
-    )
-    audit_write(
-        by=by,
-        action="batch.import",
-        obj=record,
-        after={
-            "site": site.pk,
-            "filename": filename,
-            "rows": len(rows),
-            "created_person_ids": [p.pk for p in created],
-        },
+        audit={"site": site.pk, "created_person_ids": [p.pk for p in created]},
     )
     entries = [
         IntakeEntry(

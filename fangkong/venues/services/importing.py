@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.accounts.models import User
 from fangkong.accounts.scope import Scope
-from fangkong.core.audit import audit_write
+from fangkong.core.data_imports import data_import_record
 from fangkong.core.models import DataImport
 from fangkong.core.tabular import Column, RowError, TableRejected, TableRow
 from fangkong.jurisdictions.models import Jurisdiction, ResponsibleUnit
@@ -263,23 +263,15 @@ def venue_import(
         ],
         batch_size=1000,
     )
-    record = DataImport.objects.create(
+    existing = len(valid) - len(created)
+    record = data_import_record(
         kind="venues.venue",
-        filename=filename[:200],
+        action="venue.import",
+        filename=filename,
         rows=len(rows),
         created=len(created),
-        existing=len(valid) - len(created),
+        existing=existing,
         by=by,
-    )
-    audit_write(
-        by=by,
-        action="venue.import",
-        obj=record,
-        after={
-            "filename": filename,
-            "rows": len(rows),
-            "created_venue_ids": [v.pk for v in created],
-            "existing": record.existing,
-        },
+        audit={"created_venue_ids": [v.pk for v in created], "existing": existing},
     )
     return VenueImportResult(record=record, created=created, existing=record.existing)
