@@ -164,15 +164,14 @@ def risk_area_import(
             created = RiskArea.objects.bulk_create([RiskArea(**f.__dict__) for f in new])
     except IntegrityError as error:
         raise RiskAreaExists(_("其中部分地区刚由他人登记，请重新导入")) from error
-    existing = len(valid) - len(created)
     record = data_import_record(
         kind="assist.risk_area",
         action="risk_area.import",
         filename=filename,
         rows=len(rows),
         created=len(created),
-        existing=existing,
+        existing=len(valid) - len(created),
         by=by,
-        audit={"created_risk_area_ids": [a.pk for a in created], "existing": existing},
+        audit={"created_risk_area_ids": [a.pk for a in created]},
     )
     return RiskAreaImportResult(record=record, created=created, existing=record.existing)

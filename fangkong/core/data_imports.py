@@ -27,7 +27,7 @@ def data_import_record(
 ) -> DataImport:
     """Record an import the caller has just written, inside the caller's transaction (the
     audit row refuses to be written outside one). `audit` is what the audit row adds to the
-    file's name and row count: the ids created, the site or hospital imported into."""
+    file's name and its counts: the ids created, the site or hospital imported into."""
     record = DataImport.objects.create(
         kind=kind,
         filename=filename[:200],
@@ -40,6 +40,6 @@ def data_import_record(
         by=by,
         action=action,
         obj=record,
-        after={"filename": filename, "rows": rows, **audit},
+        after={"filename": filename, "rows": rows, "existing": existing, **audit},
     )
     return record

@@ -163,15 +163,14 @@ def person_import(*, rows: list[TableRow], filename: str, by: User | None) -> Pe
     valid = person_rows_validate(rows, by=by)
     registration = person_register_many(candidates=[fields for _row, fields in valid])
     created = registration.created
-    existing = len(valid) - len(created)
     record = data_import_record(
         kind="people.person",
         action="person.import",
         filename=filename,
         rows=len(rows),
         created=len(created),
-        existing=existing,
+        existing=len(valid) - len(created),
         by=by,
-        audit={"created_person_ids": [p.pk for p in created], "existing": existing},
+        audit={"created_person_ids": [p.pk for p in created]},
     )
     return PersonImportResult(record=record, created=created, existing=record.existing)

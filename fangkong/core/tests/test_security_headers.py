@@ -180,8 +180,14 @@ PRODUCTION = {
 def _run(code: str, tmp_path: Path, **environment: str) -> subprocess.CompletedProcess[str]:
     # DJANGO_ALLOW_ASYNC_UNSAFE is this test process's own, set once a browser test has run in
     # it (Playwright's event loop); a deployment's check refuses it (async.E001).
-    left_out = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "FANGKONG_PRODUCTION"}
-    left_out.add("DJANGO_ALLOW_ASYNC_UNSAFE")
+    left_out = {
+        "DEBUG",
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "FANGKONG_PRODUCTION",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }
     inherited = {
         name: value
         for name, value in os.environ.items()

@@ -13,8 +13,8 @@ from fangkong.people.models import Person
 )  # --force flushes, which PostgreSQL refuses mid-transaction
 def test_the_demo_is_deterministic(load_demo_miniature):
     """The same seed builds the same city: its residents and its outbreak. The first city is
-    this process's earlier build when there was one (written back from its snapshot), the
-    second a build from scratch."""
+    the run's earlier build when there was one (written back from its snapshot, whichever
+    worker built it), the second a build from scratch."""
 
     def picture() -> tuple[object, object]:
         residents = list(Person.objects.order_by("pk").values_list("name", "id_number")[:50])

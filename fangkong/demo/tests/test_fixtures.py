@@ -14,7 +14,7 @@ from fangkong.demo.fixtures import migrated_content_put_back
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_committing_test_ends_with_a_flush_of_every_table():
+def test_a_committing_test_changes_a_data_migrations_rows():
     assert ReportFigure.objects.exists(), "the data migration's figures"
     ReportFigure.objects.update(label="改过")
 

@@ -263,15 +263,14 @@ def venue_import(
         ],
         batch_size=1000,
     )
-    existing = len(valid) - len(created)
     record = data_import_record(
         kind="venues.venue",
         action="venue.import",
         filename=filename,
         rows=len(rows),
         created=len(created),
-        existing=existing,
+        existing=len(valid) - len(created),
         by=by,
-        audit={"created_venue_ids": [v.pk for v in created], "existing": existing},
+        audit={"created_venue_ids": [v.pk for v in created]},
     )
     return VenueImportResult(record=record, created=created, existing=record.existing)
